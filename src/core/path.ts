@@ -1,0 +1,197 @@
+import type { PathConf } from "../config/mod.ts";
+import type { SdpMedia } from "../wire/sdp/mod.ts";
+import { RtspError } from "../wire/rtsp/rtsp_error.ts";
+import type { Logger } from "../log/logger.ts";
+import type {
+  PathRequest,
+  PublisherEvents,
+  PublisherHandle,
+  ReaderHandle,
+  ReaderSink,
+  RtpStart,
+  StreamDescription,
+  StreamPublisher,
+} from "../server/stream_port.ts";
+import { Stream } from "./stream.ts";
+
+/**
+ * One path (`/mystream`): its configuration, its publisher, the stream it produces
+ * and the readers attached to it.
+ */
+export class Path {
+  readonly name: string;
+  readonly conf: PathConf;
+  readonly #log: Logger;
+  readonly #onIdle: (path: Path) => void;
+  #publisher: PathPublisher | undefined;
+  #stream: Stream | undefined;
+  readonly #readers = new Set<PathReader>();
+
+  constructor(name: string, conf: PathConf, log: Logger, onIdle: (path: Path) => void) {
+    this.name = name;
+    this.conf = conf;
+    this.#log = log.with(`[path ${name}]`);
+    this.#onIdle = onIdle;
+  }
+
+  /** The stream being published, if any. */
+  get stream(): Stream | undefined {
+    return this.#stream;
+  }
+
+  /** Readers counted against maxReaders. */
+  get readerCount(): number {
+    return this.#readers.size;
+  }
+
+  /** Whether nothing uses the path any more (it can be forgotten). */
+  get idle(): boolean {
+    return this.#publisher === undefined && this.#readers.size === 0;
+  }
+
+  /** DESCRIBE. */
+  describe(): StreamDescription {
+    const stream = this.#requireStream();
+    return { medias: stream.medias, title: stream.title };
+  }
+
+  /** First SETUP of a reader. */
+  addReader(req: PathRequest): ReaderHandle {
+    const stream = this.#requireStream();
+    if (this.conf.maxReaders > 0 && this.#readers.size >= this.conf.maxReaders) {
+      throw new RtspError(400, "maximum reader count reached");
+    }
+    const reader = new PathReader(this, stream, req.label);
+    this.#readers.add(reader);
+    this.#log.debug(`reader added: ${req.label}`);
+    return reader;
+  }
+
+  /** ANNOUNCE: registers a publisher, kicking the current one when overridePublisher allows it. */
+  addPublisher(req: PathRequest, medias: SdpMedia[], title: string | undefined, events: PublisherEvents): PublisherHandle {
+    if (this.conf.source !== "publisher") {
+      throw new RtspError(400, `path '${this.name}' is assigned to a static source`);
+    }
+    const current = this.#publisher;
+    if (current !== undefined) {
+      if (!this.conf.overridePublisher) throw new RtspError(400, `someone is already publishing to path '${this.name}'`);
+      this.#log.info(`closing existing publisher: ${current.label}`);
+      current.remove();
+      current.events.closeByPath("another publisher has taken over the path");
+    }
+    const publisher = new PathPublisher(this, req.label, medias, title, events);
+    this.#publisher = publisher;
+    return publisher;
+  }
+
+  /** @internal RECORD of the current publisher. */
+  startStream(publisher: PathPublisher): Stream {
+    if (this.#publisher !== publisher) throw new RtspError(400, "publisher has been replaced");
+    this.#stream?.close();
+    this.#stream = new Stream(publisher.medias, publisher.title, { gopCache: this.conf.gopCache });
+    this.#log.debug(`stream is ready: ${publisher.label}`);
+    return this.#stream;
+  }
+
+  /** @internal The publisher left: the stream ends and every reader is closed. */
+  removePublisher(publisher: PathPublisher): void {
+    if (this.#publisher !== publisher) return;
+    this.#publisher = undefined;
+    const stream = this.#stream;
+    this.#stream = undefined;
+    if (stream !== undefined) {
+      this.#log.debug("stream is not ready any more");
+      stream.close();
+    }
+    for (const r of [...this.#readers]) r.closeByPath("the stream is not available any more");
+    this.#checkIdle();
+  }
+
+  /** @internal */
+  removeReader(reader: PathReader): void {
+    if (this.#readers.delete(reader)) {
+      this.#log.debug(`reader removed: ${reader.label}`);
+      this.#checkIdle();
+    }
+  }
+
+  #checkIdle(): void {
+    if (this.idle) this.#onIdle(this);
+  }
+
+  #requireStream(): Stream {
+    if (this.#stream === undefined) throw new RtspError(404, `no stream is available on path '${this.name}'`);
+    return this.#stream;
+  }
+}
+
+/** A publisher of a path, between ANNOUNCE and its end. */
+class PathPublisher implements PublisherHandle {
+  readonly label: string;
+  readonly medias: SdpMedia[];
+  readonly title: string | undefined;
+  readonly events: PublisherEvents;
+  readonly #path: Path;
+  #removed = false;
+
+  constructor(path: Path, label: string, medias: SdpMedia[], title: string | undefined, events: PublisherEvents) {
+    this.#path = path;
+    this.label = label;
+    this.medias = medias;
+    this.title = title;
+    this.events = events;
+  }
+
+  start(): StreamPublisher {
+    return this.#path.startStream(this);
+  }
+
+  remove(): void {
+    if (this.#removed) return;
+    this.#removed = true;
+    this.#path.removePublisher(this);
+  }
+}
+
+/** A reader of a path, between its first SETUP and its end. */
+class PathReader implements ReaderHandle {
+  readonly label: string;
+  readonly #path: Path;
+  readonly #stream: Stream;
+  #sink: ReaderSink | undefined;
+  #removed = false;
+
+  constructor(path: Path, stream: Stream, label: string) {
+    this.#path = path;
+    this.#stream = stream;
+    this.label = label;
+  }
+
+  get medias() {
+    return this.#stream.medias;
+  }
+
+  play(sink: ReaderSink, mediaIndexes: readonly number[]): (RtpStart | undefined)[] {
+    if (this.#removed || this.#stream.closed) throw new RtspError(404, "the stream is not available any more");
+    this.#sink = sink;
+    return this.#stream.attach(sink, mediaIndexes);
+  }
+
+  pause(): void {
+    if (this.#sink !== undefined) this.#stream.detach(this.#sink);
+  }
+
+  remove(): void {
+    if (this.#removed) return;
+    this.#removed = true;
+    this.pause();
+    this.#path.removeReader(this);
+  }
+
+  /** The path ends this reader (publisher left). */
+  closeByPath(reason: string): void {
+    const sink = this.#sink;
+    this.remove();
+    sink?.closeByPath(reason);
+  }
+}

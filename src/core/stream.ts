@@ -1,0 +1,148 @@
+import type { SdpMedia } from "../wire/sdp/mod.ts";
+import { clockRateOf, codecOf } from "../wire/sdp/mod.ts";
+import { isH264RandomAccess, isH265RandomAccess, parseRtpHeader, setRtpSsrc } from "../wire/rtp/mod.ts";
+import { OutboundPacket } from "../wire/outbound_packet.ts";
+import type { ReaderSink, RtpStart, StreamMediaInfo } from "../server/stream_port.ts";
+import { GopCache } from "./gop_cache.ts";
+
+type RandomAccessTest = (payload: Uint8Array) => boolean;
+
+/** Per-media state of a stream: identity for readers and the last packet seen. */
+export class StreamMedia implements StreamMediaInfo {
+  readonly media: SdpMedia;
+  readonly ssrc: number;
+  readonly clockRate: number;
+  /** Codec name of the first format (`H264`, `MPEG4-GENERIC`, …) for logs. */
+  readonly codec: string;
+  readonly randomAccess: RandomAccessTest | undefined;
+  /** Readers currently receiving this media; an array for a cheap hot loop. */
+  sinks: ReaderSink[] = [];
+  lastSeq: number | undefined;
+  lastTimestamp = 0;
+  lastArrivalMs = 0;
+  packets = 0;
+  bytes = 0;
+
+  constructor(media: SdpMedia) {
+    this.media = media;
+    this.ssrc = randomSsrc();
+    const pt = Number(media.formats[0] ?? "96");
+    this.clockRate = clockRateOf(media, pt);
+    this.codec = codecOf(media, pt);
+    this.randomAccess = this.codec === "H264" ? isH264RandomAccess : this.codec === "H265" ? isH265RandomAccess : undefined;
+  }
+
+  /** The RTP time that corresponds to wall time `nowMs`, extrapolated from the last packet. */
+  rtpTimeAt(nowMs: number): number | undefined {
+    if (this.lastSeq === undefined) return undefined;
+    return (this.lastTimestamp + Math.round(((nowMs - this.lastArrivalMs) * this.clockRate) / 1000)) >>> 0;
+  }
+}
+
+/** A random non-zero 32-bit SSRC. */
+export function randomSsrc(): number {
+  const v = crypto.getRandomValues(new Uint32Array(1))[0];
+  return v === 0 ? 1 : v;
+}
+
+/**
+ * One publisher's medias fanned out to many readers.
+ *
+ * Each packet is copied once into an OutboundPacket (SSRC rewritten to the stream's
+ * own, framing headroom reserved) and handed to every reader's sink, which queues it
+ * without awaiting. A reader that cannot keep up loses only its own packets.
+ */
+export class Stream {
+  readonly medias: StreamMedia[];
+  readonly title: string | undefined;
+  readonly #gop: GopCache | undefined;
+  #closed = false;
+
+  constructor(medias: SdpMedia[], title: string | undefined, options: { gopCache: boolean }) {
+    this.medias = medias.map((m) => new StreamMedia(m));
+    this.title = title;
+    const hasVideoKeyframes = this.medias.some((m) => m.randomAccess !== undefined);
+    this.#gop = options.gopCache && hasVideoKeyframes ? new GopCache() : undefined;
+  }
+
+  /** Whether the stream has ended. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Hot path: relays one RTP packet of media `mediaIndex` to every playing reader. */
+  writeRtp(mediaIndex: number, data: Uint8Array): void {
+    const m = this.medias[mediaIndex];
+    if (m === undefined || this.#closed || data.length < 12) return;
+    const packet = new OutboundPacket(data);
+    const buf = packet.data;
+    setRtpSsrc(buf, m.ssrc);
+    m.lastSeq = (buf[2] << 8) | buf[3];
+    m.lastTimestamp = ((buf[4] << 24) | (buf[5] << 16) | (buf[6] << 8) | buf[7]) >>> 0;
+    m.lastArrivalMs = performance.now();
+    m.packets++;
+    m.bytes += buf.length;
+    if (this.#gop !== undefined) this.#cache(mediaIndex, m, packet);
+    const sinks = m.sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i].writeRtp(mediaIndex, packet);
+  }
+
+  #cache(mediaIndex: number, m: StreamMedia, packet: OutboundPacket): void {
+    let ra = false;
+    if (m.randomAccess !== undefined) {
+      try {
+        const h = parseRtpHeader(packet.data);
+        ra = m.randomAccess(packet.data.subarray(h.payloadOffset, h.payloadOffset + h.payloadLength));
+      } catch {
+        return; // not valid RTP: relayed, not cached
+      }
+    }
+    this.#gop!.add(mediaIndex, packet, ra, m.lastTimestamp);
+  }
+
+  /**
+   * Starts delivering `mediaIndexes` to `sink`: first the cached GOP (so decoding can
+   * start at once), then live packets. Returns each media's first seq/rtptime.
+   */
+  attach(sink: ReaderSink, mediaIndexes: readonly number[]): (RtpStart | undefined)[] {
+    const wanted = new Set(mediaIndexes);
+    const starts: (RtpStart | undefined)[] = this.medias.map((m) =>
+      m.lastSeq === undefined
+        ? undefined
+        : { seq: (m.lastSeq + 1) & 0xffff, rtptime: m.rtpTimeAt(performance.now())! }
+    );
+    const firstCached = new Set<number>();
+    for (const { mediaIndex, packet } of this.#gop?.packets ?? []) {
+      if (!wanted.has(mediaIndex)) continue;
+      if (!firstCached.has(mediaIndex)) {
+        firstCached.add(mediaIndex);
+        const b = packet.data;
+        starts[mediaIndex] = {
+          seq: (b[2] << 8) | b[3],
+          rtptime: ((b[4] << 24) | (b[5] << 16) | (b[6] << 8) | b[7]) >>> 0,
+        };
+      }
+      sink.writeRtp(mediaIndex, packet);
+    }
+    for (const i of wanted) {
+      const m = this.medias[i];
+      if (m !== undefined && !m.sinks.includes(sink)) m.sinks = [...m.sinks, sink];
+    }
+    return starts;
+  }
+
+  /** Stops delivering anything to `sink`. */
+  detach(sink: ReaderSink): void {
+    for (const m of this.medias) {
+      if (m.sinks.includes(sink)) m.sinks = m.sinks.filter((s) => s !== sink);
+    }
+  }
+
+  /** Ends the stream and detaches every reader (the path tells them why). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const m of this.medias) m.sinks = [];
+    this.#gop?.clear();
+  }
+}

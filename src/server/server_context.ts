@@ -1,0 +1,40 @@
+import type { Logger } from "../log/logger.ts";
+import type { UdpPair } from "../transport/udp_pair.ts";
+import type { PathManagerPort } from "./stream_port.ts";
+import type { ServerSession } from "./server_session.ts";
+
+/** Transports a server may offer, with MediaMTX's names (`rtspTransports`). */
+export type ServerTransport = "udp" | "multicast" | "tcp";
+
+/** Plain options of an RTSP server; the server never sees the whole Config. */
+export interface RtspServerOptions {
+  /** `RTSP` or `RTSPS`: the log tag and the session kind. */
+  label: "RTSP" | "RTSPS";
+  hostname: string;
+  port: number;
+  /** Shared UDP pair (rtpAddress/rtcpAddress); omitted when UDP is not offered. */
+  udp?: { hostname: string; rtpPort: number; rtcpPort: number };
+  transports: readonly ServerTransport[];
+  /** readTimeout: RECORD-over-TCP deadline and UDP publisher packet timeout. */
+  readTimeoutMs: number;
+  /** writeTimeout: deadline of every socket write. */
+  writeTimeoutMs: number;
+  /** writeQueueSize: per-reader queue bound, in packets. */
+  writeQueueSize: number;
+  /** Idle timeout of connections and UDP reader sessions (MediaMTX: 60 s). */
+  sessionTimeoutMs: number;
+  /** Sender report interval to readers and receiver report interval to UDP publishers. */
+  rtcpReportIntervalMs?: number;
+  pathManager: PathManagerPort;
+  log: Logger;
+}
+
+/** What connections and sessions share: the server's state, seen from inside. */
+export interface ServerContext {
+  readonly options: RtspServerOptions;
+  readonly log: Logger;
+  readonly udp: UdpPair | undefined;
+  readonly sessions: Map<string, ServerSession>;
+  /** Whether a transport is enabled in `rtspTransports`. */
+  allows(t: ServerTransport): boolean;
+}

@@ -1,0 +1,345 @@
+import type { NetAddr } from "../transport/byte_stream.ts";
+import { formatNetAddr } from "../transport/byte_stream.ts";
+import type { StreamWriter } from "../transport/stream_writer.ts";
+import type { UdpChannel } from "../transport/udp_pair.ts";
+import type { OutboundPacket } from "../wire/outbound_packet.ts";
+import type { SdpMedia } from "../wire/sdp/mod.ts";
+import { formatInterleaved } from "../wire/rtsp/format.ts";
+import {
+  buildCompound,
+  buildReceiverReport,
+  buildSdesCname,
+  buildSenderReport,
+  parseRtcpCompound,
+} from "../wire/rtcp/mod.ts";
+import { rtpSequenceNumber, rtpSsrc, rtpTimestamp, RtpReceiverStats } from "../wire/rtp/mod.ts";
+import { ntpFromUnixMs, ntpMiddle32 } from "../wire/ntp.ts";
+import type { Logger } from "../log/logger.ts";
+import type {
+  PublisherEvents,
+  PublisherHandle,
+  ReaderHandle,
+  ReaderSink,
+  StreamPublisher,
+} from "./stream_port.ts";
+import type { ServerContext } from "./server_context.ts";
+import type { SessionMedia } from "./session_media.ts";
+
+/** RTSP session states (RFC 2326 appendix A.2, as MediaMTX names them). */
+export type SessionState = "initial" | "prePlay" | "play" | "preRecord" | "record";
+
+/** Lower transport of every media of a session. */
+export type SessionTransport = "udp" | "multicast" | "tcp";
+
+/** The part of a connection a session uses. */
+export interface SessionConn {
+  readonly remote: NetAddr;
+  readonly writer: StreamWriter;
+  close(reason: string): void;
+}
+
+const DROP_LOG_INTERVAL_MS = 1000;
+
+/**
+ * One RTSP session: its state, the medias it set up, and the path it reads from or
+ * publishes to. As a ReaderSink it receives the stream's packets (hot path) and queues
+ * them without awaiting; as a publisher it feeds received packets into the stream.
+ */
+export class ServerSession implements ReaderSink, PublisherEvents {
+  readonly id: string;
+  readonly log: Logger;
+  readonly remoteHost: string;
+  readonly #ctx: ServerContext;
+  state: SessionState = "initial";
+  transport: SessionTransport | undefined;
+  path: string | undefined;
+  query = "";
+  /** Set-up medias by media index. */
+  readonly medias = new Map<number, SessionMedia>();
+  reader: ReaderHandle | undefined;
+  publisher: PublisherHandle | undefined;
+  announced: { medias: SdpMedia[]; url: string } | undefined;
+  readonly conns = new Set<SessionConn>();
+  /** TCP transport: the connection that carries the interleaved packets. */
+  tcpConn: SessionConn | undefined;
+  lastActivityMs = performance.now();
+  #closed = false;
+  #byIndex: (SessionMedia | undefined)[] = [];
+  #byChannel = new Map<number, SessionMedia>();
+  #unregister: (() => void)[] = [];
+  #publisherInput: StreamPublisher | undefined;
+  #deferred: [number, OutboundPacket][] | undefined;
+  #udpInFlight = 0;
+  #dropped = 0;
+  #droppedLogged = 0;
+  #lastDropLogMs = 0;
+  #lastReportMs = 0;
+  readonly #ownSsrc = crypto.getRandomValues(new Uint32Array(1))[0];
+
+  constructor(ctx: ServerContext, creator: SessionConn) {
+    this.#ctx = ctx;
+    this.id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+    this.remoteHost = creator.remote.hostname;
+    this.conns.add(creator);
+    this.log = ctx.log.with(`[session ${this.id.slice(0, 8)}]`);
+    ctx.sessions.set(this.id, this);
+    this.log.info(`created by ${formatNetAddr(creator.remote)}`);
+  }
+
+  /** Whether the session has ended. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Packets dropped because this reader was too slow. */
+  get droppedPackets(): number {
+    return this.#dropped;
+  }
+
+  /** Marks activity (an RTSP request or RTCP): keeps UDP sessions alive. */
+  touch(): void {
+    this.lastActivityMs = performance.now();
+  }
+
+  /** Records how a media was set up and indexes it for routing. */
+  addMedia(m: SessionMedia): void {
+    this.medias.set(m.index, m);
+    this.#byIndex[m.index] = m;
+    if (m.channels !== undefined) {
+      this.#byChannel.set(m.channels[0], m);
+      this.#byChannel.set(m.channels[1], m);
+    }
+    if (this.transport === "udp" && this.#ctx.udp !== undefined) {
+      for (const addr of [m.clientRtp, m.clientRtcp]) {
+        if (addr === undefined) continue;
+        this.#unregister.push(this.#ctx.udp.register(addr, (ch, data) => this.#onUdp(m, ch, data)));
+      }
+    }
+  }
+
+  /** Interleaved channels already in use by this session. */
+  usesChannel(channel: number): boolean {
+    return this.#byChannel.has(channel);
+  }
+
+  // ---- reading -------------------------------------------------------------------
+
+  /** PLAY: starts delivery; packets are held until `releasePlay` (after the response is queued). */
+  startPlay(): ({ seq: number; rtptime: number } | undefined)[] {
+    this.#deferred = [];
+    this.state = "play";
+    return this.reader!.play(this, [...this.medias.keys()]);
+  }
+
+  /** Sends what arrived between PLAY and its response, then goes live. */
+  releasePlay(): void {
+    const held = this.#deferred ?? [];
+    this.#deferred = undefined;
+    for (const [i, p] of held) this.writeRtp(i, p);
+    this.#lastReportMs = performance.now() - (this.#ctx.options.rtcpReportIntervalMs ?? 10_000) + 1000;
+  }
+
+  /** Hot path (ReaderSink): queue one packet for this reader, or count a drop. */
+  writeRtp(mediaIndex: number, packet: OutboundPacket): void {
+    if (this.#deferred !== undefined) {
+      this.#deferred.push([mediaIndex, packet]);
+      return;
+    }
+    const m = this.#byIndex[mediaIndex];
+    if (m === undefined) return;
+    let ok: boolean;
+    if (this.transport === "tcp") {
+      ok = this.tcpConn !== undefined && this.tcpConn.writer.enqueue(packet.framed(m.channels![0]));
+    } else {
+      ok = this.#sendUdp("rtp", packet.data, m.clientRtp!);
+    }
+    if (ok) {
+      m.sentPackets++;
+      m.sentOctets += packet.byteLength - 12;
+    } else {
+      this.#countDrop();
+    }
+  }
+
+  #sendUdp(channel: UdpChannel, data: Uint8Array, to: NetAddr): boolean {
+    if (this.#udpInFlight >= this.#ctx.options.writeQueueSize) return false;
+    this.#udpInFlight++;
+    this.#ctx.udp!.send(channel, data, to).then(this.#udpSent, this.#udpFailed);
+    return true;
+  }
+
+  #udpSent = () => {
+    this.#udpInFlight--;
+  };
+
+  #udpFailed = (e: unknown) => {
+    this.#udpInFlight--;
+    if (!this.#closed) this.close(`UDP write failed: ${(e as Error).message}`);
+  };
+
+  #countDrop(): void {
+    this.#dropped++;
+    const now = performance.now();
+    if (now - this.#lastDropLogMs >= DROP_LOG_INTERVAL_MS) {
+      this.log.warn(`reader is too slow, discarding ${this.#dropped - this.#droppedLogged} packets`);
+      this.#droppedLogged = this.#dropped;
+      this.#lastDropLogMs = now;
+    }
+  }
+
+  /** ReaderSink: the path ended this reader. */
+  closeByPath(reason: string): void {
+    this.close(reason);
+  }
+
+  // ---- publishing ----------------------------------------------------------------
+
+  /** RECORD: packets now flow into the stream. */
+  startRecord(): void {
+    this.#publisherInput = this.publisher!.start();
+    this.state = "record";
+    this.lastActivityMs = performance.now();
+    if (this.transport === "udp") {
+      for (const m of this.medias.values()) m.receiver = new RtpReceiverStats();
+    }
+  }
+
+  /** An interleaved frame for this session (TCP transport). */
+  onInterleaved(channel: number, payload: Uint8Array): void {
+    const m = this.#byChannel.get(channel);
+    if (m === undefined) return;
+    this.lastActivityMs = performance.now();
+    if (channel === m.channels![0]) {
+      if (this.state === "record") this.#publisherInput?.writeRtp(m.index, payload);
+    } else {
+      this.#onRtcp(m, payload);
+    }
+  }
+
+  #onUdp(m: SessionMedia, channel: UdpChannel, data: Uint8Array): void {
+    this.lastActivityMs = performance.now();
+    if (channel === "rtcp") {
+      this.#onRtcp(m, data);
+      return;
+    }
+    if (this.state !== "record" || this.#publisherInput === undefined || data.length < 12) return;
+    if (m.receiver !== undefined) {
+      m.remoteSsrc = rtpSsrc(data);
+      const arrival = Math.round((performance.now() * (m.clockRate ?? 90000)) / 1000) >>> 0;
+      m.receiver.update(rtpSequenceNumber(data), rtpTimestamp(data), arrival);
+    }
+    this.#publisherInput.writeRtp(m.index, data);
+  }
+
+  #onRtcp(m: SessionMedia, data: Uint8Array): void {
+    let packets;
+    try {
+      packets = parseRtcpCompound(data);
+    } catch {
+      return; // malformed RTCP only loses its own information
+    }
+    for (const p of packets) {
+      if (p.type === "sr") m.lastSr = { ntpMiddle32: ntpMiddle32(p.sr.ntpTime), receivedAtMs: Date.now() };
+    }
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------
+
+  /** Called every second by the server: timeouts and RTCP reports. */
+  tick(now: number): void {
+    if (this.#closed) return;
+    const o = this.#ctx.options;
+    if (this.transport === "udp" || this.transport === "multicast") {
+      if (this.state === "record" && now - this.lastActivityMs > o.readTimeoutMs) {
+        this.close("no UDP packets received recently (maybe there's a firewall/NAT in between)");
+        return;
+      }
+      if (this.state === "play" && now - this.lastActivityMs > o.sessionTimeoutMs) {
+        this.close("session timed out");
+        return;
+      }
+    }
+    const interval = o.rtcpReportIntervalMs ?? 10_000;
+    if (now - this.#lastReportMs < interval) return;
+    if (this.state === "play" && this.#deferred === undefined) {
+      this.#lastReportMs = now;
+      this.#sendSenderReports();
+    } else if (this.state === "record" && this.transport === "udp") {
+      this.#lastReportMs = now;
+      this.#sendReceiverReports();
+    }
+  }
+
+  #sendSenderReports(): void {
+    const medias = this.reader?.medias;
+    if (medias === undefined) return;
+    const nowWall = Date.now();
+    const nowMono = performance.now();
+    for (const m of this.medias.values()) {
+      const info = medias[m.index] as { ssrc: number; rtpTimeAt?: (t: number) => number | undefined };
+      const rtpTime = info.rtpTimeAt?.(nowMono);
+      if (rtpTime === undefined || m.sentPackets === 0) continue;
+      const sr = buildCompound(
+        buildSenderReport({
+          ssrc: info.ssrc,
+          ntpTime: ntpFromUnixMs(nowWall),
+          rtpTime,
+          packetCount: m.sentPackets >>> 0,
+          octetCount: m.sentOctets >>> 0,
+          reports: [],
+        }),
+        buildSdesCname(info.ssrc, "deno-rtsp-server"),
+      );
+      this.#sendRtcp(m, sr);
+    }
+  }
+
+  #sendReceiverReports(): void {
+    for (const m of this.medias.values()) {
+      if (m.receiver === undefined || m.remoteSsrc === undefined) continue;
+      const block = m.receiver.takeReportBlock(m.remoteSsrc, m.lastSr, Date.now());
+      const rr = buildCompound(
+        buildReceiverReport({ ssrc: this.#ownSsrc, reports: [block] }),
+        buildSdesCname(this.#ownSsrc, "deno-rtsp-server"),
+      );
+      this.#sendRtcp(m, rr);
+    }
+  }
+
+  #sendRtcp(m: SessionMedia, packet: Uint8Array): void {
+    if (this.transport === "tcp") {
+      this.tcpConn?.writer.enqueue(formatInterleaved(m.channels![1], packet));
+    } else if (m.clientRtcp !== undefined) {
+      this.#sendUdp("rtcp", packet, m.clientRtcp);
+    }
+  }
+
+  /** A connection that used this session closed. */
+  onConnClosed(conn: SessionConn): void {
+    this.conns.delete(conn);
+    if (this.tcpConn === conn) {
+      this.close("the connection carrying the session closed");
+      return;
+    }
+    // RFC 2326 lets UDP sessions outlive their control connection (MediaMTX does too);
+    // anything else without a connection is useless.
+    const survives = this.transport === "udp" && (this.state === "play" || this.state === "record");
+    if (this.conns.size === 0 && !survives) this.close("not in use");
+  }
+
+  /** Ends the session: detaches from the path, frees UDP routes, closes other connections. */
+  close(reason: string, except?: SessionConn): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#ctx.sessions.delete(this.id);
+    for (const u of this.#unregister) u();
+    this.#unregister = [];
+    this.reader?.remove();
+    this.publisher?.remove();
+    this.#publisherInput = undefined;
+    this.#deferred = undefined;
+    this.log.info(`destroyed: ${reason}`);
+    for (const c of this.conns) if (c !== except) c.close(`session ${this.id.slice(0, 8)} destroyed: ${reason}`);
+    this.conns.clear();
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * What the RTSP server needs from the core (paths and streams), declared by the
+ * consumer as MediaMTX does, so `server/` never imports `core/`.
+ */
+import type { SdpMedia } from "../wire/sdp/mod.ts";
+import type { OutboundPacket } from "../wire/outbound_packet.ts";
+import type { NetAddr } from "../transport/byte_stream.ts";
+
+/** Who is asking, for path lookup, limits, logs and (later) authentication. */
+export interface PathRequest {
+  /** Path name without leading/trailing `/`. */
+  path: string;
+  query: string;
+  remote: NetAddr;
+  /** Short description used by the path's logs, e.g. `RTSP session 1a2b3c4d`. */
+  label: string;
+}
+
+/** One media of a stream as readers see it. */
+export interface StreamMediaInfo {
+  /** The publisher's SDP media (formats, rtpmap, fmtp). */
+  readonly media: SdpMedia;
+  /** SSRC the server writes on every outgoing packet of this media. */
+  readonly ssrc: number;
+  /** Clock rate of the media's first format, for SR and RTP-Info. */
+  readonly clockRate: number;
+}
+
+/** Where a reader's packets go: implemented by the server's session. Must not block. */
+export interface ReaderSink {
+  /** Hot path: one RTP packet of media `mediaIndex`. */
+  writeRtp(mediaIndex: number, packet: OutboundPacket): void;
+  /** The stream ended or the reader was removed by the path (publisher left, kicked). */
+  closeByPath(reason: string): void;
+}
+
+/** Seq/timestamp a reader will see first, for the RTP-Info header. */
+export interface RtpStart {
+  seq: number;
+  rtptime: number;
+}
+
+/** A reader attached to a stream (after the first SETUP). */
+export interface ReaderHandle {
+  readonly medias: readonly StreamMediaInfo[];
+  /** Starts delivery of the chosen medias (PLAY). Returns where each media will start. */
+  play(sink: ReaderSink, mediaIndexes: readonly number[]): (RtpStart | undefined)[];
+  /** Stops delivery (PAUSE) but keeps the reader counted. */
+  pause(): void;
+  /** Detaches the reader (TEARDOWN, session end). Idempotent. */
+  remove(): void;
+}
+
+/** The result of DESCRIBE: the current description of a stream. */
+export interface StreamDescription {
+  readonly medias: readonly StreamMediaInfo[];
+  /** Session name of the publisher's SDP, if any. */
+  readonly title?: string;
+}
+
+/** A publisher after ANNOUNCE. */
+export interface PublisherHandle {
+  /** RECORD: the path becomes readable. Returns the entry point of packets. */
+  start(): StreamPublisher;
+  /** Ends publishing (TEARDOWN, session end, kicked). Idempotent. */
+  remove(): void;
+}
+
+/** Entry of a publisher's packets into the stream. */
+export interface StreamPublisher {
+  /** Hot path: one RTP packet of media `mediaIndex`, in a buffer that may be reused after the call. */
+  writeRtp(mediaIndex: number, packet: Uint8Array): void;
+}
+
+/** Notified when the path removes a publisher (override by a newer one). */
+export interface PublisherEvents {
+  closeByPath(reason: string): void;
+}
+
+/** The path manager as the RTSP server sees it. Errors are RtspError with the status to send. */
+export interface PathManagerPort {
+  /** DESCRIBE (404 when nobody publishes, 400 when the path is not configured). */
+  describe(req: PathRequest): Promise<StreamDescription>;
+  /** First SETUP of a reader (400 on maxReaders). */
+  addReader(req: PathRequest): Promise<ReaderHandle>;
+  /** ANNOUNCE (400 when someone publishes and overridePublisher is false). */
+  addPublisher(req: PathRequest, medias: SdpMedia[], title: string | undefined, events: PublisherEvents): Promise<PublisherHandle>;
+}

@@ -1,0 +1,117 @@
+import type { NetAddr } from "./byte_stream.ts";
+import { formatNetAddr } from "./byte_stream.ts";
+
+/** Which socket of the pair a datagram used. */
+export type UdpChannel = "rtp" | "rtcp";
+
+/**
+ * Receives datagrams from one remote address. The buffer is reused by the next
+ * receive: copy what must outlive the call.
+ */
+export type DatagramHandler = (channel: UdpChannel, data: Uint8Array, from: NetAddr) => void;
+
+/** Options of a UdpPair. */
+export interface UdpPairOptions {
+  hostname: string;
+  rtpPort: number;
+  rtcpPort: number;
+  /** Called for datagrams from an address nobody registered (dropped by default). */
+  onUnknown?: (channel: UdpChannel, from: NetAddr, size: number) => void;
+  /** Called once when a socket fails outside of close(). */
+  onError?: (error: unknown) => void;
+}
+
+/** Largest datagram accepted; anything filling the buffer is truncated and reported. */
+const RECEIVE_BUFFER = 2048;
+
+/**
+ * The server's shared RTP/RTCP socket pair (rtpAddress/rtcpAddress): one pair serves
+ * every UDP session, demultiplexed by the sender's address and port.
+ */
+export class UdpPair {
+  readonly #rtp: Deno.DatagramConn;
+  readonly #rtcp: Deno.DatagramConn;
+  readonly #handlers = new Map<string, DatagramHandler>();
+  readonly #opts: UdpPairOptions;
+  #closed = false;
+
+  constructor(opts: UdpPairOptions) {
+    this.#opts = opts;
+    this.#rtp = Deno.listenDatagram({ transport: "udp", hostname: opts.hostname, port: opts.rtpPort });
+    try {
+      this.#rtcp = Deno.listenDatagram({ transport: "udp", hostname: opts.hostname, port: opts.rtcpPort });
+    } catch (e) {
+      this.#rtp.close();
+      throw e;
+    }
+    this.#receiveLoop("rtp", this.#rtp);
+    this.#receiveLoop("rtcp", this.#rtcp);
+  }
+
+  /** Local port of the RTP socket. */
+  get rtpPort(): number {
+    return (this.#rtp.addr as Deno.NetAddr).port;
+  }
+
+  /** Local port of the RTCP socket. */
+  get rtcpPort(): number {
+    return (this.#rtcp.addr as Deno.NetAddr).port;
+  }
+
+  /** Routes datagrams from `addr` (`host:port`) to `handler` until the returned function is called. */
+  register(addr: NetAddr, handler: DatagramHandler): () => void {
+    const key = formatNetAddr(addr);
+    this.#handlers.set(key, handler);
+    return () => {
+      if (this.#handlers.get(key) === handler) this.#handlers.delete(key);
+    };
+  }
+
+  /** Whether datagrams from `addr` are already routed somewhere. */
+  isRegistered(addr: NetAddr): boolean {
+    return this.#handlers.has(formatNetAddr(addr));
+  }
+
+  /** Sends one datagram from the RTP or RTCP socket. Resolves when handed to the kernel. */
+  send(channel: UdpChannel, data: Uint8Array, to: NetAddr): Promise<number> {
+    const sock = channel === "rtp" ? this.#rtp : this.#rtcp;
+    return sock.send(data, { transport: "udp", hostname: to.hostname, port: to.port });
+  }
+
+  /** Closes both sockets. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const s of [this.#rtp, this.#rtcp]) {
+      try {
+        s.close();
+      } catch {
+        // already closed
+      }
+    }
+    this.#handlers.clear();
+  }
+
+  async #receiveLoop(channel: UdpChannel, sock: Deno.DatagramConn): Promise<void> {
+    const buf = new Uint8Array(RECEIVE_BUFFER);
+    try {
+      while (!this.#closed) {
+        const [data, remote] = await sock.receive(buf);
+        const from = remote as Deno.NetAddr;
+        const handler = this.#handlers.get(formatNetAddr(from));
+        if (handler === undefined) {
+          this.#opts.onUnknown?.(channel, from, data.length);
+          continue;
+        }
+        try {
+          handler(channel, data, from);
+        } catch (e) {
+          // A handler bug must not kill the shared socket for every other session.
+          this.#opts.onError?.(e);
+        }
+      }
+    } catch (e) {
+      if (!this.#closed) this.#opts.onError?.(e);
+    }
+  }
+}
