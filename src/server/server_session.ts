@@ -194,14 +194,19 @@ export class ServerSession implements ReaderSink, PublisherEvents {
 
   // ---- publishing ----------------------------------------------------------------
 
-  /** RECORD: packets now flow into the stream. */
-  startRecord(): void {
-    this.#publisherInput = this.publisher!.start();
+  /**
+   * RECORD: packets now flow into the stream. Returns true when this resumes a paused
+   * publisher, whose stream (and readers) carry on.
+   */
+  resumeRecord(): boolean {
+    const resumed = this.#publisherInput !== undefined;
+    this.#publisherInput ??= this.publisher!.start();
     this.state = "record";
     this.lastActivityMs = performance.now();
     if (this.transport === "udp") {
-      for (const m of this.medias.values()) m.receiver = new RtpReceiverStats();
+      for (const m of this.medias.values()) m.receiver ??= new RtpReceiverStats();
     }
+    return resumed;
   }
 
   /** An interleaved frame for this session (TCP transport). */

@@ -1,0 +1,50 @@
+import { newResponse } from "../../wire/rtsp/format.ts";
+import { parseRequestTarget } from "../../wire/rtsp/request_target.ts";
+import { RtspError } from "../../wire/rtsp/rtsp_error.ts";
+import { parseSdp } from "../../wire/sdp/mod.ts";
+import type { SdpMedia } from "../../wire/sdp/mod.ts";
+import { ServerSession } from "../server_session.ts";
+import type { RequestContext, RequestResult } from "./request_context.ts";
+import { pathRequest, sessionLabel } from "./request_context.ts";
+
+/** ANNOUNCE: a publisher describes what it will RECORD; creates its session. */
+export async function handleAnnounce(rc: RequestContext): Promise<RequestResult> {
+  if (rc.session !== undefined && rc.session.state !== "initial") {
+    throw new RtspError(455, "ANNOUNCE is not valid in this state");
+  }
+  const contentType = rc.req.headers.get("Content-Type")?.split(";")[0].trim().toLowerCase();
+  if (contentType !== "application/sdp") {
+    throw new RtspError(400, `unsupported Content-Type '${contentType ?? ""}', expected application/sdp`);
+  }
+  const target = parseRequestTarget(rc.req.url);
+  let medias: SdpMedia[];
+  let title: string | undefined;
+  try {
+    const sd = parseSdp(rc.req.body);
+    medias = sd.medias.filter((m) => !m.attributes.some((a) => a.key.toLowerCase() === "sendonly"));
+    title = sd.sessionName.trim() === "" ? undefined : sd.sessionName;
+  } catch (e) {
+    throw new RtspError(400, `invalid SDP: ${(e as Error).message}`, { cause: e });
+  }
+  if (medias.length === 0) throw new RtspError(400, "the SDP announces no media");
+  const session = rc.session ?? new ServerSession(rc.ctx, rc.conn);
+  try {
+    session.publisher = await rc.ctx.options.pathManager.addPublisher(
+      pathRequest(rc, target.path, target.query, sessionLabel(rc, session)),
+      medias,
+      title,
+      session,
+    );
+  } catch (e) {
+    if (rc.session === undefined) session.close((e as Error).message, rc.conn);
+    throw e;
+  }
+  rc.conn.attach(session);
+  session.state = "preRecord";
+  session.path = target.path;
+  session.query = target.query;
+  session.announced = { medias, url: rc.req.url };
+  rc.conn.pendingSession = session;
+  // No Session header here: gortsplib sends it from SETUP on (reference §2.12).
+  return { response: newResponse(200) };
+}

@@ -1,0 +1,23 @@
+import { RtspHeaders } from "../../wire/rtsp/headers.ts";
+import { newResponse } from "../../wire/rtsp/format.ts";
+import { parseRequestTarget } from "../../wire/rtsp/request_target.ts";
+import { buildDescribeSdp } from "../../wire/sdp/mod.ts";
+import type { RequestContext, RequestResult } from "./request_context.ts";
+import { pathRequest } from "./request_context.ts";
+
+const encoder = new TextEncoder();
+
+/** DESCRIBE: the SDP of the stream published on the path (reference §2.5). */
+export async function handleDescribe(rc: RequestContext): Promise<RequestResult> {
+  const target = parseRequestTarget(rc.req.url);
+  const description = await rc.ctx.options.pathManager.describe(
+    pathRequest(rc, target.path, target.query, `${rc.ctx.options.label} conn`),
+  );
+  const sdp = buildDescribeSdp({
+    title: description.title,
+    medias: description.medias.map((m, i) => ({ media: m.media, control: `trackID=${i}` })),
+  });
+  const base = rc.req.url.endsWith("/") ? rc.req.url : rc.req.url + "/";
+  const headers = new RtspHeaders({ "Content-Base": base, "Content-Type": "application/sdp" });
+  return { response: newResponse(200, headers, encoder.encode(sdp)) };
+}

@@ -1,0 +1,12 @@
+import { RtspHeaders } from "../../wire/rtsp/headers.ts";
+import { SERVER_METHODS } from "../../wire/rtsp/message.ts";
+import { newResponse } from "../../wire/rtsp/format.ts";
+import type { RequestContext, RequestResult } from "./request_context.ts";
+import { setSessionHeader } from "./request_context.ts";
+
+/** OPTIONS: the methods we implement; also a keepalive when it names a session. */
+export function handleOptions(rc: RequestContext): Promise<RequestResult> {
+  const headers = new RtspHeaders({ Public: SERVER_METHODS.join(", ") });
+  if (rc.session !== undefined) setSessionHeader(headers, rc, rc.session);
+  return Promise.resolve({ response: newResponse(200, headers) });
+}

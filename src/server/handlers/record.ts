@@ -1,0 +1,34 @@
+import { RtspHeaders } from "../../wire/rtsp/headers.ts";
+import { newResponse } from "../../wire/rtsp/format.ts";
+import { RtspError } from "../../wire/rtsp/rtsp_error.ts";
+import type { RequestContext, RequestResult } from "./request_context.ts";
+import { requireSession, setSessionHeader } from "./request_context.ts";
+import { describeTracks } from "./track_names.ts";
+
+/** RECORD: the publisher's packets start flowing into the path's stream. */
+export function handleRecord(rc: RequestContext): Promise<RequestResult> {
+  const session = requireSession(rc);
+  if (session.state !== "preRecord" && session.state !== "record") {
+    throw new RtspError(455, `RECORD is not valid in state ${session.state}`);
+  }
+  if (session.medias.size === 0) throw new RtspError(455, "no media has been set up");
+  const headers = new RtspHeaders();
+  setSessionHeader(headers, rc, session);
+  if (session.state === "record") return Promise.resolve({ response: newResponse(200, headers) });
+  if (session.transport === "tcp") {
+    if (rc.conn.tcpSession !== undefined && rc.conn.tcpSession !== session) {
+      throw new RtspError(400, "the connection already carries another session");
+    }
+    session.tcpConn = rc.conn;
+    rc.conn.tcpSession = session;
+  }
+  const resumed = session.resumeRecord();
+  if (!resumed) {
+    session.log.info(
+      `is publishing to path '${session.path}', with ${session.transport!.toUpperCase()}, ${
+        describeTracks([...session.medias.keys()].map((i) => session.announced!.medias[i]))
+      }`,
+    );
+  }
+  return Promise.resolve({ response: newResponse(200, headers) });
+}

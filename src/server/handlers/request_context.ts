@@ -1,0 +1,48 @@
+import type { RtspRequest, RtspResponse } from "../../wire/rtsp/message.ts";
+import type { ServerContext } from "../server_context.ts";
+import type { ServerConn } from "../server_conn.ts";
+import type { ServerSession } from "../server_session.ts";
+import type { PathRequest } from "../stream_port.ts";
+import { RtspError } from "../../wire/rtsp/rtsp_error.ts";
+import { formatSession } from "../../wire/rtsp/headers/session.ts";
+import type { RtspHeaders } from "../../wire/rtsp/headers.ts";
+
+/** Everything a method handler may use. */
+export interface RequestContext {
+  ctx: ServerContext;
+  conn: ServerConn;
+  req: RtspRequest;
+  /** The session named by the `Session` header, already checked. */
+  session: ServerSession | undefined;
+}
+
+/** A handler's answer, and work to do once the answer is queued (e.g. start sending media). */
+export interface RequestResult {
+  response: RtspResponse;
+  after?: () => void;
+}
+
+/** One RTSP method. Throws RtspError for protocol failures. */
+export type RequestHandler = (rc: RequestContext) => Promise<RequestResult>;
+
+/** The session of a request that needs one: 454 when the header is missing. */
+export function requireSession(rc: RequestContext): ServerSession {
+  if (rc.session === undefined) throw new RtspError(454, "the request needs a Session header");
+  return rc.session;
+}
+
+/** Adds `Session: <id>;timeout=<s>`, 5 s below the real timeout (Media Foundation quirk, ref §2.12). */
+export function setSessionHeader(headers: RtspHeaders, rc: RequestContext, session: ServerSession): void {
+  const timeout = Math.max(1, Math.floor(rc.ctx.options.sessionTimeoutMs / 1000) - 5);
+  headers.set("Session", formatSession(session.id, timeout));
+}
+
+/** The path request seen by the core. */
+export function pathRequest(rc: RequestContext, path: string, query: string, label: string): PathRequest {
+  return { path, query, remote: rc.conn.remote, label };
+}
+
+/** Session label for path logs, e.g. `RTSP session 1a2b3c4d`. */
+export function sessionLabel(rc: RequestContext, session: ServerSession): string {
+  return `${rc.ctx.options.label} session ${session.id.slice(0, 8)}`;
+}

@@ -1,0 +1,174 @@
+import { RtspHeaders } from "../../wire/rtsp/headers.ts";
+import { newResponse } from "../../wire/rtsp/format.ts";
+import { parseRequestTarget } from "../../wire/rtsp/request_target.ts";
+import { matchControl } from "../../wire/rtsp/request_target.ts";
+import { RtspError } from "../../wire/rtsp/rtsp_error.ts";
+import { formatTransport, parseTransports } from "../../wire/rtsp/headers/transport.ts";
+import type { TransportSpec } from "../../wire/rtsp/headers/transport.ts";
+import { clockRateOf, mediaControl } from "../../wire/sdp/mod.ts";
+import { ServerSession } from "../server_session.ts";
+import { newSessionMedia } from "../session_media.ts";
+import type { SessionMedia } from "../session_media.ts";
+import { negotiateTransport } from "../transport_negotiation.ts";
+import type { Negotiated } from "../transport_negotiation.ts";
+import type { RequestContext, RequestResult } from "./request_context.ts";
+import { pathRequest, sessionLabel, setSessionHeader } from "./request_context.ts";
+
+/** SETUP: one media of a reader (play) or of an announced publisher (record). */
+export async function handleSetup(rc: RequestContext): Promise<RequestResult> {
+  const header = rc.req.headers.get("Transport");
+  if (header === undefined) throw new RtspError(400, "Transport header is missing");
+  let specs: TransportSpec[];
+  try {
+    specs = parseTransports(header);
+  } catch (e) {
+    throw new RtspError(400, (e as Error).message, { cause: e });
+  }
+  // Clients that omit `Session` on later SETUPs continue the session they started here.
+  const pending = rc.conn.pendingSession;
+  const session = rc.session ??
+    (pending !== undefined && !pending.closed && (pending.state === "preRecord" || pending.state === "prePlay")
+      ? pending
+      : undefined);
+  if (session?.state === "preRecord") return await setupRecord(rc, session, specs);
+  if (session !== undefined && session.state !== "prePlay") {
+    throw new RtspError(455, `SETUP is not valid in state ${session.state}`);
+  }
+  return await setupPlay(rc, session, specs);
+}
+
+async function setupPlay(
+  rc: RequestContext,
+  existing: ServerSession | undefined,
+  specs: TransportSpec[],
+): Promise<RequestResult> {
+  const target = parseRequestTarget(rc.req.url, { setup: true });
+  if (existing?.path !== undefined && existing.path !== target.path) {
+    throw new RtspError(400, "can't setup medias with different paths");
+  }
+  const negotiated = negotiateTransport(rc.ctx, specs, {
+    mode: "play",
+    tunnel: rc.conn.stream.kind === "http" || rc.conn.stream.kind === "websocket",
+    secure: rc.conn.stream.secure,
+  });
+  if (negotiated.spec.mode === "record") throw new RtspError(400, "transport mode is record, but the path is read");
+  if (existing?.transport !== undefined && existing.transport !== negotiated.kind) {
+    throw new RtspError(400, "can't setup medias with different transports");
+  }
+  const session = existing ?? new ServerSession(rc.ctx, rc.conn);
+  let index: number;
+  try {
+    if (session.reader === undefined) {
+      session.reader = await rc.ctx.options.pathManager.addReader(
+        pathRequest(rc, target.path, target.query, sessionLabel(rc, session)),
+      );
+      session.path = target.path;
+      session.query = target.query;
+    }
+    const count = session.reader.medias.length;
+    // No control: a trailing slash or a single-media stream means the first media (reference §2.5).
+    index = target.control?.index ?? (count === 1 || rc.req.url.split("?")[0].endsWith("/") ? 0 : -1);
+    if (index < 0 || index >= count) {
+      throw new RtspError(400, `invalid SETUP path: no media '${rc.req.url}' in a stream of ${count}`);
+    }
+    if (session.medias.has(index)) throw new RtspError(400, "media has already been set up");
+    const media = configureMedia(rc, session, negotiated, index);
+    session.transport = negotiated.kind;
+    session.addMedia(media);
+  } catch (e) {
+    if (existing === undefined) session.close((e as Error).message, rc.conn);
+    throw e;
+  }
+  session.state = "prePlay";
+  rc.conn.attach(session);
+  rc.conn.pendingSession = session;
+  const reply = replyTransport(rc, negotiated, session.reader.medias[index].ssrc);
+  return respond(rc, session, reply);
+}
+
+async function setupRecord(rc: RequestContext, session: ServerSession, specs: TransportSpec[]): Promise<RequestResult> {
+  const announced = session.announced!;
+  const negotiated = negotiateTransport(rc.ctx, specs, {
+    mode: "record",
+    tunnel: rc.conn.stream.kind === "http" || rc.conn.stream.kind === "websocket",
+    secure: rc.conn.stream.secure,
+  });
+  if (negotiated.spec.mode === "play") throw new RtspError(400, "transport mode is play, but the session records");
+  if (session.transport !== undefined && session.transport !== negotiated.kind) {
+    throw new RtspError(400, "can't setup medias with different transports");
+  }
+  const index = findAnnouncedMedia(rc.req.url, announced.medias.map(mediaControl), announced.url);
+  if (index < 0) throw new RtspError(400, `invalid SETUP path: '${rc.req.url}' matches no announced media`);
+  if (session.medias.has(index)) throw new RtspError(400, "media has already been set up");
+  const media = configureMedia(rc, session, negotiated, index);
+  const sdpMedia = announced.medias[index];
+  media.clockRate = clockRateOf(sdpMedia, Number(sdpMedia.formats[0] ?? "96"));
+  session.transport = negotiated.kind;
+  session.addMedia(media);
+  rc.conn.attach(session);
+  return respond(rc, session, replyTransport(rc, negotiated, undefined));
+}
+
+/** Index of the announced media a record SETUP designates, or -1. */
+function findAnnouncedMedia(url: string, controls: (string | undefined)[], announceUrl: string): number {
+  for (let i = 0; i < controls.length; i++) {
+    const c = controls[i];
+    if (c !== undefined && c !== "*" && matchControl(url, c, announceUrl)) return i;
+  }
+  // A single media without a usable control: the SETUP can only mean it.
+  return controls.length === 1 ? 0 : -1;
+}
+
+/** Validates and records the client side of the transport for media `index`. */
+function configureMedia(rc: RequestContext, session: ServerSession, n: Negotiated, index: number): SessionMedia {
+  const media = newSessionMedia(index);
+  if (n.kind === "udp") {
+    const ports = n.spec.clientPort;
+    if (ports === undefined) throw new RtspError(400, "Transport header lacks client_port");
+    const host = rc.conn.remote.hostname;
+    media.clientRtp = { hostname: host, port: ports[0] };
+    media.clientRtcp = { hostname: host, port: ports[1] };
+    const udp = rc.ctx.udp!;
+    if (udp.isRegistered(media.clientRtp) || udp.isRegistered(media.clientRtcp)) {
+      throw new RtspError(400, `UDP ports ${ports[0]}-${ports[1]} are already assigned to another session of ${host}`);
+    }
+  } else if (n.kind === "tcp") {
+    let channels = n.spec.interleaved;
+    if (channels === undefined) {
+      // The client let us choose: the first free even pair.
+      let c = 0;
+      while (session.usesChannel(c) || session.usesChannel(c + 1)) c += 2;
+      channels = [c, c + 1];
+      n.spec = { ...n.spec, interleaved: channels };
+    } else if (session.usesChannel(channels[0]) || session.usesChannel(channels[1])) {
+      throw new RtspError(400, `interleaved channels ${channels[0]}-${channels[1]} are already in use`);
+    }
+    media.channels = [channels[0], channels[1]];
+  }
+  return media;
+}
+
+function replyTransport(rc: RequestContext, n: Negotiated, ssrc: number | undefined): string {
+  const reply: TransportSpec = {
+    profile: n.spec.profile,
+    lower: n.spec.lower,
+    delivery: "unicast",
+    raw: "",
+    ssrc,
+  };
+  if (n.kind === "udp") {
+    reply.clientPort = n.spec.clientPort;
+    const udp = rc.ctx.udp!;
+    reply.serverPort = [udp.rtpPort, udp.rtcpPort];
+  } else {
+    reply.interleaved = n.spec.interleaved;
+  }
+  if (n.spec.mode === "record") reply.mode = "record";
+  return formatTransport(reply);
+}
+
+function respond(rc: RequestContext, session: ServerSession, transport: string): RequestResult {
+  const headers = new RtspHeaders({ Transport: transport });
+  setSessionHeader(headers, rc, session);
+  return { response: newResponse(200, headers) };
+}

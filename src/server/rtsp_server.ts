@@ -1,0 +1,133 @@
+import { DenoConnStream } from "../transport/byte_stream.ts";
+import type { ByteStream } from "../transport/byte_stream.ts";
+import { UdpPair } from "../transport/udp_pair.ts";
+import type { Logger } from "../log/logger.ts";
+import type { RtspServerOptions, ServerContext, ServerTransport } from "./server_context.ts";
+import { ServerConn } from "./server_conn.ts";
+import type { ServerSession } from "./server_session.ts";
+
+const TICK_MS = 1000;
+
+/**
+ * An RTSP server: one TCP listener for the control connections and, when UDP is
+ * offered, the shared RTP/RTCP socket pair. Sessions live here; paths and streams
+ * are reached through the PathManagerPort of the options.
+ */
+export class RtspServer implements ServerContext {
+  readonly options: RtspServerOptions;
+  readonly log: Logger;
+  readonly sessions = new Map<string, ServerSession>();
+  readonly conns = new Set<ServerConn>();
+  #listener: Deno.Listener | undefined;
+  #udp: UdpPair | undefined;
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+  #acceptLoop: Promise<void> | undefined;
+
+  constructor(options: RtspServerOptions) {
+    this.options = options;
+    this.log = options.log.with(`[${options.label}]`);
+  }
+
+  get udp(): UdpPair | undefined {
+    return this.#udp;
+  }
+
+  /** The TCP port actually bound (useful with port 0). */
+  get port(): number {
+    return (this.#listener!.addr as Deno.NetAddr).port;
+  }
+
+  allows(t: ServerTransport): boolean {
+    return this.options.transports.includes(t);
+  }
+
+  /** Binds every socket; throws (with the address) when one cannot be bound. */
+  start(): void {
+    const o = this.options;
+    if (o.udp !== undefined && this.allows("udp")) {
+      try {
+        this.#udp = new UdpPair({
+          hostname: o.udp.hostname,
+          rtpPort: o.udp.rtpPort,
+          rtcpPort: o.udp.rtcpPort,
+          onError: (e) => this.log.error(`UDP socket error: ${(e as Error).message}`),
+        });
+      } catch (e) {
+        throw new Error(`cannot listen on UDP ${o.udp.hostname}:${o.udp.rtpPort}-${o.udp.rtcpPort}: ${(e as Error).message}`);
+      }
+    }
+    try {
+      this.#listener = Deno.listen({ hostname: o.hostname, port: o.port, transport: "tcp" });
+    } catch (e) {
+      this.#udp?.close();
+      throw new Error(`cannot listen on TCP ${o.hostname}:${o.port}: ${(e as Error).message}`);
+    }
+    const udpText = this.#udp === undefined
+      ? ""
+      : `, :${this.#udp.rtpPort} (UDP/RTP), :${this.#udp.rtcpPort} (UDP/RTCP)`;
+    this.log.info(`listener opened on :${this.port} (TCP)${udpText}`);
+    this.#ticker = setInterval(() => this.#tick(), TICK_MS);
+    this.#acceptLoop = this.#accept(this.#listener);
+  }
+
+  /** Serves an already-established byte stream (used by tunnels and tests). */
+  serve(stream: ByteStream): ServerConn {
+    const conn = new ServerConn(this, stream);
+    this.conns.add(conn);
+    conn.run().finally(() => this.conns.delete(conn));
+    return conn;
+  }
+
+  async #accept(listener: Deno.Listener): Promise<void> {
+    while (!this.#closed) {
+      let tcp: Deno.TcpConn;
+      try {
+        tcp = await listener.accept() as Deno.TcpConn;
+      } catch (e) {
+        if (this.#closed) return;
+        // EMFILE and friends: log and keep accepting rather than dying.
+        this.log.error(`accept failed: ${(e as Error).message}`);
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      try {
+        // Nagle would hold small interleaved writes for tens of milliseconds.
+        tcp.setNoDelay(true);
+      } catch {
+        // the peer may already be gone
+      }
+      this.serve(new DenoConnStream(tcp, "tcp"));
+    }
+  }
+
+  #tick(): void {
+    const now = performance.now();
+    for (const s of [...this.sessions.values()]) s.tick(now);
+    for (const c of [...this.conns]) {
+      const deadline = c.readDeadlineMs;
+      if (deadline > 0 && now - c.lastReadMs > deadline) c.close("read timeout");
+    }
+  }
+
+  /** Closes listeners, every session and every connection. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#ticker);
+    try {
+      this.#listener?.close();
+    } catch {
+      // already closed
+    }
+    for (const s of [...this.sessions.values()]) s.close("server is shutting down");
+    for (const c of [...this.conns]) c.close("server is shutting down");
+    this.#udp?.close();
+    await this.#acceptLoop;
+    this.log.info("listener closed");
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

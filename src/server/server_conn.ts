@@ -1,0 +1,201 @@
+import type { ByteStream, NetAddr } from "../transport/byte_stream.ts";
+import { formatNetAddr } from "../transport/byte_stream.ts";
+import { StreamWriter } from "../transport/stream_writer.ts";
+import { RtspFramer } from "../wire/rtsp/framer.ts";
+import { formatResponse, newResponse } from "../wire/rtsp/format.ts";
+import type { RtspRequest, RtspResponse } from "../wire/rtsp/message.ts";
+import { RtspError } from "../wire/rtsp/rtsp_error.ts";
+import { parseSession } from "../wire/rtsp/headers/session.ts";
+import type { Logger } from "../log/logger.ts";
+import type { ServerContext } from "./server_context.ts";
+import type { ServerSession, SessionConn } from "./server_session.ts";
+import { dispatchRequest } from "./handlers/mod.ts";
+
+const READ_BUFFER_BYTES = 64 * 1024;
+const SERVER_HEADER = "deno-rtsp-server";
+const decoder = new TextDecoder();
+
+/**
+ * One accepted connection (TCP, TLS or a tunnel): reads RTSP requests and interleaved
+ * frames, answers through a bounded writer, and carries TCP-transport sessions.
+ */
+export class ServerConn implements SessionConn {
+  readonly remote: NetAddr;
+  readonly writer: StreamWriter;
+  readonly log: Logger;
+  readonly stream: ByteStream;
+  readonly #ctx: ServerContext;
+  readonly #framer = new RtspFramer();
+  /** Sessions this connection has used, so they learn when it closes. */
+  readonly sessions = new Set<ServerSession>();
+  /** The session created here by ANNOUNCE or a first SETUP, for clients that omit `Session`. */
+  pendingSession: ServerSession | undefined;
+  /** The session whose interleaved packets travel on this connection. */
+  tcpSession: ServerSession | undefined;
+  lastReadMs = performance.now();
+  #closed = false;
+  #closeReason = "";
+
+  constructor(ctx: ServerContext, stream: ByteStream) {
+    this.#ctx = ctx;
+    this.stream = stream;
+    this.remote = stream.remoteAddr;
+    const tunnel = stream.kind === "http" || stream.kind === "websocket" ? ` tunnel=${stream.kind}` : "";
+    this.log = ctx.log.with(`[conn ${formatNetAddr(stream.remoteAddr)}${tunnel}]`);
+    this.writer = new StreamWriter(stream, {
+      maxQueued: ctx.options.writeQueueSize,
+      writeTimeoutMs: ctx.options.writeTimeoutMs,
+      onFailure: (f) => this.close(f.kind === "timeout" ? "write timeout" : errorText(f.error)),
+    });
+  }
+
+  /** Whether the connection has closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The server context (for handlers). */
+  get context(): ServerContext {
+    return this.#ctx;
+  }
+
+  /**
+   * How long the peer may stay silent, in ms (0 = forever), per reference §2.12:
+   * RECORD over TCP uses readTimeout; RECORD over UDP has no deadline because ffmpeg
+   * sends no keepalives then; everything else the session timeout.
+   */
+  get readDeadlineMs(): number {
+    const o = this.#ctx.options;
+    if (this.tcpSession?.state === "record") return o.readTimeoutMs;
+    for (const s of this.sessions) {
+      if (s.state === "record" && s.transport === "udp") return 0;
+    }
+    return o.sessionTimeoutMs;
+  }
+
+  /** Reads until the peer leaves or an error occurs; never throws. */
+  async run(): Promise<void> {
+    this.log.info("opened");
+    const buf = new Uint8Array(READ_BUFFER_BYTES);
+    let reason = "EOF";
+    try {
+      while (!this.#closed) {
+        const n = await this.stream.read(buf);
+        if (n === null) break;
+        this.lastReadMs = performance.now();
+        this.#framer.push(buf.subarray(0, n));
+        await this.#drainFrames();
+      }
+    } catch (e) {
+      reason = errorText(e);
+    }
+    this.close(reason);
+  }
+
+  async #drainFrames(): Promise<void> {
+    for (let f = this.#framer.next(); f !== undefined && !this.#closed; f = this.#framer.next()) {
+      switch (f.kind) {
+        case "interleaved":
+          this.tcpSession?.onInterleaved(f.channel, f.payload);
+          break;
+        case "request":
+          await this.#onRequest(f.request);
+          break;
+        case "response":
+          break; // answers to requests we never send (or keepalive echoes): ignored
+        case "invalid":
+          this.log.warn(`invalid data: ${f.error.message}`);
+          this.#send(newResponse(f.error.status), undefined);
+          break;
+      }
+    }
+  }
+
+  async #onRequest(req: RtspRequest): Promise<void> {
+    if (this.log.enabled("debug")) this.log.debug(`[c->s] ${describeMessage(req.method + " " + req.url, req)}`);
+    const cseq = req.headers.get("CSeq");
+    if (cseq === undefined) {
+      // RFC 2326 §12.17: CSeq is mandatory; gortsplib answers 400 without echoing one.
+      this.log.warn(`${req.method} without CSeq`);
+      this.#send(newResponse(400), undefined);
+      return;
+    }
+    let response: RtspResponse;
+    let after: (() => void) | undefined;
+    try {
+      const session = this.#lookupSession(req);
+      const result = await dispatchRequest({ conn: this, ctx: this.#ctx, req, session });
+      response = result.response;
+      after = result.after;
+    } catch (e) {
+      const err = e instanceof RtspError ? e : undefined;
+      if (err === undefined) this.log.error(`${req.method} ${req.url}: ${errorText(e)}`);
+      else this.log.info(`${req.method} ${req.url}: ${err.status} ${err.message}`);
+      response = newResponse(err?.status ?? 500);
+      if (err?.close) after = () => this.close(err.message);
+    }
+    this.#send(response, cseq);
+    after?.();
+  }
+
+  /** The session named by the `Session` header: 454 when unknown, 400 from another host. */
+  #lookupSession(req: RtspRequest): ServerSession | undefined {
+    const header = req.headers.get("Session");
+    if (header === undefined) return undefined;
+    let id: string;
+    try {
+      id = parseSession(header).id;
+    } catch {
+      throw new RtspError(400, `invalid Session header: ${header}`);
+    }
+    const session = this.#ctx.sessions.get(id);
+    if (session === undefined) throw new RtspError(454, `session not found: ${id}`);
+    if (session.remoteHost !== this.remote.hostname) {
+      throw new RtspError(400, "session belongs to another host");
+    }
+    session.touch();
+    this.attach(session);
+    return session;
+  }
+
+  /** Records that `session` is used through this connection. */
+  attach(session: ServerSession): void {
+    this.sessions.add(session);
+    session.conns.add(this);
+  }
+
+  #send(res: RtspResponse, cseq: string | undefined): void {
+    if (cseq !== undefined) res.headers.set("CSeq", cseq);
+    res.headers.set("Server", SERVER_HEADER);
+    if (this.log.enabled("debug")) this.log.debug(`[s->c] ${describeMessage(`${res.statusCode} ${res.reason}`, res)}`);
+    this.writer.enqueue(formatResponse(res), true);
+  }
+
+  /** Closes the connection and tells its sessions. Idempotent. */
+  close(reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closeReason = reason;
+    // Let queued responses (e.g. a 401 before closing) reach the peer, then close.
+    this.writer.flushed().finally(() => this.stream.close());
+    for (const s of this.sessions) s.onConnClosed(this);
+    this.sessions.clear();
+    this.log.info(`closed: ${reason}`);
+  }
+
+  /** Why the connection closed ("" while open). */
+  get closeReason(): string {
+    return this.#closeReason;
+  }
+}
+
+function describeMessage(first: string, m: { headers: Iterable<[string, string]>; body: Uint8Array }): string {
+  const lines = [first];
+  for (const [k, v] of m.headers) lines.push(`${k}: ${v}`);
+  if (m.body.length > 0) lines.push("", decoder.decode(m.body.subarray(0, 4096)));
+  return lines.join("\n");
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
