@@ -1,0 +1,150 @@
+/**
+ * The typed configuration the rest of the server reads.
+ *
+ * Key names are MediaMTX's, so a `mediamtx.yml` written for MediaMTX loads here. Durations are
+ * milliseconds. Keys marked "beyond MediaMTX" are our own extensions and are documented as such in
+ * the root `mediamtx.yml`.
+ */
+
+/** Verbosity of the logger. */
+export type LogLevel = "error" | "warn" | "info" | "debug";
+
+/** A transport the RTSP server accepts in SETUP. */
+export type RtspTransportName = "udp" | "multicast" | "tcp";
+
+/** Which RTSP servers run: plain only (`no`), both (`optional`) or RTSPS only (`strict`). */
+export type RtspEncryption = "no" | "optional" | "strict";
+
+/** One action a user may perform, optionally limited to one path. */
+export interface AuthPermission {
+  /** What the permission allows. */
+  action: "publish" | "read" | "playback" | "api" | "metrics" | "pprof";
+  /** `""` = any path, an exact path name, or `~regex`. */
+  path: string;
+}
+
+/** A user of `authMethod: internal`. */
+export interface AuthInternalUser {
+  /** Username; `any` means anyone, including anonymous clients. May be `sha256:…` / `argon2:…`. */
+  user: string;
+  /** Password (empty for `any`). May be `sha256:…` / `argon2:…`. */
+  pass: string;
+  /** Allowed client IPs or CIDRs; empty = any IP. */
+  ips: string[];
+  /** What this user may do. */
+  permissions: AuthPermission[];
+}
+
+/** The settings of one path (`pathDefaults` merged with `paths.<name>`). */
+export interface PathConf {
+  /** Key as written in the file ("mystream", "~^cam(\\d+)$", "all_others"); `""` for pathDefaults. */
+  name: string;
+  /** Set for `~…` names and all_others/all (= /^.*$/). */
+  regex?: RegExp;
+  /** "publisher" | "redirect" | a source URL (see `sourceType()`). */
+  source: string;
+  /** SHA-256 fingerprint (hex) of the source's TLS certificate, replacing CA validation. */
+  sourceFingerprint: string;
+  /** Pull the source only while there are readers. */
+  sourceOnDemand: boolean;
+  /** ms readers wait for an on-demand source to become ready. */
+  sourceOnDemandStartTimeout: number;
+  /** ms an on-demand source stays open after the last reader leaves. */
+  sourceOnDemandCloseAfter: number;
+  /** Maximum readers; 0 = unlimited. */
+  maxReaders: number;
+  /** A new publisher replaces the current one (otherwise it is refused). */
+  overridePublisher: boolean;
+  /** Where DESCRIBE redirects when nothing is publishing ("/path" or an RTSP URL); "" = none. */
+  fallback: string;
+  /** Redirect target when `source` is "redirect" ("/path" or an RTSP URL). */
+  sourceRedirect: string;
+  /** Transport used to pull an RTSP source. */
+  rtspTransport: "automatic" | "udp" | "multicast" | "tcp";
+  /** Accept source packets from any port (sources that omit or lie about server_port). */
+  rtspAnyPort: boolean;
+  /** Kind of `Range` header sent in PLAY to the source; "" = none. */
+  rtspRangeType: "" | "clock" | "npt" | "smpte";
+  /** Start of that range (`20230812T120000Z` for clock, a Go duration for npt/smpte). */
+  rtspRangeStart: string;
+  /** Local port range for the UDP RTP/RTCP pair used when pulling a source. */
+  rtspUDPSourcePortRange: [number, number];
+  /** Beyond MediaMTX: late readers start at the last keyframe (default true). */
+  gopCache: boolean;
+  /** Beyond MediaMTX: ms to wait before reconnecting a failed source (default 5000). */
+  sourceRetryPause: number;
+}
+
+/** The whole configuration. */
+export interface Config {
+  // general
+  /** Verbosity. */
+  logLevel: LogLevel;
+  /** Where logs go: "stdout", "file", "syslog". */
+  logDestinations: string[];
+  /** Log file used when "file" is a destination. */
+  logFile: string;
+  /** ms; read deadline for publishers and for pulled sources. */
+  readTimeout: number;
+  /** ms; deadline of every socket write. */
+  writeTimeout: number;
+  /** Per-reader outgoing queue size (a power of two). */
+  writeQueueSize: number;
+  /** Largest UDP payload sent (≤ 1472). */
+  udpMaxPayloadSize: number;
+  /** SO_RCVBUF of UDP sockets; 0 = OS default. */
+  udpReadBufferSize: number;
+  // auth
+  /** Authentication method. */
+  authMethod: "internal" | "http" | "jwt";
+  /** Users of the internal method. */
+  authInternalUsers: AuthInternalUser[];
+  /** URL asked to authorize each request when authMethod is "http". */
+  authHTTPAddress: string;
+  // RTSP server
+  /** Run the RTSP server(s). */
+  rtsp: boolean;
+  /** Transports accepted in SETUP. */
+  rtspTransports: RtspTransportName[];
+  /** Which of the plain and RTSPS servers run. */
+  rtspEncryption: RtspEncryption;
+  /** TCP listener of the plain server. */
+  rtspAddress: string;
+  /** TCP/TLS listener of the RTSPS server. */
+  rtspsAddress: string;
+  /** UDP RTP listener of the plain server (even port). */
+  rtpAddress: string;
+  /** UDP RTCP listener of the plain server (RTP port + 1). */
+  rtcpAddress: string;
+  /** IPv4 multicast CIDR from which groups are allocated. */
+  multicastIPRange: string;
+  /** RTP port of multicast groups (plain server). */
+  multicastRTPPort: number;
+  /** RTCP port of multicast groups (plain server). */
+  multicastRTCPPort: number;
+  /** UDP SRTP listener of the RTSPS server. */
+  srtpAddress: string;
+  /** UDP SRTCP listener of the RTSPS server. */
+  srtcpAddress: string;
+  /** SRTP port of multicast groups (RTSPS server). */
+  multicastSRTPPort: number;
+  /** SRTCP port of multicast groups (RTSPS server). */
+  multicastSRTCPPort: number;
+  /** TLS key file of the RTSPS server. */
+  rtspServerKey: string;
+  /** TLS certificate file of the RTSPS server. */
+  rtspServerCert: string;
+  /** Authentication schemes offered in WWW-Authenticate. */
+  rtspAuthMethods: ("basic" | "digest")[];
+  // beyond MediaMTX
+  /** TTL of multicast packets, 1..255 (default 16). */
+  multicastTTL: number;
+  /** Interface for multicast (IPv4 address or name); "" = routing table. */
+  multicastInterface: string;
+  /** ms of inactivity before a session is closed (default 60000); Session header advertises −5 s. */
+  rtspSessionTimeout: number;
+  /** Settings every path starts from. */
+  pathDefaults: PathConf;
+  /** Configured paths, in file order. */
+  paths: PathConf[];
+}
