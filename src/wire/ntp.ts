@@ -22,7 +22,11 @@ export function ntpFromUnixMs(ms: number): bigint {
   return BigInt.asUintN(64, (BigInt(seconds) << 32n) | BigInt(fraction));
 }
 
-/** Converts a 64-bit NTP timestamp to Unix milliseconds (may have a fractional part). */
+/**
+ * Converts a 64-bit NTP timestamp to Unix milliseconds (may have a fractional part).
+ * Devices without a wall clock send an all-zero NTP time in their SRs, which this
+ * reads as 2036-02-07 (era 1): callers should treat `0n` as "unknown" first.
+ */
 export function unixMsFromNtp(ntp: bigint): number {
   const value = BigInt.asUintN(64, ntp);
   let seconds = Number(value >> 32n);

@@ -140,7 +140,8 @@ export function isRtcpPacket(buf: Uint8Array): boolean {
  * Splits a compound RTCP datagram and decodes SR/RR packets. Throws `RangeError`
  * when a length field or report count does not fit. Padding (the P bit, RFC 3550
  * §6.4.1) is honoured on any packet, and zero bytes after the last packet are
- * ignored, since some senders pad datagrams to a fixed size.
+ * ignored, since some senders pad datagrams to a fixed size. `raw` entries are views
+ * into `buf` (no copy): copy them before reusing the receive buffer.
  */
 export function parseRtcpCompound(buf: Uint8Array): RtcpPacket[] {
   if (buf.length === 0) throw new RangeError("Cannot parse RTCP packet: empty buffer");
