@@ -31,7 +31,10 @@ export const DEFAULT_FRAMER_LIMITS: Readonly<FramerLimits> = Object.freeze({
   maxBodyBytes: 128 * 1024,
 });
 
-/** One unit read from an RTSP connection. */
+/**
+ * One unit read from an RTSP connection. An `invalid` frame carries the status to answer with and,
+ * in `raw`, the rejected head (or its first line) as text, so the server can still echo `CSeq`.
+ */
 export type RtspFrame =
   | { kind: "request"; request: RtspRequest }
   | { kind: "response"; response: RtspResponse }
@@ -217,7 +220,8 @@ export class RtspFramer {
       const skip = lengthInLines(text);
       this.#drop(headBytes);
       if (skip !== undefined) this.#startSkip(skip);
-      return invalid(400, `header block larger than ${this.#limits.maxHeaderBytes} bytes`, text);
+      const max = this.#limits.maxHeaderBytes;
+      return invalid(400, `header block larger than ${max} bytes`, text.slice(0, max));
     }
     const result = parseHead(text, this.#limits);
     if (!result.ok) {
