@@ -1,0 +1,50 @@
+/** Starts the real App in-process on free loopback ports, for integration tests. */
+import { parseConfig } from "../../src/config/mod.ts";
+import { App } from "../../src/app/app.ts";
+import { Logger } from "../../src/log/logger.ts";
+import { allocateServerPorts } from "../_helpers/ports.ts";
+import type { ServerPorts } from "../_helpers/ports.ts";
+
+/** A running in-process server and what tests need to reach it. */
+export interface TestServer {
+  app: App;
+  ports: ServerPorts;
+  logs: string[];
+  url(path: string): string;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Starts a server whose config is the loopback defaults plus `extraYaml` (top-level
+ * keys; `paths:` defaults to `all_others:`).
+ */
+export async function startTestServer(extraYaml = "", opts: { quiet?: boolean } = {}): Promise<TestServer> {
+  const ports = await allocateServerPorts();
+  const hasPaths = /^paths:/m.test(extraYaml);
+  const yaml = [
+    "logLevel: debug",
+    `rtspAddress: 127.0.0.1:${ports.rtsp}`,
+    `rtpAddress: 127.0.0.1:${ports.rtp}`,
+    `rtcpAddress: 127.0.0.1:${ports.rtcp}`,
+    /^rtspTransports:/m.test(extraYaml) ? "" : "rtspTransports: [udp, tcp]",
+    extraYaml,
+    hasPaths ? "" : "paths:\n  all_others:",
+  ].join("\n");
+  const { config } = parseConfig(yaml, "test.yml", {});
+  const logs: string[] = [];
+  const log = new Logger(config.logLevel, (line) => {
+    logs.push(line);
+    if (!opts.quiet && Deno.env.get("TEST_SERVER_LOGS") === "1") console.log(line);
+  });
+  const app = new App(config, log);
+  app.start();
+  return {
+    app,
+    ports,
+    logs,
+    url: (path) => `rtsp://127.0.0.1:${ports.rtsp}/${path}`,
+    async [Symbol.asyncDispose]() {
+      await app.close();
+    },
+  };
+}
