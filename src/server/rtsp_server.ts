@@ -54,7 +54,11 @@ export class RtspServer implements ServerContext {
           onError: (e) => this.log.error(`UDP socket error: ${(e as Error).message}`),
         });
       } catch (e) {
-        throw new Error(`cannot listen on UDP ${o.udp.hostname}:${o.udp.rtpPort}-${o.udp.rtcpPort}: ${(e as Error).message}`);
+        throw new Error(
+          `cannot listen on UDP ${o.udp.hostname}:${o.udp.rtpPort}-${o.udp.rtcpPort}: ${
+            (e as Error).message
+          }`,
+        );
       }
     }
     try {

@@ -105,14 +105,17 @@ export class ServerConn implements SessionConn {
           break; // answers to requests we never send (or keepalive echoes): ignored
         case "invalid":
           this.log.warn(`invalid data: ${f.error.message}`);
-          this.#send(newResponse(f.error.status), undefined);
+          // RFC 2326 §12.17: echo the CSeq of the rejected message when it can be read.
+          this.#send(newResponse(f.error.status), /^CSeq:[ \t]*(\S+)/im.exec(f.raw ?? "")?.[1]);
           break;
       }
     }
   }
 
   async #onRequest(req: RtspRequest): Promise<void> {
-    if (this.log.enabled("debug")) this.log.debug(`[c->s] ${describeMessage(req.method + " " + req.url, req)}`);
+    if (this.log.enabled("debug")) {
+      this.log.debug(`[c->s] ${describeMessage(req.method + " " + req.url, req)}`);
+    }
     const cseq = req.headers.get("CSeq");
     if (cseq === undefined) {
       // RFC 2326 §12.17: CSeq is mandatory; gortsplib answers 400 without echoing one.
@@ -167,7 +170,9 @@ export class ServerConn implements SessionConn {
   #send(res: RtspResponse, cseq: string | undefined): void {
     if (cseq !== undefined) res.headers.set("CSeq", cseq);
     res.headers.set("Server", SERVER_HEADER);
-    if (this.log.enabled("debug")) this.log.debug(`[s->c] ${describeMessage(`${res.statusCode} ${res.reason}`, res)}`);
+    if (this.log.enabled("debug")) {
+      this.log.debug(`[s->c] ${describeMessage(`${res.statusCode} ${res.reason}`, res)}`);
+    }
     this.writer.enqueue(formatResponse(res), true);
   }
 
@@ -189,7 +194,10 @@ export class ServerConn implements SessionConn {
   }
 }
 
-function describeMessage(first: string, m: { headers: Iterable<[string, string]>; body: Uint8Array }): string {
+function describeMessage(
+  first: string,
+  m: { headers: Iterable<[string, string]>; body: Uint8Array },
+): string {
   const lines = [first];
   for (const [k, v] of m.headers) lines.push(`${k}: ${v}`);
   if (m.body.length > 0) lines.push("", decoder.decode(m.body.subarray(0, 4096)));

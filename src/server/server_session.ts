@@ -12,7 +12,7 @@ import {
   buildSenderReport,
   parseRtcpCompound,
 } from "../wire/rtcp/mod.ts";
-import { rtpSequenceNumber, rtpSsrc, rtpTimestamp, RtpReceiverStats } from "../wire/rtp/mod.ts";
+import { RtpReceiverStats, rtpSequenceNumber, rtpSsrc, rtpTimestamp } from "../wire/rtp/mod.ts";
 import { ntpFromUnixMs, ntpMiddle32 } from "../wire/ntp.ts";
 import type { Logger } from "../log/logger.ts";
 import type {
@@ -78,7 +78,8 @@ export class ServerSession implements ReaderSink, PublisherEvents {
 
   constructor(ctx: ServerContext, creator: SessionConn) {
     this.#ctx = ctx;
-    this.id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+    this.id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0"))
+      .join("");
     this.remoteHost = creator.remote.hostname;
     this.conns.add(creator);
     this.log = ctx.log.with(`[session ${this.id.slice(0, 8)}]`);
@@ -344,7 +345,9 @@ export class ServerSession implements ReaderSink, PublisherEvents {
     this.#publisherInput = undefined;
     this.#deferred = undefined;
     this.log.info(`destroyed: ${reason}`);
-    for (const c of this.conns) if (c !== except) c.close(`session ${this.id.slice(0, 8)} destroyed: ${reason}`);
+    for (const c of this.conns) {
+      if (c !== except) c.close(`session ${this.id.slice(0, 8)} destroyed: ${reason}`);
+    }
     this.conns.clear();
   }
 }

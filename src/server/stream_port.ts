@@ -84,5 +84,10 @@ export interface PathManagerPort {
   /** First SETUP of a reader (400 on maxReaders). */
   addReader(req: PathRequest): Promise<ReaderHandle>;
   /** ANNOUNCE (400 when someone publishes and overridePublisher is false). */
-  addPublisher(req: PathRequest, medias: SdpMedia[], title: string | undefined, events: PublisherEvents): Promise<PublisherHandle>;
+  addPublisher(
+    req: PathRequest,
+    medias: SdpMedia[],
+    title: string | undefined,
+    events: PublisherEvents,
+  ): Promise<PublisherHandle>;
 }

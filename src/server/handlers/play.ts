@@ -13,7 +13,9 @@ export function handlePlay(rc: RequestContext): Promise<RequestResult> {
   if (session.state !== "prePlay" && session.state !== "play") {
     throw new RtspError(455, `PLAY is not valid in state ${session.state}`);
   }
-  if (session.medias.size === 0 || session.reader === undefined) throw new RtspError(455, "no media has been set up");
+  if (session.medias.size === 0 || session.reader === undefined) {
+    throw new RtspError(455, "no media has been set up");
+  }
   const headers = new RtspHeaders();
   setSessionHeader(headers, rc, session);
   if (session.state === "play") return Promise.resolve({ response: newResponse(200, headers) });

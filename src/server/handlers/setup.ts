@@ -27,10 +27,11 @@ export async function handleSetup(rc: RequestContext): Promise<RequestResult> {
   // Clients that omit `Session` on later SETUPs continue the session they started here.
   const pending = rc.conn.pendingSession;
   const session = rc.session ??
-    (pending !== undefined && !pending.closed && (pending.state === "preRecord" || pending.state === "prePlay")
+    (pending !== undefined && !pending.closed &&
+        (pending.state === "preRecord" || pending.state === "prePlay")
       ? pending
       : undefined);
-  if (session?.state === "preRecord") return await setupRecord(rc, session, specs);
+  if (session?.state === "preRecord") return setupRecord(rc, session, specs);
   if (session !== undefined && session.state !== "prePlay") {
     throw new RtspError(455, `SETUP is not valid in state ${session.state}`);
   }
@@ -51,7 +52,9 @@ async function setupPlay(
     tunnel: rc.conn.stream.kind === "http" || rc.conn.stream.kind === "websocket",
     secure: rc.conn.stream.secure,
   });
-  if (negotiated.spec.mode === "record") throw new RtspError(400, "transport mode is record, but the path is read");
+  if (negotiated.spec.mode === "record") {
+    throw new RtspError(400, "transport mode is record, but the path is read");
+  }
   if (existing?.transport !== undefined && existing.transport !== negotiated.kind) {
     throw new RtspError(400, "can't setup medias with different transports");
   }
@@ -67,7 +70,7 @@ async function setupPlay(
     }
     const count = session.reader.medias.length;
     // No control: a trailing slash or a single-media stream means the first media (reference §2.5).
-    index = target.control?.index ?? (count === 1 || rc.req.url.split("?")[0].endsWith("/") ? 0 : -1);
+    index = target.control?.index ?? (count === 1 || target.trailingSlash === true ? 0 : -1);
     if (index < 0 || index >= count) {
       throw new RtspError(400, `invalid SETUP path: no media '${rc.req.url}' in a stream of ${count}`);
     }
@@ -86,14 +89,20 @@ async function setupPlay(
   return respond(rc, session, reply);
 }
 
-async function setupRecord(rc: RequestContext, session: ServerSession, specs: TransportSpec[]): Promise<RequestResult> {
+function setupRecord(
+  rc: RequestContext,
+  session: ServerSession,
+  specs: TransportSpec[],
+): RequestResult {
   const announced = session.announced!;
   const negotiated = negotiateTransport(rc.ctx, specs, {
     mode: "record",
     tunnel: rc.conn.stream.kind === "http" || rc.conn.stream.kind === "websocket",
     secure: rc.conn.stream.secure,
   });
-  if (negotiated.spec.mode === "play") throw new RtspError(400, "transport mode is play, but the session records");
+  if (negotiated.spec.mode === "play") {
+    throw new RtspError(400, "transport mode is play, but the session records");
+  }
   if (session.transport !== undefined && session.transport !== negotiated.kind) {
     throw new RtspError(400, "can't setup medias with different transports");
   }
@@ -120,7 +129,12 @@ function findAnnouncedMedia(url: string, controls: (string | undefined)[], annou
 }
 
 /** Validates and records the client side of the transport for media `index`. */
-function configureMedia(rc: RequestContext, session: ServerSession, n: Negotiated, index: number): SessionMedia {
+function configureMedia(
+  rc: RequestContext,
+  session: ServerSession,
+  n: Negotiated,
+  index: number,
+): SessionMedia {
   const media = newSessionMedia(index);
   if (n.kind === "udp") {
     const ports = n.spec.clientPort;
@@ -130,7 +144,10 @@ function configureMedia(rc: RequestContext, session: ServerSession, n: Negotiate
     media.clientRtcp = { hostname: host, port: ports[1] };
     const udp = rc.ctx.udp!;
     if (udp.isRegistered(media.clientRtp) || udp.isRegistered(media.clientRtcp)) {
-      throw new RtspError(400, `UDP ports ${ports[0]}-${ports[1]} are already assigned to another session of ${host}`);
+      throw new RtspError(
+        400,
+        `UDP ports ${ports[0]}-${ports[1]} are already assigned to another session of ${host}`,
+      );
     }
   } else if (n.kind === "tcp") {
     let channels = n.spec.interleaved;
