@@ -16,13 +16,15 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `input`, when close enough to be a plausible typo: same letters in
- * another case, or an edit distance of at most 2 (3 for names longer than 12 characters).
+ * another case, an edit distance of at most 2 (3 for names longer than 12 characters), or one
+ * name extending the other.
  */
 export function suggest(input: string, candidates: Iterable<string>): string | undefined {
+  const list = [...candidates];
   const lower = input.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const candidate of candidates) {
+  for (const candidate of list) {
     if (candidate.toLowerCase() === lower) return candidate;
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
@@ -31,5 +33,13 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
     }
   }
   const limit = input.length > 12 ? 3 : 2;
-  return bestDistance <= limit ? best : undefined;
+  if (bestDistance <= limit) return best;
+  // "password" for "pass", "maxReader" for "maxReaders": one name extends the other.
+  for (const candidate of list) {
+    const c = candidate.toLowerCase();
+    if (Math.min(c.length, lower.length) >= 3 && (c.startsWith(lower) || lower.startsWith(c))) {
+      return candidate;
+    }
+  }
+  return undefined;
 }

@@ -25,7 +25,12 @@ export function validateConfig(config: Config, origins: Origins, warnings: Warni
       origins.global("logFile"),
     );
   }
-  validateSource(config.pathDefaults, "pathDefaults", origins.path("defaults", "source").origin, warnings);
+  validateSource(
+    config.pathDefaults,
+    "pathDefaults.source",
+    origins.path("defaults", "source").origin,
+    warnings,
+  );
   config.paths.forEach((path, i) => validatePath(path, i, origins, warnings));
 }
 
