@@ -12,7 +12,7 @@
  * set some (MTX_PATH, MTX_QUERY, …) in their children's environment.
  */
 
-import { ConfigError, DEFAULT_ORIGIN, type Origin } from "./config_error.ts";
+import { ConfigError, DEFAULT_ORIGIN, describeOrigin, type Origin } from "./config_error.ts";
 import { defaultAuthInternalUsers } from "./defaults.ts";
 import {
   FOREIGN_GLOBAL_KEYS,
@@ -180,7 +180,8 @@ function applyPathVar(raw: RawConfig, v: EnvVar, warnings: Warnings): void {
 function findOrCreatePath(raw: RawConfig, nameText: string, origin: Origin, warnings: Warnings): RawPath {
   let wanted = nameText.toUpperCase();
   if (wanted === "ALL") {
-    warnings.add("deprecated:all", `path name "all" is deprecated; use "all_others" instead`);
+    const where = describeOrigin(origin);
+    warnings.add("deprecated:all", `path name "all" is deprecated; use "all_others" instead ${where}`);
     wanted = "ALL_OTHERS";
   }
   const found = raw.paths.filter((p) => !p.name.startsWith("~") && envPathName(p.name) === wanted);

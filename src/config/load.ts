@@ -47,8 +47,9 @@ export interface LoadedConfig {
 function finish(raw: RawConfig, env: Record<string, string>, warnings: Warnings): Config {
   applyEnv(raw, env, warnings);
   const { config, origins } = buildConfig(raw);
-  validateConfig(config, origins, warnings);
+  // Converted first, so the digest/hashed-credential checks see the resulting users.
   convertLegacyCredentials(config, origins);
+  validateConfig(config, origins, warnings);
   return config;
 }
 
