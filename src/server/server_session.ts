@@ -137,6 +137,11 @@ export class ServerSession implements ReaderSink, PublisherEvents {
     const held = this.#deferred ?? [];
     this.#deferred = undefined;
     for (const [i, p] of held) this.writeRtp(i, p);
+    this.#scheduleFirstReport();
+  }
+
+  /** The first RTCP report goes out about a second after PLAY/RECORD, then every interval. */
+  #scheduleFirstReport(): void {
     this.#lastReportMs = performance.now() - (this.#ctx.options.rtcpReportIntervalMs ?? 10_000) + 1000;
   }
 
@@ -204,6 +209,7 @@ export class ServerSession implements ReaderSink, PublisherEvents {
     this.#publisherInput ??= this.publisher!.start();
     this.state = "record";
     this.lastActivityMs = performance.now();
+    if (!resumed) this.#scheduleFirstReport();
     if (this.transport === "udp") {
       for (const m of this.medias.values()) m.receiver ??= new RtpReceiverStats();
     }
