@@ -77,7 +77,7 @@ export class PathManager implements PathManagerPort {
     try {
       validatePathName(name);
     } catch (e) {
-      throw new RtspError(400, `invalid path name: ${(e as Error).message} (${name})`);
+      throw new RtspError(400, (e as Error).message);
     }
     const found = findPathConf(this.#config, name);
     if (found === undefined) throw new RtspError(400, `path '${name}' is not configured`);
