@@ -1,0 +1,204 @@
+/**
+ * The client's media transports: a UDP port pair per media (RFC 3550 §11: RTP on an even port,
+ * RTCP on the next one) and the routing of TCP interleaved channels to medias (RFC 2326 §10.12).
+ *
+ * @module
+ */
+import type { NetAddr } from "../transport/byte_stream.ts";
+
+/** Receives a packet of one media; `packet` may be a view into a reused buffer: copy it to keep it. */
+export type PacketHandler = (mediaIndex: number, packet: Uint8Array) => void;
+
+/** Local port range for client UDP pairs (gortsplib picks a random even port in a similar range). */
+export const CLIENT_UDP_PORT_RANGE: readonly [number, number] = [10000, 65534];
+
+const MAX_BIND_ATTEMPTS = 64;
+/** Receive buffer: a datagram that fills it was truncated and is dropped (ref §2.8: 1472 + 1). */
+const RECEIVE_BUFFER_BYTES = 2048;
+
+/** Where the server sends from and receives at, learned from the SETUP answer. */
+export interface UdpPeer {
+  /** Server address: the Transport `source=`, else the RTSP connection's remote address. */
+  hostname: string;
+  /** Server RTP port; undefined when the answer had no `server_port` (then nothing is sent). */
+  rtpPort?: number;
+  rtcpPort?: number;
+  /** Accept datagrams from any source port (`server_port` absent, 0 or 1: ref §3). */
+  anyPort: boolean;
+}
+
+/** Callbacks of a UDP pair; `onError` is called once when a socket fails outside of close(). */
+export interface UdpPairHandlers {
+  onRtp: (data: Uint8Array) => void;
+  onRtcp: (data: Uint8Array) => void;
+  onError: (error: unknown) => void;
+  /** Datagrams from another address or too big, with the reason (for debug logs). */
+  onDropped?: (why: string) => void;
+}
+
+/** One media's RTP/RTCP socket pair on even/odd local ports. */
+export class ClientUdpPair {
+  readonly #rtp: Deno.DatagramConn;
+  readonly #rtcp: Deno.DatagramConn;
+  #peer: UdpPeer | undefined;
+  #handlers: UdpPairHandlers | undefined;
+  #loops: Promise<void>[] = [];
+  #closed = false;
+
+  private constructor(rtp: Deno.DatagramConn, rtcp: Deno.DatagramConn) {
+    this.#rtp = rtp;
+    this.#rtcp = rtcp;
+  }
+
+  /** Binds an even RTP port and the next odd RTCP port on `hostname`, trying random pairs. */
+  static open(hostname: string, range: readonly [number, number] = CLIENT_UDP_PORT_RANGE): ClientUdpPair {
+    const pairs = Math.floor((range[1] - range[0]) / 2);
+    for (let attempt = 0; attempt < MAX_BIND_ATTEMPTS; attempt++) {
+      const port = range[0] + (range[0] % 2) + 2 * Math.floor(Math.random() * pairs);
+      let rtp: Deno.DatagramConn | undefined;
+      try {
+        rtp = Deno.listenDatagram({ transport: "udp", hostname, port });
+        const rtcp = Deno.listenDatagram({ transport: "udp", hostname, port: port + 1 });
+        return new ClientUdpPair(rtp, rtcp);
+      } catch (e) {
+        rtp?.close();
+        if (!(e instanceof Deno.errors.AddrInUse)) throw e;
+      }
+    }
+    throw new Error(`Cannot allocate a UDP port pair on ${hostname} after ${MAX_BIND_ATTEMPTS} attempts`);
+  }
+
+  /** Local RTP port (even). */
+  get rtpPort(): number {
+    return (this.#rtp.addr as Deno.NetAddr).port;
+  }
+
+  /** Local RTCP port (RTP + 1). */
+  get rtcpPort(): number {
+    return (this.#rtcp.addr as Deno.NetAddr).port;
+  }
+
+  /** The server side, once known. */
+  get peer(): UdpPeer | undefined {
+    return this.#peer;
+  }
+
+  /** Starts receiving from `peer` only (ref §3: other sources are dropped). */
+  start(peer: UdpPeer, handlers: UdpPairHandlers): void {
+    if (this.#closed || this.#handlers !== undefined) return;
+    this.#peer = peer;
+    this.#handlers = handlers;
+    this.#loops = [
+      this.#receive(this.#rtp, peer.rtpPort, handlers.onRtp),
+      this.#receive(this.#rtcp, peer.rtcpPort, handlers.onRtcp),
+    ];
+  }
+
+  /** Sends an RTP packet to the server's RTP port; resolves at once when that port is unknown. */
+  sendRtp(data: Uint8Array): Promise<void> {
+    return this.#send(this.#rtp, this.#peer?.rtpPort, data);
+  }
+
+  /** Sends an RTCP packet to the server's RTCP port. */
+  sendRtcp(data: Uint8Array): Promise<void> {
+    return this.#send(this.#rtcp, this.#peer?.rtcpPort, data);
+  }
+
+  /** Closes both sockets and waits for the receive loops to end; idempotent. */
+  async close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      for (const s of [this.#rtp, this.#rtcp]) {
+        try {
+          s.close();
+        } catch {
+          // already closed
+        }
+      }
+    }
+    await Promise.all(this.#loops);
+  }
+
+  async #send(sock: Deno.DatagramConn, port: number | undefined, data: Uint8Array): Promise<void> {
+    const peer = this.#peer;
+    if (this.#closed || peer === undefined || port === undefined) return;
+    try {
+      await sock.send(data, { transport: "udp", hostname: peer.hostname, port });
+    } catch (e) {
+      if (!this.#closed) this.#handlers?.onError(e);
+    }
+  }
+
+  async #receive(sock: Deno.DatagramConn, port: number | undefined, deliver: (d: Uint8Array) => void) {
+    const buf = new Uint8Array(RECEIVE_BUFFER_BYTES);
+    const peer = this.#peer!;
+    const handlers = this.#handlers!;
+    try {
+      while (!this.#closed) {
+        const [data, remote] = await sock.receive(buf);
+        const from = remote as Deno.NetAddr;
+        if (from.hostname !== peer.hostname || (!peer.anyPort && from.port !== port)) {
+          handlers.onDropped?.(`datagram from unexpected address ${from.hostname}:${from.port}`);
+          continue;
+        }
+        if (data.length >= RECEIVE_BUFFER_BYTES) {
+          handlers.onDropped?.(`datagram larger than ${RECEIVE_BUFFER_BYTES - 1} bytes`);
+          continue;
+        }
+        deliver(data);
+      }
+    } catch (e) {
+      if (!this.#closed) handlers.onError(e);
+    }
+  }
+}
+
+/**
+ * Maps interleaved channels to medias in a 256-entry table, so routing a frame costs two array
+ * reads. Frames on channels nobody set up are ignored (some servers send on unannounced channels).
+ */
+export class InterleavedChannels {
+  readonly #media = new Int16Array(256).fill(-1);
+  readonly #isRtcp = new Uint8Array(256);
+  readonly #rtpChannel = new Map<number, number>();
+
+  /** Routes `channels[0]` (RTP) and `channels[1]` (RTCP) to `mediaIndex`. */
+  bind(mediaIndex: number, channels: readonly [number, number]): void {
+    const [rtp, rtcp] = channels;
+    if (this.#media[rtp] !== -1 || this.#media[rtcp] !== -1) {
+      throw new RangeError(`Cannot bind interleaved channels ${rtp}-${rtcp}: already in use`);
+    }
+    this.#media[rtp] = mediaIndex;
+    this.#media[rtcp] = mediaIndex;
+    this.#isRtcp[rtp] = 0;
+    this.#isRtcp[rtcp] = 1;
+    this.#rtpChannel.set(mediaIndex, rtp);
+  }
+
+  /** The RTP channel of a media, or undefined. */
+  rtpChannelOf(mediaIndex: number): number | undefined {
+    return this.#rtpChannel.get(mediaIndex);
+  }
+
+  /** Delivers one frame; returns false when its channel is unknown. */
+  route(channel: number, payload: Uint8Array, onRtp?: PacketHandler, onRtcp?: PacketHandler): boolean {
+    const media = this.#media[channel];
+    if (media === -1) return false;
+    if (this.#isRtcp[channel] === 1) onRtcp?.(media, payload);
+    else onRtp?.(media, payload);
+    return true;
+  }
+
+  /** Forgets every binding (after TEARDOWN). */
+  clear(): void {
+    this.#media.fill(-1);
+    this.#rtpChannel.clear();
+  }
+}
+
+/** Local address for UDP sockets facing `server` (ref: loopback stays on loopback). */
+export function defaultUdpHost(server: NetAddr): string {
+  const h = server.hostname;
+  if (h.includes(":")) return h === "::1" ? "::1" : "::";
+  return h.startsWith("127.") ? "127.0.0.1" : "0.0.0.0";
+}

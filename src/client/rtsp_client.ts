@@ -1,0 +1,552 @@
+/**
+ * The project's RTSP client (RFC 2326): reads (DESCRIBE, SETUP, PLAY) and publishes (ANNOUNCE,
+ * SETUP, RECORD) over TCP interleaved or UDP, on any ByteStream carrier, with the behaviour of
+ * gortsplib's client described in reference §3 (keepalives, RTCP receiver reports, automatic
+ * UDP→TCP switch, digest auth retry).
+ *
+ * @module
+ */
+import type { ByteStream } from "../transport/byte_stream.ts";
+import { Logger } from "../log/logger.ts";
+import { RtspHeaders } from "../wire/rtsp/headers.ts";
+import type { RtspResponse } from "../wire/rtsp/message.ts";
+import { RtspError } from "../wire/rtsp/rtsp_error.ts";
+import { parseSession, type SessionHeader } from "../wire/rtsp/headers/session.ts";
+import { formatTransport, parseTransports, type TransportSpec } from "../wire/rtsp/headers/transport.ts";
+import { parseRtspUrl, type RtspUrl } from "../wire/rtsp/url.ts";
+import { formatSdp } from "../wire/sdp/format.ts";
+import { mediaControl, mediaDirection } from "../wire/sdp/media_format.ts";
+import { parseSdp } from "../wire/sdp/parse.ts";
+import type { SdpMedia, SessionDescription } from "../wire/sdp/session_description.ts";
+import { ClientConnection } from "./client_connection.ts";
+import { ClientMedia, natPunchRtp } from "./client_media.ts";
+import {
+  ClientUdpPair,
+  defaultUdpHost,
+  InterleavedChannels,
+  type PacketHandler,
+} from "./client_transport.ts";
+import { controlUrl, describeBaseUrl, requestUrlOf, resolveUrl } from "./client_urls.ts";
+import { defaultDialer, type DialTlsOptions } from "./dial.ts";
+import { ClientCredentials } from "./digest.ts";
+
+/** Options of `RtspClient.connect`. */
+export interface RtspClientOptions {
+  /** Opens the carrier; default: TCP for rtsp://, TLS for rtsps://. Tunnels plug in here. */
+  dial?: (url: RtspUrl) => Promise<ByteStream>;
+  /** TLS settings of the default dialer. */
+  tls?: DialTlsOptions;
+  /** `automatic` = UDP, then TCP on 461 or when no packet arrives within 3 s (ref §3). */
+  transport?: "tcp" | "udp" | "automatic";
+  /** Response timeout and liveness timeout (no media while playing), default 10 s (readTimeout). */
+  timeoutMs?: number;
+  /** `User-Agent` header, default "deno-rtsp-server". */
+  userAgent?: string;
+  log?: Logger;
+  /** Local host of UDP sockets; default 127.0.0.1 for a loopback server, else 0.0.0.0. */
+  udpHost?: string;
+}
+
+/** What `describe()` learned. */
+export interface DescribeResult {
+  sdp: SessionDescription;
+  /** Base of the control URLs: session a=control, Content-Base, or the request URL. */
+  baseUrl: string;
+  response: RtspResponse;
+}
+
+type State = "idle" | "playing" | "recording" | "closed";
+
+const TICK_MS = 1000;
+const TICK_SLACK_MS = TICK_MS / 2;
+/** RRs every 5 s: "some cameras require a maximum of 5 s between keepalives" (ref §2.11). */
+const RECEIVER_REPORT_MS = 5000;
+const DEFAULT_KEEPALIVE_MS = 30_000;
+/** gortsplib's InitialUDPReadTimeout (ref §3). */
+const UDP_FIRST_PACKET_MS = 3000;
+const MAX_REDIRECTS = 5;
+const encoder = new TextEncoder();
+const silent = new Logger("error", () => {});
+
+/** An RTSP client session on one control connection. */
+export class RtspClient implements AsyncDisposable {
+  /** Every RTP packet received while playing (hot path); UDP packets are views: copy to keep. */
+  onRtp?: PacketHandler;
+  /** Every RTCP packet received. */
+  onRtcp?: PacketHandler;
+  /** Resolves when the client ends: undefined after close(), the cause otherwise. */
+  readonly closed: Promise<Error | undefined>;
+  readonly #opts: RtspClientOptions;
+  readonly #log: Logger;
+  readonly #timeoutMs: number;
+  readonly #channels = new InterleavedChannels();
+  readonly #setup = new Map<number, ClientMedia>();
+  #resolveClosed!: (e: Error | undefined) => void;
+  #url: RtspUrl;
+  #requestUrl: string;
+  #conn: ClientConnection;
+  #cseq = 0;
+  #credentials: ClientCredentials | undefined;
+  #public: Set<string> | undefined;
+  #medias: SdpMedia[] = [];
+  #baseUrl: string | undefined;
+  #mode: "play" | "record" | undefined;
+  #session: SessionHeader | undefined;
+  #transport: "tcp" | "udp" | undefined;
+  #fellBackToTcp = false;
+  #state: State = "idle";
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
+  #lastKeepaliveMs = 0;
+  #lastReportMs = 0;
+  #udpSeen = { count: 0, atMs: 0 };
+  #keepaliveInFlight = false;
+  #closing: Promise<void> | undefined;
+
+  private constructor(url: RtspUrl, stream: ByteStream, opts: RtspClientOptions) {
+    this.#opts = opts;
+    this.#log = opts.log ?? silent;
+    this.#timeoutMs = opts.timeoutMs ?? 10_000;
+    this.#url = url;
+    this.#requestUrl = requestUrlOf(url);
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#conn = this.#open(stream);
+  }
+
+  /** Opens the carrier of `url` (credentials in the URL are used on 401) without sending anything. */
+  static async connect(url: string, options: RtspClientOptions = {}): Promise<RtspClient> {
+    const parsed = parseRtspUrl(url);
+    const stream = await (options.dial ?? defaultDialer(options.tls))(parsed);
+    return new RtspClient(parsed, stream, options);
+  }
+
+  /** Medias of the described or announced SDP, indexed like every `mediaIndex`. */
+  get medias(): readonly SdpMedia[] {
+    return this.#medias;
+  }
+
+  /** Session id from the first SETUP answer. */
+  get sessionId(): string | undefined {
+    return this.#session?.id;
+  }
+
+  /** Transport of the set-up medias. */
+  get transport(): "tcp" | "udp" | undefined {
+    return this.#transport;
+  }
+
+  /** Base URL of the presentation (after describe() or announce()). */
+  get baseUrl(): string | undefined {
+    return this.#baseUrl;
+  }
+
+  /**
+   * Sends a request (default URL: the base URL, else the connection URL) with CSeq, User-Agent,
+   * Session and Authorization; on 401 retries once with the URL's credentials (ref §3).
+   */
+  async request(
+    method: string,
+    url?: string,
+    headers?: Record<string, string> | RtspHeaders,
+    body?: Uint8Array,
+  ): Promise<RtspResponse> {
+    const target = url ?? this.#baseUrl ?? this.#requestUrl;
+    const extra = headers instanceof RtspHeaders ? headers : new RtspHeaders(headers);
+    const res = await this.#send(method, target, extra, body);
+    if (res.statusCode !== 401 || this.#url.user === undefined) return res;
+    const challenges = res.headers.getAll("WWW-Authenticate");
+    const creds = ClientCredentials.fromChallenges(this.#url.user, this.#url.password ?? "", challenges);
+    if (creds === undefined) return res;
+    this.#credentials = creds;
+    return await this.#send(method, target, extra, body);
+  }
+
+  /** OPTIONS; remembers `Public` to pick the keepalive method. 404 and 501 are tolerated (ref §3). */
+  async options(): Promise<RtspResponse> {
+    const res = await this.request("OPTIONS", this.#requestUrl);
+    if (res.statusCode !== 200 && res.statusCode !== 404 && res.statusCode !== 501) {
+      throw failed("OPTIONS", res);
+    }
+    const pub = res.headers.get("Public");
+    if (pub !== undefined) this.#public = new Set(pub.split(",").map((m) => m.trim().toUpperCase()));
+    return res;
+  }
+
+  /** DESCRIBE (following up to 5 redirects); the client is then in play mode. */
+  async describe(): Promise<DescribeResult> {
+    for (let hops = 0;; hops++) {
+      const res = await this.request("DESCRIBE", this.#requestUrl, { Accept: "application/sdp" });
+      const location = res.headers.get("Location");
+      if (res.statusCode >= 301 && res.statusCode <= 305 && location !== undefined && hops < MAX_REDIRECTS) {
+        await this.#redirect(location);
+        continue;
+      }
+      if (res.statusCode !== 200) throw failed("DESCRIBE", res);
+      // Parameters such as "; charset=utf-8" are ignored (ref §3).
+      const type = res.headers.get("Content-Type")?.split(";")[0].trim().toLowerCase();
+      if (type !== undefined && type !== "application/sdp") {
+        throw new RtspError(415, `DESCRIBE answered with Content-Type "${type}", not application/sdp`);
+      }
+      const sdp = parseSdp(res.body);
+      this.#baseUrl = describeBaseUrl(this.#requestUrl, res.headers, sdp);
+      this.#medias = sdp.medias;
+      this.#mode = "play";
+      return { sdp, baseUrl: this.#baseUrl, response: res };
+    }
+  }
+
+  /** ANNOUNCE an SDP (medias without `a=control` get `trackID=<i>`); the client is then in record mode. */
+  async announce(sdp: string | SessionDescription): Promise<void> {
+    const parsed = typeof sdp === "string" ? parseSdp(sdp) : sdp;
+    const sd = { ...parsed, medias: parsed.medias.map((m) => ({ ...m, attributes: [...m.attributes] })) };
+    let text = typeof sdp === "string" ? sdp : formatSdp(sd);
+    if (sd.medias.some((m) => mediaControl(m) === undefined)) {
+      sd.medias.forEach((m, i) => {
+        if (mediaControl(m) === undefined) m.attributes.push({ key: "control", value: `trackID=${i}` });
+      });
+      text = formatSdp(sd);
+    }
+    const res = await this.request(
+      "ANNOUNCE",
+      this.#requestUrl,
+      { "Content-Type": "application/sdp" },
+      encoder.encode(text),
+    );
+    if (res.statusCode !== 200) throw failed("ANNOUNCE", res);
+    this.#medias = sd.medias;
+    this.#baseUrl = this.#requestUrl;
+    this.#mode = "record";
+  }
+
+  /**
+   * SETUP every media (play: except ONVIF back channels, `a=sendonly`) or the chosen ones, with the
+   * configured transport. In automatic mode a 461 or a TCP answer restarts the session over TCP.
+   */
+  async setupAll(medias?: number[]): Promise<void> {
+    if (this.#mode === undefined) throw new Error("Cannot SETUP: call describe() or announce() first");
+    const chosen = medias ??
+      this.#medias.map((_, i) => i).filter((i) =>
+        this.#mode === "record" || mediaDirection(this.#medias[i]) !== "sendonly"
+      );
+    for (const i of chosen) {
+      if (!Number.isInteger(i) || i < 0 || i >= this.#medias.length) {
+        throw new RangeError(`Cannot SETUP: no media ${i}`);
+      }
+    }
+    const transport = this.#pickTransport();
+    try {
+      for (const i of chosen) if (!this.#setup.has(i)) await this.#setupOne(i, transport);
+    } catch (e) {
+      const unsupported = e instanceof RtspError && e.status === 461;
+      if (!unsupported || transport !== "udp" || this.#opts.transport !== "automatic") throw e;
+      this.#log.warn(`switching to TCP because ${e.message}`);
+      await this.teardown();
+      this.#fellBackToTcp = true;
+      for (const i of chosen) await this.#setupOne(i, "tcp");
+    }
+  }
+
+  /** PLAY (after setupAll(), called here when nothing is set up) with ffmpeg's `Range: npt=0.000-`. */
+  async play(): Promise<RtspResponse> {
+    if (this.#mode !== "play") throw new Error("Cannot PLAY: call describe() first");
+    if (this.#setup.size === 0) await this.setupAll();
+    // Open NAT mappings towards the server ports before media flows (ref §3).
+    for (const m of this.#setup.values()) {
+      await m.udp?.sendRtp(natPunchRtp(m.localSsrc));
+      await m.udp?.sendRtcp(m.receiverReport());
+    }
+    const res = await this.request("PLAY", this.#baseUrl, { Range: "npt=0.000-" });
+    if (res.statusCode !== 200) throw failed("PLAY", res);
+    this.#startSession("playing");
+    if (this.#transport === "udp" && this.#opts.transport === "automatic") {
+      this.#watchdog = setTimeout(() => this.#checkFirstUdpPacket(), UDP_FIRST_PACKET_MS);
+    }
+    return res;
+  }
+
+  /** RECORD (after setupAll(), called here when nothing is set up). */
+  async record(): Promise<RtspResponse> {
+    if (this.#mode !== "record") throw new Error("Cannot RECORD: call announce() first");
+    if (this.#setup.size === 0) await this.setupAll();
+    const res = await this.request("RECORD", this.#baseUrl, { Range: "npt=0.000-" });
+    if (res.statusCode !== 200) throw failed("RECORD", res);
+    this.#startSession("recording");
+    return res;
+  }
+
+  /** Sends one RTP packet while recording; a returned promise asks the caller to wait (backpressure). */
+  writeRtp(mediaIndex: number, packet: Uint8Array): Promise<void> | void {
+    const m = this.#setup.get(mediaIndex);
+    if (m === undefined || this.#state !== "recording") {
+      throw new Error(`Cannot write RTP: media ${mediaIndex} is not recording`);
+    }
+    if (m.channels !== undefined) return this.#conn.writeInterleaved(m.channels[0], packet);
+    return m.udp!.sendRtp(packet);
+  }
+
+  /** Sends one RTCP packet (e.g. a Sender Report) on a set-up media. */
+  writeRtcp(mediaIndex: number, packet: Uint8Array): Promise<void> | void {
+    const m = this.#setup.get(mediaIndex);
+    if (m === undefined) throw new Error(`Cannot write RTCP: media ${mediaIndex} is not set up`);
+    if (m.channels !== undefined) return this.#conn.writeInterleaved(m.channels[1], packet);
+    return m.udp!.sendRtcp(packet);
+  }
+
+  /** TEARDOWN the session (if any) and release its sockets; the connection stays open. */
+  async teardown(): Promise<void> {
+    this.#stopTimers();
+    try {
+      if (this.#session !== undefined && !this.#conn.closed) {
+        const res = await this.request("TEARDOWN", this.#baseUrl);
+        if (res.statusCode !== 200) this.#log.debug(`TEARDOWN answered ${res.statusCode} ${res.reason}`);
+      }
+    } finally {
+      const pairs = [...this.#setup.values()].map((m) => m.udp?.close());
+      this.#setup.clear();
+      this.#channels.clear();
+      this.#session = undefined;
+      this.#transport = undefined;
+      if (this.#state !== "closed") this.#state = "idle";
+      await Promise.all(pairs);
+    }
+  }
+
+  /** Closes the connection and every socket and timer without sending anything; idempotent. */
+  close(): Promise<void> {
+    return this.#shutdown(undefined);
+  }
+
+  /** Same as close(). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #open(stream: ByteStream): ClientConnection {
+    const conn: ClientConnection = new ClientConnection(stream, {
+      log: this.#log,
+      onInterleaved: (channel, payload) => {
+        if (!this.#channels.route(channel, payload, this.onRtp, this.onRtcp) && this.#log.enabled("debug")) {
+          this.#log.debug(`ignored interleaved frame on unknown channel ${channel}`);
+        }
+      },
+      onClose: (error) => {
+        if (error !== undefined && conn === this.#conn) this.#fail(error);
+      },
+    });
+    return conn;
+  }
+
+  #send(method: string, url: string, extra: RtspHeaders, body?: Uint8Array): Promise<RtspResponse> {
+    const headers = new RtspHeaders([["CSeq", String(++this.#cseq)]]);
+    for (const [k, v] of extra) if (k.toLowerCase() !== "cseq") headers.append(k, v);
+    if (!headers.has("User-Agent")) headers.set("User-Agent", this.#opts.userAgent ?? "deno-rtsp-server");
+    if (this.#session !== undefined && !headers.has("Session")) headers.set("Session", this.#session.id);
+    if (this.#credentials !== undefined && !headers.has("Authorization")) {
+      headers.set("Authorization", this.#credentials.authorization(method, url));
+    }
+    this.#log.debug(`[c->s] ${method} ${url}`);
+    const req = { method, url, version: "RTSP/1.0", headers, body: body ?? new Uint8Array(0) };
+    return this.#conn.request(req, this.#timeoutMs);
+  }
+
+  async #redirect(location: string): Promise<void> {
+    const next = parseRtspUrl(resolveUrl(this.#requestUrl, location));
+    if (this.#url.scheme.startsWith("rtsps") && !next.scheme.startsWith("rtsps")) {
+      throw new Error(`Refusing a redirect from ${this.#url.scheme} to ${next.scheme}: ${location}`);
+    }
+    // Credentials follow the redirect only to the same host.
+    if (next.user === undefined && next.host === this.#url.host) {
+      next.user = this.#url.user;
+      next.password = this.#url.password;
+    }
+    this.#log.info(`redirected to ${requestUrlOf(next)}`);
+    const old = this.#conn;
+    this.#conn = this.#open(await (this.#opts.dial ?? defaultDialer(this.#opts.tls))(next));
+    this.#url = next;
+    this.#requestUrl = requestUrlOf(next);
+    this.#credentials = undefined;
+    this.#public = undefined;
+    await old.close();
+  }
+
+  #pickTransport(): "tcp" | "udp" {
+    // All medias of a session share one transport (ref §2.6).
+    if (this.#transport !== undefined) return this.#transport;
+    const wanted = this.#opts.transport ?? "automatic";
+    const tunnel = this.#conn.stream.kind === "http" || this.#conn.stream.kind === "websocket";
+    if (wanted === "udp" && tunnel) throw new Error("Cannot use UDP through an HTTP or WebSocket tunnel");
+    // Tunnels and TLS go straight to TCP: UDP would leave them or carry media in clear (ref §3).
+    if (
+      wanted === "tcp" || this.#fellBackToTcp || (wanted === "automatic" && this.#conn.stream.kind !== "tcp")
+    ) {
+      return "tcp";
+    }
+    return "udp";
+  }
+
+  async #setupOne(index: number, transport: "tcp" | "udp"): Promise<void> {
+    const media = this.#medias[index];
+    const url = controlUrl(this.#baseUrl!, mediaControl(media));
+    const spec: TransportSpec = {
+      profile: "AVP",
+      lower: transport === "tcp" ? "TCP" : "UDP",
+      delivery: "unicast",
+      raw: "",
+    };
+    let udp: ClientUdpPair | undefined;
+    if (transport === "tcp") {
+      if (2 * index + 1 > 255) {
+        throw new RangeError(`Cannot SETUP media ${index}: no interleaved channel left`);
+      }
+      spec.interleaved = [2 * index, 2 * index + 1];
+    } else {
+      udp = ClientUdpPair.open(this.#opts.udpHost ?? defaultUdpHost(this.#conn.stream.remoteAddr));
+      spec.clientPort = [udp.rtpPort, udp.rtcpPort];
+    }
+    if (this.#mode === "record") spec.mode = "record";
+    try {
+      const res = await this.request("SETUP", url, { Transport: formatTransport(spec) });
+      if (res.statusCode !== 200) throw failed("SETUP", res);
+      const session = res.headers.get("Session");
+      if (session !== undefined && this.#session === undefined) this.#session = parseSession(session);
+      const header = res.headers.get("Transport");
+      if (header === undefined) throw new Error("SETUP answer has no Transport header");
+      const answer = parseTransports(header)[0];
+      if (answer.lower !== spec.lower) {
+        throw new RtspError(461, `the server answered a ${spec.lower} SETUP with ${answer.lower}`);
+      }
+      if (answer.delivery === "multicast") {
+        throw new Error("the server answered with multicast, not supported");
+      }
+      let m: ClientMedia;
+      if (udp === undefined) {
+        const channels = answer.interleaved ?? spec.interleaved!;
+        this.#channels.bind(index, channels);
+        m = new ClientMedia(index, media, url, { channels });
+      } else {
+        m = new ClientMedia(index, media, url, { udp });
+        this.#startUdp(m, udp, answer);
+      }
+      this.#setup.set(index, m);
+      this.#transport = transport;
+    } catch (e) {
+      await udp?.close();
+      throw e;
+    }
+  }
+
+  #startUdp(m: ClientMedia, udp: ClientUdpPair, answer: TransportSpec): void {
+    const ports = answer.serverPort;
+    // server_port 0 or 1 means "any port" (ref §3); the source defaults to the RTSP peer.
+    const known = ports !== undefined && ports[0] > 1;
+    udp.start({
+      hostname: answer.source ?? this.#conn.stream.remoteAddr.hostname,
+      rtpPort: known ? ports[0] : undefined,
+      rtcpPort: known ? ports[1] : undefined,
+      anyPort: !known,
+    }, {
+      onRtp: (data) => {
+        if (this.#mode !== "play") return; // record: the server's NAT-punch packets
+        m.countRtp(data);
+        this.onRtp?.(m.index, data);
+      },
+      onRtcp: (data) => {
+        if (this.#mode === "play") m.countRtcp(data);
+        this.onRtcp?.(m.index, data);
+      },
+      onError: (e) => this.#fail(e instanceof Error ? e : new Error(String(e))),
+      onDropped: (why) => this.#log.debug(`media ${m.index}: dropped ${why}`),
+    });
+  }
+
+  #startSession(state: "playing" | "recording"): void {
+    this.#state = state;
+    const now = performance.now();
+    this.#lastKeepaliveMs = this.#lastReportMs = now;
+    this.#udpSeen = { count: this.#udpPacketCount(), atMs: now };
+    this.#ticker ??= setInterval(() => this.#tick(), TICK_MS);
+  }
+
+  #tick(): void {
+    const now = performance.now();
+    if (this.#session !== undefined && now - this.#lastKeepaliveMs >= this.#keepaliveMs() - TICK_SLACK_MS) {
+      this.#lastKeepaliveMs = now;
+      this.#keepalive();
+    }
+    if (this.#state !== "playing") return;
+    if (this.#transport === "udp") {
+      if (now - this.#lastReportMs >= RECEIVER_REPORT_MS - TICK_SLACK_MS) {
+        this.#lastReportMs = now;
+        for (const m of this.#setup.values()) void m.udp?.sendRtcp(m.receiverReport());
+      }
+      const count = this.#udpPacketCount();
+      if (count !== this.#udpSeen.count) this.#udpSeen = { count, atMs: now };
+      else if (now - this.#udpSeen.atMs > this.#timeoutMs) {
+        this.#fail(new Error("UDP timeout: no packets received"));
+      }
+    } else if (now - this.#conn.lastReceiveMs > this.#timeoutMs) {
+      this.#fail(new Error("TCP timeout: no data received"));
+    }
+  }
+
+  /** Session timeout − 5 s, at least 1 s; 30 s when the server gave no timeout (ref §3). */
+  #keepaliveMs(): number {
+    const t = this.#session?.timeout;
+    return t === undefined ? DEFAULT_KEEPALIVE_MS : Math.max(1, t - 5) * 1000;
+  }
+
+  /** GET_PARAMETER when the server lists it, else OPTIONS; never awaited by media paths. */
+  #keepalive(): void {
+    if (this.#keepaliveInFlight) return;
+    this.#keepaliveInFlight = true;
+    const method = this.#public?.has("GET_PARAMETER") ? "GET_PARAMETER" : "OPTIONS";
+    this.request(method, this.#baseUrl).then((res) => {
+      if (res.statusCode === 454) this.#fail(new Error("the server forgot the session (454 on keepalive)"));
+    }, (e) => this.#fail(e as Error)).finally(() => (this.#keepaliveInFlight = false));
+  }
+
+  #checkFirstUdpPacket(): void {
+    this.#watchdog = undefined;
+    if (this.#state !== "playing" || this.#transport !== "udp" || this.#udpPacketCount() > 0) return;
+    this.#log.warn(`switching to TCP because no UDP packet arrived within ${UDP_FIRST_PACKET_MS} ms`);
+    const medias = [...this.#setup.keys()];
+    (async () => {
+      await this.teardown();
+      this.#fellBackToTcp = true;
+      await this.setupAll(medias);
+      await this.play();
+    })().catch((e) => this.#fail(e as Error));
+  }
+
+  #udpPacketCount(): number {
+    let n = 0;
+    for (const m of this.#setup.values()) n += m.udpPackets;
+    return n;
+  }
+
+  #stopTimers(): void {
+    clearInterval(this.#ticker);
+    clearTimeout(this.#watchdog);
+    this.#ticker = this.#watchdog = undefined;
+  }
+
+  #fail(error: Error): void {
+    if (this.#closing !== undefined) return;
+    this.#log.warn(`closing: ${error.message}`);
+    void this.#shutdown(error);
+  }
+
+  #shutdown(error: Error | undefined): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#stopTimers();
+      this.#state = "closed";
+      await Promise.all([this.#conn.close(), ...[...this.#setup.values()].map((m) => m.udp?.close())]);
+      this.#resolveClosed(error);
+    })();
+    return this.#closing;
+  }
+}
+
+function failed(method: string, res: RtspResponse): RtspError {
+  return new RtspError(res.statusCode, `${method} failed: ${res.statusCode} ${res.reason}`);
+}
