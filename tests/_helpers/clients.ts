@@ -86,6 +86,16 @@ export class ReaderProcess implements AsyncDisposable {
     return this.process.pid;
   }
 
+  /** Exit status once the reader has exited, else undefined. */
+  get exitStatus(): Deno.CommandStatus | undefined {
+    return this.process.exitStatus;
+  }
+
+  /** Everything the reader printed so far (per-frame lines included). */
+  log(): string {
+    return this.process.output();
+  }
+
   /** Decoded video frames so far. */
   frames(): number {
     return this.#parser.frames;
@@ -155,6 +165,11 @@ export interface GstReadOptions {
 /**
  * Starts gst-launch with rtspsrc decoding video into `fakesink name=vsink silent=false` (one
  * `last-message = chain` line per decoded frame) and any audio into a silent fakesink.
+ *
+ * rtspsrc keeps its default jitterbuffer mode (slave), which derives timestamps partly from arrival
+ * times: frames a server sends in a burst (a cached GOP at PLAY) get pts closer together than their
+ * RTP timestamps, so the ratio can exceed 1 by a few percent. `buffer-mode=none` (RTP timestamps only)
+ * would be exact, but under load it left the video sink stuck in preroll (0 frames) in 2 of ~20 runs.
  */
 export function startGstRead(opts: GstReadOptions): ReaderProcess {
   const source = [

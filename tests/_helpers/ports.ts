@@ -6,6 +6,8 @@
  * that still hits EADDRINUSE is restarted on new ports by its caller (see `startServerWithPorts`).
  */
 
+import { createSocket } from "node:dgram";
+
 const LOW = 20000;
 const HIGH = 59999;
 const HOST = "127.0.0.1";
@@ -22,40 +24,57 @@ export interface ServerPorts {
 }
 
 /** Whether `port` can be bound on 127.0.0.1 for both TCP and UDP right now. */
-export function isPortFree(port: number): boolean {
-  let tcp: Deno.Listener | undefined;
-  let udp: Deno.DatagramConn | undefined;
+export async function isPortFree(port: number): Promise<boolean> {
+  let tcp: Deno.Listener;
   try {
     tcp = Deno.listen({ hostname: HOST, port, transport: "tcp" });
-    udp = Deno.listenDatagram({ hostname: HOST, port, transport: "udp" });
-    return true;
   } catch (e) {
     if (e instanceof Deno.errors.AddrInUse || e instanceof Deno.errors.PermissionDenied) return false;
     throw e;
-  } finally {
-    tcp?.close();
-    udp?.close();
   }
+  try {
+    return await isUdpPortFree(port);
+  } finally {
+    tcp.close();
+  }
+}
+
+/**
+ * UDP through node:dgram rather than Deno.listenDatagram, so that the helpers work without
+ * `--unstable-net` (e.g. from a script run outside this repository's deno.json).
+ */
+function isUdpPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket("udp4");
+    socket.once("error", (e: NodeJS.ErrnoException) => {
+      socket.close();
+      if (e.code === "EADDRINUSE" || e.code === "EACCES") resolve(false);
+      else reject(e);
+    });
+    socket.bind(port, HOST, () => socket.close(() => resolve(true)));
+  });
 }
 
 /**
  * Picks `count` consecutive ports in 20000–59999, each free for TCP and UDP on 127.0.0.1.
  * With `even: true` the first port is even (RTP/RTCP pairs need an even RTP port).
  */
-export function allocatePorts(count: number, opts: { even?: boolean } = {}): Promise<number[]> {
-  // Binding is synchronous in Deno; the Promise keeps the API open to an asynchronous check later.
-  return Promise.resolve().then(() => allocatePortsNow(count, opts.even ?? false));
-}
-
-function allocatePortsNow(count: number, even: boolean): number[] {
+export async function allocatePorts(count: number, opts: { even?: boolean } = {}): Promise<number[]> {
   if (!Number.isInteger(count) || count < 1 || count > 100) {
     throw new RangeError(`Cannot allocate ports: invalid count ${count}`);
   }
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     let base = LOW + Math.floor(Math.random() * (HIGH - LOW + 2 - count));
-    if (even && base % 2 === 1) base = base + count > HIGH ? base - 1 : base + 1;
+    if (opts.even && base % 2 === 1) base = base + count > HIGH ? base - 1 : base + 1;
     const block = Array.from({ length: count }, (_, i) => base + i);
-    if (block.every(isPortFree)) return block;
+    let free = true;
+    for (const port of block) {
+      if (!(await isPortFree(port))) {
+        free = false;
+        break;
+      }
+    }
+    if (free) return block;
   }
   throw new Error(`Cannot allocate ${count} free ports after ${MAX_ATTEMPTS} attempts`);
 }

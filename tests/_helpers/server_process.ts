@@ -18,12 +18,17 @@ export const LISTENER_READY = /listener opened on/;
 export interface ServerProcessOptions {
   /** mediamtx.yml content, written to a temporary file passed as the only argument. */
   config: string;
-  /** Deno permission flags; `["-A"]` by default. */
-  permissions?: string[];
+  /**
+   * Deno permission flags; `["-A"]` by default. A function receives the temporary config file's
+   * path, for flag sets that name it (see scripts/permissions.ts).
+   */
+  permissions?: string[] | ((configPath: string) => string[]);
   /** Extra environment variables, e.g. `MTX_…` overrides. */
   env?: Record<string, string>;
   /** How long to wait for the listener line; 15000 ms by default. */
   startTimeoutMs?: number;
+  /** The ports `config` uses, kept on the returned ServerProcess for `url()`. */
+  ports?: ServerPorts;
 }
 
 /** A running server process; `await using` stops it and removes its config file. */
@@ -31,11 +36,20 @@ export class ServerProcess implements AsyncDisposable {
   readonly #process: ManagedProcess;
   readonly #configPath: string;
   #closed: Promise<void> | undefined;
+  /** The listener ports, when the server was started with known ports. */
+  readonly ports: ServerPorts | undefined;
 
   /** Use `startServerProcess`. */
-  constructor(process: ManagedProcess, configPath: string) {
+  constructor(process: ManagedProcess, configPath: string, ports?: ServerPorts) {
     this.#process = process;
     this.#configPath = configPath;
+    this.ports = ports;
+  }
+
+  /** `rtsp://127.0.0.1:<rtsp port>/<path>`. */
+  url(path: string): string {
+    if (!this.ports) throw new Error("ServerProcess.url() needs the ports (start with startServerWithPorts)");
+    return `rtsp://127.0.0.1:${this.ports.rtsp}/${path}`;
   }
 
   /** Process id of the server. */
@@ -123,8 +137,11 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   let process: ManagedProcess;
   try {
     await Deno.writeTextFile(configPath, options.config);
+    const permissions = typeof options.permissions === "function"
+      ? options.permissions(configPath)
+      : options.permissions ?? ["-A"];
     process = spawnProcess(Deno.execPath(), {
-      args: ["run", ...(options.permissions ?? ["-A"]), `${REPO_ROOT}/main.ts`, configPath],
+      args: ["run", `--config=${REPO_ROOT}/deno.json`, ...permissions, `${REPO_ROOT}/main.ts`, configPath],
       cwd: REPO_ROOT,
       env: options.env,
     });
@@ -132,7 +149,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     await Deno.remove(configPath).catch(() => {});
     throw e;
   }
-  const server = new ServerProcess(process, configPath);
+  const server = new ServerProcess(process, configPath, options.ports);
   try {
     await server.waitForLog(LISTENER_READY, options.startTimeoutMs ?? 15000);
   } catch (e) {
@@ -176,18 +193,16 @@ export type StartWithPortsOptions = Omit<ServerProcessOptions, "config"> & {
  * Allocates ports, builds the config and starts the server, retrying on fresh ports when the logs
  * show a port that was taken between allocation and bind (another test file running in parallel).
  */
-export async function startServerWithPorts(
-  options: StartWithPortsOptions = {},
-): Promise<{ server: ServerProcess; ports: ServerPorts }> {
+export async function startServerWithPorts(options: StartWithPortsOptions = {}): Promise<ServerProcess> {
   const attempts = options.attempts ?? 3;
   for (let attempt = 1;; attempt++) {
     const ports = await allocateServerPorts();
     try {
-      const server = await startServerProcess({
+      return await startServerProcess({
         ...options,
+        ports,
         config: serverConfig(ports, options.extraConfig),
       });
-      return { server, ports };
     } catch (e) {
       const addressInUse = /address already in use|AddrInUse|EADDRINUSE/i.test((e as Error).message);
       if (!addressInUse || attempt >= attempts) throw e;

@@ -1,0 +1,85 @@
+/**
+ * The one source of truth for the permissions the server runs with outside `-A`: used by
+ * `deno task start:scoped`, `deno task compile` and tests/integration/scoped_permissions.test.ts.
+ *
+ * What the server needs, and why:
+ * - `--allow-net`: its listeners (rtspAddress, rtpAddress, …) and, later, connections to sources.
+ *   Hosts and ports come from the configuration, so the flag is not narrowed.
+ * - `--allow-read=<files>`: the configuration file (or MediaMTX's search paths when none is given)
+ *   and the TLS key and certificate it names (`rtspServerKey`, `rtspServerCert`). Nothing else.
+ * - `--allow-env`: `MTX_*` / `RTSP_*` overrides are found by enumerating the environment
+ *   (`Deno.env.toObject()`), which Deno allows only with unscoped env access.
+ * - `--allow-write=<logFile>`: only when `logDestinations` contains `file`.
+ * - `--unstable-net`: UDP sockets (`Deno.listenDatagram`) are still unstable in Deno 2.
+ * - `--no-prompt`: a missing permission fails at once instead of asking on a terminal.
+ * No `--allow-run` (no runOn* hooks yet), no `--allow-sys`, no `--allow-ffi`.
+ */
+
+import { type Config, configFromEnv, DEFAULT_CONFIG_PATHS, parseConfig } from "../src/config/mod.ts";
+
+/** Options of `serverPermissionFlags`. */
+export interface ServerPermissionOptions {
+  /** The configuration file passed to main.ts; when absent, MediaMTX's default search paths. */
+  configPath?: string;
+  /** More files or directories the server may read. */
+  extraReadPaths?: string[];
+  /**
+   * Reads are not narrowed. For `deno compile`: the configuration path (and the key and certificate
+   * it names) is only known when the binary runs, and a compiled binary cannot take flags then.
+   */
+  anyReadPath?: boolean;
+}
+
+/** Flag list for `deno run` / `deno compile` that lets main.ts run with exactly what it needs. */
+export function serverPermissionFlags(options: ServerPermissionOptions = {}): string[] {
+  const config = effectiveConfig(options.configPath);
+  const read = options.configPath !== undefined ? [options.configPath] : [...DEFAULT_CONFIG_PATHS];
+  read.push(config?.rtspServerKey ?? "server.key", config?.rtspServerCert ?? "server.crt");
+  read.push(...(options.extraReadPaths ?? []));
+
+  const flags = ["--no-prompt", "--allow-net"];
+  flags.push(options.anyReadPath ? "--allow-read" : `--allow-read=${pathList(read)}`);
+  flags.push("--allow-env");
+  if (config?.logDestinations.includes("file")) flags.push(`--allow-write=${pathList([config.logFile])}`);
+  flags.push("--unstable-net");
+  return flags;
+}
+
+/**
+ * The configuration the server will load, for the file names it contains; undefined when it cannot
+ * be read or is invalid (the server then reports the problem itself).
+ */
+function effectiveConfig(configPath: string | undefined): Config | undefined {
+  const env = Deno.env.toObject();
+  const candidates = configPath !== undefined ? [configPath] : DEFAULT_CONFIG_PATHS;
+  try {
+    for (const path of candidates) {
+      let text: string;
+      try {
+        text = Deno.readTextFileSync(path);
+      } catch (e) {
+        if (e instanceof Deno.errors.NotFound) continue;
+        throw e;
+      }
+      return parseConfig(text, path, env).config;
+    }
+    return configPath === undefined ? configFromEnv(env).config : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Deno separates paths with commas, so a path containing one cannot be expressed. */
+function pathList(paths: string[]): string {
+  for (const p of paths) {
+    if (p.includes(",")) {
+      throw new RangeError(`Cannot grant access to "${p}": Deno permission paths cannot contain ","`);
+    }
+  }
+  return [...new Set(paths)].join(",");
+}
+
+if (import.meta.main) {
+  // `deno run -A scripts/permissions.ts [config]` prints the flags, e.g. for a systemd unit.
+  console.log(serverPermissionFlags({ configPath: Deno.args[0] }).join(" "));
+}
