@@ -38,6 +38,15 @@ export class App {
           port: listen.port,
           udp: { hostname: rtp.hostname, rtpPort: rtp.port, rtcpPort: rtcp.port },
           transports: c.rtspTransports,
+          multicast: c.rtspTransports.includes("multicast")
+            ? {
+              ipRange: c.multicastIPRange,
+              rtpPort: c.multicastRTPPort,
+              rtcpPort: c.multicastRTCPPort,
+              ttl: c.multicastTTL,
+              interfaceAddress: c.multicastInterface,
+            }
+            : undefined,
           readTimeoutMs: c.readTimeout,
           writeTimeoutMs: c.writeTimeout,
           writeQueueSize: c.writeQueueSize,

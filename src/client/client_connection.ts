@@ -10,7 +10,9 @@ import { StreamWriter } from "../transport/stream_writer.ts";
 import type { Logger } from "../log/logger.ts";
 import { formatInterleaved, formatRequest, formatResponse, newResponse } from "../wire/rtsp/format.ts";
 import { RtspFramer } from "../wire/rtsp/framer.ts";
+import { RtspHeaders } from "../wire/rtsp/headers.ts";
 import type { RtspRequest, RtspResponse } from "../wire/rtsp/message.ts";
+import { ClientCredentials } from "./digest.ts";
 
 /** Receives an interleaved frame; `payload` is the framer's own copy. */
 export type InterleavedHandler = (channel: number, payload: Uint8Array) => void;
@@ -29,6 +31,12 @@ const WRITE_TIMEOUT_MS = 10_000;
 /** Options of a ClientConnection. */
 export interface ClientConnectionOptions {
   log: Logger;
+  userAgent: string;
+  /** Response timeout. */
+  timeoutMs: number;
+  /** Credentials of the URL, answered to a 401 (ref §3). */
+  user?: string;
+  password?: string;
   /** Called for every interleaved frame; hot path. */
   onInterleaved: InterleavedHandler;
   /** Called once when the connection ends: `undefined` after close(), the cause otherwise. */
@@ -44,6 +52,8 @@ export class ClientConnection {
   readonly #pending = new Map<number, Pending>();
   readonly #reading: Promise<void>;
   #closed = false;
+  #cseq = 0;
+  #credentials: ClientCredentials | undefined;
   /** `performance.now()` of the last byte received: TCP liveness (ref §3, "TCP timeout"). */
   lastReceiveMs = performance.now();
 
@@ -65,17 +75,56 @@ export class ClientConnection {
   }
 
   /**
-   * Writes a request whose `CSeq` header is set and resolves with the response carrying the same
-   * CSeq; rejects after `timeoutMs` (the connection stays open: a late answer is dropped).
+   * Sends a request with CSeq, User-Agent, Session (when given) and Authorization (once a
+   * challenge was answered) and resolves with the response of the same CSeq. On 401, retries
+   * once with the URL's credentials: Digest SHA-256 > Digest MD5 > Basic (ref §3). Rejects after
+   * the response timeout (the connection stays open: a late answer is dropped).
    */
-  request(req: RtspRequest, timeoutMs: number): Promise<RtspResponse> {
-    const cseq = Number(req.headers.get("CSeq"));
+  async send(
+    method: string,
+    url: string,
+    headers: RtspHeaders,
+    body: Uint8Array | undefined,
+    session: string | undefined,
+  ): Promise<RtspResponse> {
+    const res = await this.#exchange(method, url, headers, body, session);
+    if (res.statusCode !== 401 || this.#opts.user === undefined) return res;
+    const challenges = res.headers.getAll("WWW-Authenticate");
+    const creds = ClientCredentials.fromChallenges(this.#opts.user, this.#opts.password ?? "", challenges);
+    if (creds === undefined) return res;
+    this.#credentials = creds;
+    return await this.#exchange(method, url, headers, body, session);
+  }
+
+  #exchange(
+    method: string,
+    url: string,
+    extra: RtspHeaders,
+    body: Uint8Array | undefined,
+    session: string | undefined,
+  ): Promise<RtspResponse> {
     if (this.#closed) return Promise.reject(new Error("connection closed"));
-    const bytes = formatRequest(req);
+    const cseq = ++this.#cseq;
+    const headers = new RtspHeaders([["CSeq", String(cseq)]]);
+    for (const [k, v] of extra) if (k.toLowerCase() !== "cseq") headers.append(k, v);
+    if (!headers.has("User-Agent")) headers.set("User-Agent", this.#opts.userAgent);
+    if (session !== undefined && !headers.has("Session")) headers.set("Session", session);
+    if (this.#credentials !== undefined && !headers.has("Authorization")) {
+      headers.set("Authorization", this.#credentials.authorization(method, url));
+    }
+    this.#opts.log.debug(`[c->s] ${method} ${url}`);
+    const bytes = formatRequest({
+      method,
+      url,
+      version: "RTSP/1.0",
+      headers,
+      body: body ?? new Uint8Array(0),
+    });
+    const timeoutMs = this.#opts.timeoutMs;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(cseq);
-        reject(new Error(`${req.method} timed out after ${timeoutMs} ms without a response`));
+        reject(new Error(`${method} timed out after ${timeoutMs} ms without a response`));
       }, timeoutMs);
       this.#pending.set(cseq, { resolve, reject, timer });
       this.#writer.enqueue(bytes, true);

@@ -5,7 +5,7 @@
  * @module
  */
 import type { RtspHeaders } from "../wire/rtsp/headers.ts";
-import { formatRtspUrl, type RtspUrl } from "../wire/rtsp/url.ts";
+import { formatRtspUrl, parseRtspUrl, type RtspUrl } from "../wire/rtsp/url.ts";
 import { attributeValue } from "../wire/sdp/media_format.ts";
 import type { SessionDescription } from "../wire/sdp/session_description.ts";
 
@@ -57,4 +57,20 @@ export function controlUrl(baseUrl: string, control: string | undefined): string
   if (c === "" || c === "*") return baseUrl;
   if (ABSOLUTE_RE.test(c)) return c;
   return baseUrl.endsWith("/") ? baseUrl + c.replace(/^\/+/, "") : `${baseUrl}/${c.replace(/^\/+/, "")}`;
+}
+
+/**
+ * Where a 3xx `Location` leads (ref §2.16: 301–305 on DESCRIBE). A downgrade from rtsps to rtsp
+ * is refused; credentials follow only to the same host.
+ */
+export function redirectTarget(current: RtspUrl, location: string): RtspUrl {
+  const next = parseRtspUrl(resolveUrl(requestUrlOf(current), location));
+  if (current.scheme.startsWith("rtsps") && !next.scheme.startsWith("rtsps")) {
+    throw new Error(`Refusing a redirect from ${current.scheme} to ${next.scheme}: ${location}`);
+  }
+  if (next.user === undefined && next.host === current.host && current.user !== undefined) {
+    next.user = current.user;
+    if (current.password !== undefined) next.password = current.password;
+  }
+  return next;
 }

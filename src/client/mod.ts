@@ -4,7 +4,8 @@
  *
  * @module
  */
-export { type DescribeResult, RtspClient, type RtspClientOptions } from "./rtsp_client.ts";
+export { RtspClient } from "./rtsp_client.ts";
+export type { DescribeResult, RtspClientOptions } from "./client_options.ts";
 export { ClientCredentials, type DigestAlgorithm, type DigestInput, digestResponse } from "./digest.ts";
 export { defaultDialer, type Dialer, type DialTlsOptions } from "./dial.ts";
 export { ClientUdpPair, InterleavedChannels, type PacketHandler } from "./client_transport.ts";

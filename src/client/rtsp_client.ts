@@ -12,9 +12,8 @@ import { RtspHeaders } from "../wire/rtsp/headers.ts";
 import type { RtspResponse } from "../wire/rtsp/message.ts";
 import { RtspError } from "../wire/rtsp/rtsp_error.ts";
 import { parseSession, type SessionHeader } from "../wire/rtsp/headers/session.ts";
-import { formatTransport, parseTransports, type TransportSpec } from "../wire/rtsp/headers/transport.ts";
+import { formatTransport } from "../wire/rtsp/headers/transport.ts";
 import { parseRtspUrl, type RtspUrl } from "../wire/rtsp/url.ts";
-import { formatSdp } from "../wire/sdp/format.ts";
 import { mediaControl, mediaDirection } from "../wire/sdp/media_format.ts";
 import { parseSdp } from "../wire/sdp/parse.ts";
 import type { SdpMedia, SessionDescription } from "../wire/sdp/session_description.ts";
@@ -25,45 +24,24 @@ import {
   defaultUdpHost,
   InterleavedChannels,
   type PacketHandler,
+  type UdpPeer,
 } from "./client_transport.ts";
-import { controlUrl, describeBaseUrl, requestUrlOf, resolveUrl } from "./client_urls.ts";
-import { defaultDialer, type DialTlsOptions } from "./dial.ts";
-import { ClientCredentials } from "./digest.ts";
+import { controlUrl, describeBaseUrl, redirectTarget, requestUrlOf } from "./client_urls.ts";
+import { defaultDialer } from "./dial.ts";
+import {
+  acceptedTransport,
+  announcedSdp,
+  initialTransport,
+  offerTransport,
+  udpPeerOf,
+} from "./client_setup.ts";
+import type { DescribeResult, RtspClientOptions } from "./client_options.ts";
 
-/** Options of `RtspClient.connect`. */
-export interface RtspClientOptions {
-  /** Opens the carrier; default: TCP for rtsp://, TLS for rtsps://. Tunnels plug in here. */
-  dial?: (url: RtspUrl) => Promise<ByteStream>;
-  /** TLS settings of the default dialer. */
-  tls?: DialTlsOptions;
-  /** `automatic` = UDP, then TCP on 461 or when no packet arrives within 3 s (ref §3). */
-  transport?: "tcp" | "udp" | "automatic";
-  /** Response timeout and liveness timeout (no media while playing), default 10 s (readTimeout). */
-  timeoutMs?: number;
-  /** `User-Agent` header, default "deno-rtsp-server". */
-  userAgent?: string;
-  log?: Logger;
-  /** Local host of UDP sockets; default 127.0.0.1 for a loopback server, else 0.0.0.0. */
-  udpHost?: string;
-}
-
-/** What `describe()` learned. */
-export interface DescribeResult {
-  sdp: SessionDescription;
-  /** Base of the control URLs: session a=control, Content-Base, or the request URL. */
-  baseUrl: string;
-  response: RtspResponse;
-}
+export type { DescribeResult, RtspClientOptions } from "./client_options.ts";
+import { FIRST_UDP_PACKET_MS, keepaliveMs, SessionTimers } from "./session_timers.ts";
 
 type State = "idle" | "playing" | "recording" | "closed";
 
-const TICK_MS = 1000;
-const TICK_SLACK_MS = TICK_MS / 2;
-/** RRs every 5 s: "some cameras require a maximum of 5 s between keepalives" (ref §2.11). */
-const RECEIVER_REPORT_MS = 5000;
-const DEFAULT_KEEPALIVE_MS = 30_000;
-/** gortsplib's InitialUDPReadTimeout (ref §3). */
-const UDP_FIRST_PACKET_MS = 3000;
 const MAX_REDIRECTS = 5;
 const encoder = new TextEncoder();
 const silent = new Logger("error", () => {});
@@ -85,8 +63,6 @@ export class RtspClient implements AsyncDisposable {
   #url: RtspUrl;
   #requestUrl: string;
   #conn: ClientConnection;
-  #cseq = 0;
-  #credentials: ClientCredentials | undefined;
   #public: Set<string> | undefined;
   #medias: SdpMedia[] = [];
   #baseUrl: string | undefined;
@@ -95,11 +71,7 @@ export class RtspClient implements AsyncDisposable {
   #transport: "tcp" | "udp" | undefined;
   #fellBackToTcp = false;
   #state: State = "idle";
-  #ticker: ReturnType<typeof setInterval> | undefined;
-  #watchdog: ReturnType<typeof setTimeout> | undefined;
-  #lastKeepaliveMs = 0;
-  #lastReportMs = 0;
-  #udpSeen = { count: 0, atMs: 0 };
+  readonly #timers: SessionTimers;
   #keepaliveInFlight = false;
   #closing: Promise<void> | undefined;
 
@@ -110,7 +82,17 @@ export class RtspClient implements AsyncDisposable {
     this.#url = url;
     this.#requestUrl = requestUrlOf(url);
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
-    this.#conn = this.#open(stream);
+    this.#conn = this.#open(url, stream);
+    this.#timers = new SessionTimers({
+      keepalive: () => this.#keepalive(),
+      sendReceiverReports: () => {
+        for (const m of this.#setup.values()) void m.udp?.sendRtcp(m.receiverReport());
+      },
+      udpPackets: () => this.#udpPacketCount(),
+      lastReceiveMs: () => this.#conn.lastReceiveMs,
+      onTimeout: (e) => this.#fail(e),
+      onNoUdpPacket: () => this.#switchToTcp(),
+    }, this.#timeoutMs);
   }
 
   /** Opens the carrier of `url` (credentials in the URL are used on 401) without sending anything. */
@@ -144,21 +126,15 @@ export class RtspClient implements AsyncDisposable {
    * Sends a request (default URL: the base URL, else the connection URL) with CSeq, User-Agent,
    * Session and Authorization; on 401 retries once with the URL's credentials (ref §3).
    */
-  async request(
+  request(
     method: string,
     url?: string,
     headers?: Record<string, string> | RtspHeaders,
     body?: Uint8Array,
   ): Promise<RtspResponse> {
-    const target = url ?? this.#baseUrl ?? this.#requestUrl;
     const extra = headers instanceof RtspHeaders ? headers : new RtspHeaders(headers);
-    const res = await this.#send(method, target, extra, body);
-    if (res.statusCode !== 401 || this.#url.user === undefined) return res;
-    const challenges = res.headers.getAll("WWW-Authenticate");
-    const creds = ClientCredentials.fromChallenges(this.#url.user, this.#url.password ?? "", challenges);
-    if (creds === undefined) return res;
-    this.#credentials = creds;
-    return await this.#send(method, target, extra, body);
+    const target = url ?? this.#baseUrl ?? this.#requestUrl;
+    return this.#conn.send(method, target, extra, body, this.#session?.id);
   }
 
   /** OPTIONS; remembers `Public` to pick the keepalive method. 404 and 501 are tolerated (ref §3). */
@@ -197,15 +173,7 @@ export class RtspClient implements AsyncDisposable {
 
   /** ANNOUNCE an SDP (medias without `a=control` get `trackID=<i>`); the client is then in record mode. */
   async announce(sdp: string | SessionDescription): Promise<void> {
-    const parsed = typeof sdp === "string" ? parseSdp(sdp) : sdp;
-    const sd = { ...parsed, medias: parsed.medias.map((m) => ({ ...m, attributes: [...m.attributes] })) };
-    let text = typeof sdp === "string" ? sdp : formatSdp(sd);
-    if (sd.medias.some((m) => mediaControl(m) === undefined)) {
-      sd.medias.forEach((m, i) => {
-        if (mediaControl(m) === undefined) m.attributes.push({ key: "control", value: `trackID=${i}` });
-      });
-      text = formatSdp(sd);
-    }
+    const { text, sdp: sd } = announcedSdp(sdp);
     const res = await this.request(
       "ANNOUNCE",
       this.#requestUrl,
@@ -258,9 +226,6 @@ export class RtspClient implements AsyncDisposable {
     const res = await this.request("PLAY", this.#baseUrl, { Range: "npt=0.000-" });
     if (res.statusCode !== 200) throw failed("PLAY", res);
     this.#startSession("playing");
-    if (this.#transport === "udp" && this.#opts.transport === "automatic") {
-      this.#watchdog = setTimeout(() => this.#checkFirstUdpPacket(), UDP_FIRST_PACKET_MS);
-    }
     return res;
   }
 
@@ -294,7 +259,7 @@ export class RtspClient implements AsyncDisposable {
 
   /** TEARDOWN the session (if any) and release its sockets; the connection stays open. */
   async teardown(): Promise<void> {
-    this.#stopTimers();
+    this.#timers.stop();
     try {
       if (this.#session !== undefined && !this.#conn.closed) {
         const res = await this.request("TEARDOWN", this.#baseUrl);
@@ -321,9 +286,13 @@ export class RtspClient implements AsyncDisposable {
     return this.close();
   }
 
-  #open(stream: ByteStream): ClientConnection {
+  #open(url: RtspUrl, stream: ByteStream): ClientConnection {
     const conn: ClientConnection = new ClientConnection(stream, {
       log: this.#log,
+      userAgent: this.#opts.userAgent ?? "deno-rtsp-server",
+      timeoutMs: this.#timeoutMs,
+      user: url.user,
+      password: url.password,
       onInterleaved: (channel, payload) => {
         if (!this.#channels.route(channel, payload, this.onRtp, this.onRtcp) && this.#log.enabled("debug")) {
           this.#log.debug(`ignored interleaved frame on unknown channel ${channel}`);
@@ -336,96 +305,45 @@ export class RtspClient implements AsyncDisposable {
     return conn;
   }
 
-  #send(method: string, url: string, extra: RtspHeaders, body?: Uint8Array): Promise<RtspResponse> {
-    const headers = new RtspHeaders([["CSeq", String(++this.#cseq)]]);
-    for (const [k, v] of extra) if (k.toLowerCase() !== "cseq") headers.append(k, v);
-    if (!headers.has("User-Agent")) headers.set("User-Agent", this.#opts.userAgent ?? "deno-rtsp-server");
-    if (this.#session !== undefined && !headers.has("Session")) headers.set("Session", this.#session.id);
-    if (this.#credentials !== undefined && !headers.has("Authorization")) {
-      headers.set("Authorization", this.#credentials.authorization(method, url));
-    }
-    this.#log.debug(`[c->s] ${method} ${url}`);
-    const req = { method, url, version: "RTSP/1.0", headers, body: body ?? new Uint8Array(0) };
-    return this.#conn.request(req, this.#timeoutMs);
-  }
-
   async #redirect(location: string): Promise<void> {
-    const next = parseRtspUrl(resolveUrl(this.#requestUrl, location));
-    if (this.#url.scheme.startsWith("rtsps") && !next.scheme.startsWith("rtsps")) {
-      throw new Error(`Refusing a redirect from ${this.#url.scheme} to ${next.scheme}: ${location}`);
-    }
-    // Credentials follow the redirect only to the same host.
-    if (next.user === undefined && next.host === this.#url.host) {
-      next.user = this.#url.user;
-      next.password = this.#url.password;
-    }
+    const next = redirectTarget(this.#url, location);
     this.#log.info(`redirected to ${requestUrlOf(next)}`);
     const old = this.#conn;
-    this.#conn = this.#open(await (this.#opts.dial ?? defaultDialer(this.#opts.tls))(next));
+    this.#conn = this.#open(next, await (this.#opts.dial ?? defaultDialer(this.#opts.tls))(next));
     this.#url = next;
     this.#requestUrl = requestUrlOf(next);
-    this.#credentials = undefined;
     this.#public = undefined;
     await old.close();
   }
 
   #pickTransport(): "tcp" | "udp" {
     // All medias of a session share one transport (ref §2.6).
-    if (this.#transport !== undefined) return this.#transport;
-    const wanted = this.#opts.transport ?? "automatic";
-    const tunnel = this.#conn.stream.kind === "http" || this.#conn.stream.kind === "websocket";
-    if (wanted === "udp" && tunnel) throw new Error("Cannot use UDP through an HTTP or WebSocket tunnel");
-    // Tunnels and TLS go straight to TCP: UDP would leave them or carry media in clear (ref §3).
-    if (
-      wanted === "tcp" || this.#fellBackToTcp || (wanted === "automatic" && this.#conn.stream.kind !== "tcp")
-    ) {
-      return "tcp";
-    }
-    return "udp";
+    return this.#transport ??
+      initialTransport(this.#opts.transport ?? "automatic", this.#conn.stream.kind, this.#fellBackToTcp);
   }
 
   async #setupOne(index: number, transport: "tcp" | "udp"): Promise<void> {
     const media = this.#medias[index];
     const url = controlUrl(this.#baseUrl!, mediaControl(media));
-    const spec: TransportSpec = {
-      profile: "AVP",
-      lower: transport === "tcp" ? "TCP" : "UDP",
-      delivery: "unicast",
-      raw: "",
-    };
-    let udp: ClientUdpPair | undefined;
-    if (transport === "tcp") {
-      if (2 * index + 1 > 255) {
-        throw new RangeError(`Cannot SETUP media ${index}: no interleaved channel left`);
-      }
-      spec.interleaved = [2 * index, 2 * index + 1];
-    } else {
-      udp = ClientUdpPair.open(this.#opts.udpHost ?? defaultUdpHost(this.#conn.stream.remoteAddr));
-      spec.clientPort = [udp.rtpPort, udp.rtcpPort];
-    }
-    if (this.#mode === "record") spec.mode = "record";
+    const udp = transport === "udp"
+      ? ClientUdpPair.open(this.#opts.udpHost ?? defaultUdpHost(this.#conn.stream.remoteAddr))
+      : undefined;
     try {
-      const res = await this.request("SETUP", url, { Transport: formatTransport(spec) });
+      const ports: [number, number] | undefined = udp && [udp.rtpPort, udp.rtcpPort];
+      const offer = offerTransport(index, transport, this.#mode!, ports);
+      const res = await this.request("SETUP", url, { Transport: formatTransport(offer) });
       if (res.statusCode !== 200) throw failed("SETUP", res);
+      const answer = acceptedTransport(res, offer);
       const session = res.headers.get("Session");
       if (session !== undefined && this.#session === undefined) this.#session = parseSession(session);
-      const header = res.headers.get("Transport");
-      if (header === undefined) throw new Error("SETUP answer has no Transport header");
-      const answer = parseTransports(header)[0];
-      if (answer.lower !== spec.lower) {
-        throw new RtspError(461, `the server answered a ${spec.lower} SETUP with ${answer.lower}`);
-      }
-      if (answer.delivery === "multicast") {
-        throw new Error("the server answered with multicast, not supported");
-      }
       let m: ClientMedia;
       if (udp === undefined) {
-        const channels = answer.interleaved ?? spec.interleaved!;
+        const channels = answer.interleaved ?? offer.interleaved!;
         this.#channels.bind(index, channels);
         m = new ClientMedia(index, media, url, { channels });
       } else {
         m = new ClientMedia(index, media, url, { udp });
-        this.#startUdp(m, udp, answer);
+        this.#startUdp(m, udp, udpPeerOf(answer, this.#conn.stream.remoteAddr.hostname));
       }
       this.#setup.set(index, m);
       this.#transport = transport;
@@ -435,16 +353,8 @@ export class RtspClient implements AsyncDisposable {
     }
   }
 
-  #startUdp(m: ClientMedia, udp: ClientUdpPair, answer: TransportSpec): void {
-    const ports = answer.serverPort;
-    // server_port 0 or 1 means "any port" (ref §3); the source defaults to the RTSP peer.
-    const known = ports !== undefined && ports[0] > 1;
-    udp.start({
-      hostname: answer.source ?? this.#conn.stream.remoteAddr.hostname,
-      rtpPort: known ? ports[0] : undefined,
-      rtcpPort: known ? ports[1] : undefined,
-      anyPort: !known,
-    }, {
+  #startUdp(m: ClientMedia, udp: ClientUdpPair, peer: UdpPeer): void {
+    udp.start(peer, {
       onRtp: (data) => {
         if (this.#mode !== "play") return; // record: the server's NAT-punch packets
         m.countRtp(data);
@@ -461,43 +371,18 @@ export class RtspClient implements AsyncDisposable {
 
   #startSession(state: "playing" | "recording"): void {
     this.#state = state;
-    const now = performance.now();
-    this.#lastKeepaliveMs = this.#lastReportMs = now;
-    this.#udpSeen = { count: this.#udpPacketCount(), atMs: now };
-    this.#ticker ??= setInterval(() => this.#tick(), TICK_MS);
-  }
-
-  #tick(): void {
-    const now = performance.now();
-    if (this.#session !== undefined && now - this.#lastKeepaliveMs >= this.#keepaliveMs() - TICK_SLACK_MS) {
-      this.#lastKeepaliveMs = now;
-      this.#keepalive();
-    }
-    if (this.#state !== "playing") return;
-    if (this.#transport === "udp") {
-      if (now - this.#lastReportMs >= RECEIVER_REPORT_MS - TICK_SLACK_MS) {
-        this.#lastReportMs = now;
-        for (const m of this.#setup.values()) void m.udp?.sendRtcp(m.receiverReport());
-      }
-      const count = this.#udpPacketCount();
-      if (count !== this.#udpSeen.count) this.#udpSeen = { count, atMs: now };
-      else if (now - this.#udpSeen.atMs > this.#timeoutMs) {
-        this.#fail(new Error("UDP timeout: no packets received"));
-      }
-    } else if (now - this.#conn.lastReceiveMs > this.#timeoutMs) {
-      this.#fail(new Error("TCP timeout: no data received"));
-    }
-  }
-
-  /** Session timeout − 5 s, at least 1 s; 30 s when the server gave no timeout (ref §3). */
-  #keepaliveMs(): number {
-    const t = this.#session?.timeout;
-    return t === undefined ? DEFAULT_KEEPALIVE_MS : Math.max(1, t - 5) * 1000;
+    this.#timers.start({
+      keepaliveMs: keepaliveMs(this.#session),
+      transport: this.#transport ?? "tcp",
+      playing: state === "playing",
+      watchFirstUdpPacket: state === "playing" && this.#transport === "udp" &&
+        this.#opts.transport === "automatic",
+    });
   }
 
   /** GET_PARAMETER when the server lists it, else OPTIONS; never awaited by media paths. */
   #keepalive(): void {
-    if (this.#keepaliveInFlight) return;
+    if (this.#keepaliveInFlight || this.#session === undefined) return;
     this.#keepaliveInFlight = true;
     const method = this.#public?.has("GET_PARAMETER") ? "GET_PARAMETER" : "OPTIONS";
     this.request(method, this.#baseUrl).then((res) => {
@@ -505,10 +390,10 @@ export class RtspClient implements AsyncDisposable {
     }, (e) => this.#fail(e as Error)).finally(() => (this.#keepaliveInFlight = false));
   }
 
-  #checkFirstUdpPacket(): void {
-    this.#watchdog = undefined;
-    if (this.#state !== "playing" || this.#transport !== "udp" || this.#udpPacketCount() > 0) return;
-    this.#log.warn(`switching to TCP because no UDP packet arrived within ${UDP_FIRST_PACKET_MS} ms`);
+  /** Automatic transport, nothing over UDP after PLAY: TEARDOWN, then SETUP and PLAY over TCP (ref §3). */
+  #switchToTcp(): void {
+    if (this.#state !== "playing" || this.#transport !== "udp") return;
+    this.#log.warn(`switching to TCP because no UDP packet arrived within ${FIRST_UDP_PACKET_MS} ms`);
     const medias = [...this.#setup.keys()];
     (async () => {
       await this.teardown();
@@ -524,12 +409,6 @@ export class RtspClient implements AsyncDisposable {
     return n;
   }
 
-  #stopTimers(): void {
-    clearInterval(this.#ticker);
-    clearTimeout(this.#watchdog);
-    this.#ticker = this.#watchdog = undefined;
-  }
-
   #fail(error: Error): void {
     if (this.#closing !== undefined) return;
     this.#log.warn(`closing: ${error.message}`);
@@ -538,7 +417,7 @@ export class RtspClient implements AsyncDisposable {
 
   #shutdown(error: Error | undefined): Promise<void> {
     this.#closing ??= (async () => {
-      this.#stopTimers();
+      this.#timers.stop();
       this.#state = "closed";
       await Promise.all([this.#conn.close(), ...[...this.#setup.values()].map((m) => m.udp?.close())]);
       this.#resolveClosed(error);

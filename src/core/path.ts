@@ -52,7 +52,7 @@ export class Path {
   /** DESCRIBE. */
   describe(): StreamDescription {
     const stream = this.#requireStream();
-    return { medias: stream.medias, title: stream.title };
+    return { medias: stream.medias, title: stream.title, fanOut: stream };
   }
 
   /** First SETUP of a reader. */
@@ -68,13 +68,20 @@ export class Path {
   }
 
   /** ANNOUNCE: registers a publisher, kicking the current one when overridePublisher allows it. */
-  addPublisher(req: PathRequest, medias: SdpMedia[], title: string | undefined, events: PublisherEvents): PublisherHandle {
+  addPublisher(
+    req: PathRequest,
+    medias: SdpMedia[],
+    title: string | undefined,
+    events: PublisherEvents,
+  ): PublisherHandle {
     if (this.conf.source !== "publisher") {
       throw new RtspError(400, `path '${this.name}' is assigned to a static source`);
     }
     const current = this.#publisher;
     if (current !== undefined) {
-      if (!this.conf.overridePublisher) throw new RtspError(400, `someone is already publishing to path '${this.name}'`);
+      if (!this.conf.overridePublisher) {
+        throw new RtspError(400, `someone is already publishing to path '${this.name}'`);
+      }
       this.#log.info(`closing existing publisher: ${current.label}`);
       current.remove();
       current.events.closeByPath("another publisher has taken over the path");
@@ -134,7 +141,13 @@ class PathPublisher implements PublisherHandle {
   readonly #path: Path;
   #removed = false;
 
-  constructor(path: Path, label: string, medias: SdpMedia[], title: string | undefined, events: PublisherEvents) {
+  constructor(
+    path: Path,
+    label: string,
+    medias: SdpMedia[],
+    title: string | undefined,
+    events: PublisherEvents,
+  ) {
     this.#path = path;
     this.label = label;
     this.medias = medias;
@@ -171,8 +184,14 @@ class PathReader implements ReaderHandle {
     return this.#stream.medias;
   }
 
+  get fanOut() {
+    return this.#stream;
+  }
+
   play(sink: ReaderSink, mediaIndexes: readonly number[]): (RtpStart | undefined)[] {
-    if (this.#removed || this.#stream.closed) throw new RtspError(404, "the stream is not available any more");
+    if (this.#removed || this.#stream.closed) {
+      throw new RtspError(404, "the stream is not available any more");
+    }
     this.#sink = sink;
     return this.#stream.attach(sink, mediaIndexes);
   }

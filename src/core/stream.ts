@@ -29,7 +29,11 @@ export class StreamMedia implements StreamMediaInfo {
     const pt = Number(media.formats[0] ?? "96");
     this.clockRate = clockRateOf(media, pt);
     this.codec = codecOf(media, pt);
-    this.randomAccess = this.codec === "H264" ? isH264RandomAccess : this.codec === "H265" ? isH265RandomAccess : undefined;
+    this.randomAccess = this.codec === "H264"
+      ? isH264RandomAccess
+      : this.codec === "H265"
+      ? isH265RandomAccess
+      : undefined;
   }
 
   /** The RTP time that corresponds to wall time `nowMs`, extrapolated from the last packet. */
@@ -104,7 +108,11 @@ export class Stream {
    * Starts delivering `mediaIndexes` to `sink`: first the cached GOP (so decoding can
    * start at once), then live packets. Returns each media's first seq/rtptime.
    */
-  attach(sink: ReaderSink, mediaIndexes: readonly number[]): (RtpStart | undefined)[] {
+  attach(
+    sink: ReaderSink,
+    mediaIndexes: readonly number[],
+    options: { replayGop?: boolean } = {},
+  ): (RtpStart | undefined)[] {
     const wanted = new Set(mediaIndexes);
     const starts: (RtpStart | undefined)[] = this.medias.map((m) =>
       m.lastSeq === undefined
@@ -112,7 +120,8 @@ export class Stream {
         : { seq: (m.lastSeq + 1) & 0xffff, rtptime: m.rtpTimeAt(performance.now())! }
     );
     const firstCached = new Set<number>();
-    for (const { mediaIndex, packet } of this.#gop?.packets ?? []) {
+    const cached = options.replayGop === false ? [] : this.#gop?.packets ?? [];
+    for (const { mediaIndex, packet } of cached) {
       if (!wanted.has(mediaIndex)) continue;
       if (!firstCached.has(mediaIndex)) {
         firstCached.add(mediaIndex);

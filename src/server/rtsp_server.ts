@@ -1,6 +1,10 @@
 import { DenoConnStream } from "../transport/byte_stream.ts";
 import type { ByteStream } from "../transport/byte_stream.ts";
 import { UdpPair } from "../transport/udp_pair.ts";
+import { MulticastAllocator } from "../transport/multicast_allocator.ts";
+import { RtspError } from "../wire/rtsp/rtsp_error.ts";
+import { MulticastSender } from "./multicast_sender.ts";
+import type { FanOut, ReaderHandle } from "./stream_port.ts";
 import type { Logger } from "../log/logger.ts";
 import type { RtspServerOptions, ServerContext, ServerTransport } from "./server_context.ts";
 import { ServerConn } from "./server_conn.ts";
@@ -22,11 +26,17 @@ export class RtspServer implements ServerContext {
   #udp: UdpPair | undefined;
   #ticker: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  readonly #multicastAllocator: MulticastAllocator | undefined;
+  /** One sender per stream, shared by its multicast readers (a promise while opening). */
+  readonly multicastSenders = new Map<FanOut, Promise<MulticastSender>>();
   #acceptLoop: Promise<void> | undefined;
 
   constructor(options: RtspServerOptions) {
     this.options = options;
     this.log = options.log.with(`[${options.label}]`);
+    if (options.multicast !== undefined && options.transports.includes("multicast")) {
+      this.#multicastAllocator = new MulticastAllocator(options.multicast.ipRange);
+    }
   }
 
   get udp(): UdpPair | undefined {
@@ -39,8 +49,45 @@ export class RtspServer implements ServerContext {
   }
 
   allows(t: ServerTransport): boolean {
+    if (t === "multicast" && this.#multicastAllocator === undefined) return false;
     return this.options.transports.includes(t);
   }
+
+  multicastSenderFor(reader: ReaderHandle): Promise<MulticastSender> {
+    const fanOut = reader.fanOut;
+    const existing = this.multicastSenders.get(fanOut);
+    if (existing !== undefined) return existing;
+    const forget = () => {
+      this.multicastSenders.delete(fanOut);
+      this.#openSenders.delete(fanOut);
+    };
+    const opening = MulticastSender.open(
+      fanOut,
+      reader.medias,
+      this.#multicastAllocator!,
+      this.options.multicast!,
+      this.log,
+      forget,
+    ).then((sender) => {
+      this.#openSenders.set(fanOut, sender);
+      return sender;
+    }, (e) => {
+      forget();
+      if (e instanceof RangeError) throw new RtspError(503, e.message, { cause: e });
+      throw new RtspError(500, `cannot open multicast group: ${(e as Error).message}`, { cause: e });
+    });
+    this.multicastSenders.set(fanOut, opening);
+    return opening;
+  }
+
+  multicastAddressFor(fanOut: object): string | undefined {
+    return this.#multicastAllocator === undefined
+      ? undefined
+      : (this.#openSenders.get(fanOut)?.groups[0]?.group ?? this.#multicastAllocator.networkAddress);
+  }
+
+  /** Senders whose groups are open (settled promises), for reports and DESCRIBE. */
+  readonly #openSenders = new Map<object, MulticastSender>();
 
   /** Binds every socket; throws (with the address) when one cannot be bound. */
   start(): void {
@@ -108,6 +155,7 @@ export class RtspServer implements ServerContext {
   #tick(): void {
     const now = performance.now();
     for (const s of [...this.sessions.values()]) s.tick(now);
+    for (const m of this.#openSenders.values()) m.tick(now, this.options.rtcpReportIntervalMs ?? 10_000);
     for (const c of [...this.conns]) {
       const deadline = c.readDeadlineMs;
       if (deadline > 0 && now - c.lastReadMs > deadline) c.close("read timeout");
@@ -126,6 +174,7 @@ export class RtspServer implements ServerContext {
     }
     for (const s of [...this.sessions.values()]) s.close("server is shutting down");
     for (const c of [...this.conns]) c.close("server is shutting down");
+    for (const m of [...this.#openSenders.values()]) m.close();
     this.#udp?.close();
     await this.#acceptLoop;
     this.log.info("listener closed");

@@ -1,7 +1,8 @@
 import type { Logger } from "../log/logger.ts";
 import type { UdpPair } from "../transport/udp_pair.ts";
-import type { PathManagerPort } from "./stream_port.ts";
+import type { PathManagerPort, ReaderHandle } from "./stream_port.ts";
 import type { ServerSession } from "./server_session.ts";
+import type { MulticastOptions, MulticastSender } from "./multicast_sender.ts";
 
 /** Transports a server may offer, with MediaMTX's names (`rtspTransports`). */
 export type ServerTransport = "udp" | "multicast" | "tcp";
@@ -15,6 +16,8 @@ export interface RtspServerOptions {
   /** Shared UDP pair (rtpAddress/rtcpAddress); omitted when UDP is not offered. */
   udp?: { hostname: string; rtpPort: number; rtcpPort: number };
   transports: readonly ServerTransport[];
+  /** Multicast groups for readers; omitted when multicast is not offered. */
+  multicast?: MulticastOptions;
   /** readTimeout: RECORD-over-TCP deadline and UDP publisher packet timeout. */
   readTimeoutMs: number;
   /** writeTimeout: deadline of every socket write. */
@@ -35,6 +38,10 @@ export interface ServerContext {
   readonly log: Logger;
   readonly udp: UdpPair | undefined;
   readonly sessions: Map<string, ServerSession>;
-  /** Whether a transport is enabled in `rtspTransports`. */
+  /** Whether a transport is enabled in `rtspTransports` (and, for multicast, configured). */
   allows(t: ServerTransport): boolean;
+  /** The multicast sender of the reader's stream, opened on first use (throws RtspError 503 when the range is exhausted). */
+  multicastSenderFor(reader: ReaderHandle): Promise<MulticastSender>;
+  /** The address DESCRIBE puts in `c=` for `?vlcmulticast`. */
+  multicastAddressFor(fanOut: object): string | undefined;
 }

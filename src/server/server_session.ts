@@ -5,15 +5,10 @@ import type { UdpChannel } from "../transport/udp_pair.ts";
 import type { OutboundPacket } from "../wire/outbound_packet.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
 import { formatInterleaved } from "../wire/rtsp/format.ts";
-import {
-  buildCompound,
-  buildReceiverReport,
-  buildSdesCname,
-  buildSenderReport,
-  parseRtcpCompound,
-} from "../wire/rtcp/mod.ts";
+import { buildCompound, buildReceiverReport, buildSdesCname, parseRtcpCompound } from "../wire/rtcp/mod.ts";
 import { RtpReceiverStats, rtpSequenceNumber, rtpSsrc, rtpTimestamp } from "../wire/rtp/mod.ts";
-import { ntpFromUnixMs, ntpMiddle32 } from "../wire/ntp.ts";
+import { ntpMiddle32 } from "../wire/ntp.ts";
+import { RTCP_CNAME, senderReportFor } from "./rtcp_reports.ts";
 import type { Logger } from "../log/logger.ts";
 import type {
   PublisherEvents,
@@ -24,6 +19,7 @@ import type {
 } from "./stream_port.ts";
 import type { ServerContext } from "./server_context.ts";
 import type { SessionMedia } from "./session_media.ts";
+import type { MulticastMember, MulticastSender } from "./multicast_sender.ts";
 
 /** RTSP session states (RFC 2326 appendix A.2, as MediaMTX names them). */
 export type SessionState = "initial" | "prePlay" | "play" | "preRecord" | "record";
@@ -45,7 +41,7 @@ const DROP_LOG_INTERVAL_MS = 1000;
  * publishes to. As a ReaderSink it receives the stream's packets (hot path) and queues
  * them without awaiting; as a publisher it feeds received packets into the stream.
  */
-export class ServerSession implements ReaderSink, PublisherEvents {
+export class ServerSession implements ReaderSink, PublisherEvents, MulticastMember {
   readonly id: string;
   readonly log: Logger;
   readonly remoteHost: string;
@@ -62,6 +58,10 @@ export class ServerSession implements ReaderSink, PublisherEvents {
   readonly conns = new Set<SessionConn>();
   /** TCP transport: the connection that carries the interleaved packets. */
   tcpConn: SessionConn | undefined;
+  /** Multicast transport: the stream's group sender, shared with other readers. */
+  multicast: MulticastSender | undefined;
+  /** Receiver reports this reader sent (RTCP over UDP, TCP or to the multicast group). */
+  receiverReports = 0;
   lastActivityMs = performance.now();
   #closed = false;
   #byIndex: (SessionMedia | undefined)[] = [];
@@ -127,9 +127,21 @@ export class ServerSession implements ReaderSink, PublisherEvents {
 
   /** PLAY: starts delivery; packets are held until `releasePlay` (after the response is queued). */
   startPlay(): ({ seq: number; rtptime: number } | undefined)[] {
-    this.#deferred = [];
     this.state = "play";
+    if (this.multicast !== undefined) {
+      // The group sender carries the packets; the reader only registers to be told when the stream ends.
+      const starts = this.reader!.play(this, []);
+      this.multicast.activate();
+      return starts;
+    }
+    this.#deferred = [];
     return this.reader!.play(this, [...this.medias.keys()]);
+  }
+
+  /** MulticastMember: this reader's host sent RTCP to the group. */
+  onGroupRtcp(receiverReports: number): void {
+    this.touch();
+    this.receiverReports += receiverReports;
   }
 
   /** Sends what arrived between PLAY and its response, then goes live. */
@@ -252,6 +264,7 @@ export class ServerSession implements ReaderSink, PublisherEvents {
     }
     for (const p of packets) {
       if (p.type === "sr") m.lastSr = { ntpMiddle32: ntpMiddle32(p.sr.ntpTime), receivedAtMs: Date.now() };
+      else if (p.type === "rr") this.receiverReports += p.rr.reports.length;
     }
   }
 
@@ -284,25 +297,10 @@ export class ServerSession implements ReaderSink, PublisherEvents {
 
   #sendSenderReports(): void {
     const medias = this.reader?.medias;
-    if (medias === undefined) return;
-    const nowWall = Date.now();
-    const nowMono = performance.now();
+    if (medias === undefined || this.transport === "multicast") return; // the group sender reports
     for (const m of this.medias.values()) {
-      const info = medias[m.index] as { ssrc: number; rtpTimeAt?: (t: number) => number | undefined };
-      const rtpTime = info.rtpTimeAt?.(nowMono);
-      if (rtpTime === undefined || m.sentPackets === 0) continue;
-      const sr = buildCompound(
-        buildSenderReport({
-          ssrc: info.ssrc,
-          ntpTime: ntpFromUnixMs(nowWall),
-          rtpTime,
-          packetCount: m.sentPackets >>> 0,
-          octetCount: m.sentOctets >>> 0,
-          reports: [],
-        }),
-        buildSdesCname(info.ssrc, "deno-rtsp-server"),
-      );
-      this.#sendRtcp(m, sr);
+      const sr = senderReportFor(medias[m.index], m.sentPackets, m.sentOctets);
+      if (sr !== undefined) this.#sendRtcp(m, sr);
     }
   }
 
@@ -312,7 +310,7 @@ export class ServerSession implements ReaderSink, PublisherEvents {
       const block = m.receiver.takeReportBlock(m.remoteSsrc, m.lastSr, Date.now());
       const rr = buildCompound(
         buildReceiverReport({ ssrc: this.#ownSsrc, reports: [block] }),
-        buildSdesCname(this.#ownSsrc, "deno-rtsp-server"),
+        buildSdesCname(this.#ownSsrc, RTCP_CNAME),
       );
       this.#sendRtcp(m, rr);
     }
@@ -335,7 +333,8 @@ export class ServerSession implements ReaderSink, PublisherEvents {
     }
     // RFC 2326 lets UDP sessions outlive their control connection (MediaMTX does too);
     // anything else without a connection is useless.
-    const survives = this.transport === "udp" && (this.state === "play" || this.state === "record");
+    const survives = (this.transport === "udp" || this.transport === "multicast") &&
+      (this.state === "play" || this.state === "record");
     if (this.conns.size === 0 && !survives) this.close("not in use");
   }
 
@@ -347,6 +346,7 @@ export class ServerSession implements ReaderSink, PublisherEvents {
     for (const u of this.#unregister) u();
     this.#unregister = [];
     this.reader?.remove();
+    this.multicast?.release(this);
     this.publisher?.remove();
     this.#publisherInput = undefined;
     this.#deferred = undefined;

@@ -24,6 +24,8 @@ export interface StreamMediaInfo {
   readonly ssrc: number;
   /** Clock rate of the media's first format, for SR and RTP-Info. */
   readonly clockRate: number;
+  /** The RTP time matching monotonic time `nowMs` (performance.now()), for sender reports. */
+  rtpTimeAt(nowMs: number): number | undefined;
 }
 
 /** Where a reader's packets go: implemented by the server's session. Must not block. */
@@ -40,9 +42,24 @@ export interface RtpStart {
   rtptime: number;
 }
 
+/**
+ * A stream's fan-out, for consumers that serve many readers at once (a multicast group
+ * sends each packet once for all its readers). Its identity identifies the stream.
+ */
+export interface FanOut {
+  /** `replayGop: false` skips the cached GOP (a shared group must not get bursts of old packets). */
+  attach(
+    sink: ReaderSink,
+    mediaIndexes: readonly number[],
+    options?: { replayGop?: boolean },
+  ): (RtpStart | undefined)[];
+  detach(sink: ReaderSink): void;
+}
+
 /** A reader attached to a stream (after the first SETUP). */
 export interface ReaderHandle {
   readonly medias: readonly StreamMediaInfo[];
+  readonly fanOut: FanOut;
   /** Starts delivery of the chosen medias (PLAY). Returns where each media will start. */
   play(sink: ReaderSink, mediaIndexes: readonly number[]): (RtpStart | undefined)[];
   /** Stops delivery (PAUSE) but keeps the reader counted. */
@@ -54,6 +71,7 @@ export interface ReaderHandle {
 /** The result of DESCRIBE: the current description of a stream. */
 export interface StreamDescription {
   readonly medias: readonly StreamMediaInfo[];
+  readonly fanOut: FanOut;
   /** Session name of the publisher's SDP, if any. */
   readonly title?: string;
 }

@@ -24,8 +24,9 @@ function rejection(ctx: ServerContext, spec: TransportSpec, nc: NegotiationConte
   if (spec.lower === "TCP") return ctx.allows("tcp") ? undefined : "TCP transport is disabled";
   if (nc.tunnel) return "only TCP-interleaved transport is possible inside a tunnel";
   if (spec.delivery === "multicast") {
-    if (nc.mode === "record") return "multicast publishing is not supported";
-    return "multicast is not available";
+    // Publishing by multicast has no way to tell the server where to listen (reference §2.6).
+    if (nc.mode === "record") return "multicast is not supported for publishing";
+    return ctx.allows("multicast") ? undefined : "multicast transport is disabled";
   }
   if (!ctx.allows("udp") || ctx.udp === undefined) return "UDP transport is disabled";
   if (nc.secure && spec.profile === "AVP") return "plain RTP over UDP is refused on RTSPS";

@@ -109,7 +109,7 @@ export class StreamWriter {
   }
 
   async #writeWithDeadline(chunk: Uint8Array): Promise<void> {
-    let timer: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), this.#opts.writeTimeoutMs);
     });

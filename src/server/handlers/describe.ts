@@ -13,8 +13,11 @@ export async function handleDescribe(rc: RequestContext): Promise<RequestResult>
   const description = await rc.ctx.options.pathManager.describe(
     pathRequest(rc, target.path, target.query, `${rc.ctx.options.label} conn`),
   );
+  // `?vlcmulticast` makes VLC-style clients choose multicast from the SDP (reference §2.9).
+  const vlcMulticast = target.query.split("&").some((kv) => kv.split("=")[0] === "vlcmulticast");
   const sdp = buildDescribeSdp({
     title: description.title,
+    connectionAddress: vlcMulticast ? rc.ctx.multicastAddressFor(description.fanOut) : undefined,
     medias: description.medias.map((m, i) => ({ media: m.media, control: `trackID=${i}` })),
   });
   const base = rc.req.url.endsWith("/") ? rc.req.url : rc.req.url + "/";

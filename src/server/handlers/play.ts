@@ -5,7 +5,7 @@ import { formatRtpInfo } from "../../wire/rtsp/headers/rtp_info.ts";
 import type { RtpInfoEntry } from "../../wire/rtsp/headers/rtp_info.ts";
 import type { RequestContext, RequestResult } from "./request_context.ts";
 import { requireSession, setSessionHeader } from "./request_context.ts";
-import { describeTracks } from "./track_names.ts";
+import { describeTracks, transportName } from "./track_names.ts";
 
 /** PLAY: starts delivery; packets follow the response, never precede it (reference §2.7). */
 export function handlePlay(rc: RequestContext): Promise<RequestResult> {
@@ -39,7 +39,7 @@ export function handlePlay(rc: RequestContext): Promise<RequestResult> {
   headers.set("RTP-Info", formatRtpInfo(entries));
   const medias = session.reader.medias;
   session.log.info(
-    `is reading from path '${session.path}', with ${session.transport!.toUpperCase()}, ${
+    `is reading from path '${session.path}', with ${transportName(session.transport!)}, ${
       describeTracks([...session.medias.keys()].map((i) => medias[i].media))
     }`,
   );

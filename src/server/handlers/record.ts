@@ -3,7 +3,7 @@ import { newResponse } from "../../wire/rtsp/format.ts";
 import { RtspError } from "../../wire/rtsp/rtsp_error.ts";
 import type { RequestContext, RequestResult } from "./request_context.ts";
 import { requireSession, setSessionHeader } from "./request_context.ts";
-import { describeTracks } from "./track_names.ts";
+import { describeTracks, transportName } from "./track_names.ts";
 
 /** RECORD: the publisher's packets start flowing into the path's stream. */
 export function handleRecord(rc: RequestContext): Promise<RequestResult> {
@@ -25,7 +25,7 @@ export function handleRecord(rc: RequestContext): Promise<RequestResult> {
   const resumed = session.resumeRecord();
   if (!resumed) {
     session.log.info(
-      `is publishing to path '${session.path}', with ${session.transport!.toUpperCase()}, ${
+      `is publishing to path '${session.path}', with ${transportName(session.transport!)}, ${
         describeTracks([...session.medias.keys()].map((i) => session.announced!.medias[i]))
       }`,
     );

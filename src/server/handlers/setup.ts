@@ -75,6 +75,10 @@ async function setupPlay(
       throw new RtspError(400, `invalid SETUP path: no media '${rc.req.url}' in a stream of ${count}`);
     }
     if (session.medias.has(index)) throw new RtspError(400, "media has already been set up");
+    if (negotiated.kind === "multicast" && session.multicast === undefined) {
+      session.multicast = await rc.ctx.multicastSenderFor(session.reader);
+      session.multicast.hold(session);
+    }
     const media = configureMedia(rc, session, negotiated, index);
     session.transport = negotiated.kind;
     session.addMedia(media);
@@ -85,7 +89,9 @@ async function setupPlay(
   session.state = "prePlay";
   rc.conn.attach(session);
   rc.conn.pendingSession = session;
-  const reply = replyTransport(rc, negotiated, session.reader.medias[index].ssrc);
+  const reply = negotiated.kind === "multicast"
+    ? multicastTransport(session, negotiated, index)
+    : replyTransport(rc, negotiated, session.reader.medias[index].ssrc);
   return respond(rc, session, reply);
 }
 
@@ -182,6 +188,21 @@ function replyTransport(rc: RequestContext, n: Negotiated, ssrc: number | undefi
   }
   if (n.spec.mode === "record") reply.mode = "record";
   return formatTransport(reply);
+}
+
+/** `RTP/AVP;multicast;destination=…;port=…;ttl=…` with the TTL really set on the socket. */
+function multicastTransport(session: ServerSession, n: Negotiated, index: number): string {
+  const g = session.multicast!.groups[index];
+  return formatTransport({
+    profile: n.spec.profile,
+    lower: "UDP",
+    delivery: "multicast",
+    destination: g.group,
+    port: [g.rtpPort, g.rtcpPort],
+    ttl: g.ttl,
+    ssrc: session.reader!.medias[index].ssrc,
+    raw: "",
+  });
 }
 
 function respond(rc: RequestContext, session: ServerSession, transport: string): RequestResult {

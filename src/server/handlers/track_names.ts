@@ -22,3 +22,8 @@ export function describeTracks(medias: readonly SdpMedia[]): string {
   });
   return `${medias.length} ${medias.length === 1 ? "track" : "tracks"} (${names.join(", ")})`;
 }
+
+/** Transport names as MediaMTX logs and reports them. */
+export function transportName(t: "udp" | "multicast" | "tcp"): string {
+  return t === "multicast" ? "UDP-multicast" : t.toUpperCase();
+}
