@@ -38,7 +38,7 @@ await attempt("udp", () => {
 });
 await attempt("readOther", () => Deno.readTextFileSync("/etc/hostname").length >= 0);
 await attempt("write", () => { Deno.writeTextFileSync(Deno.args[3], "x"); return true; });
-await attempt("run", async () => (await new Deno.Command("true").output()).success);
+await attempt("run", async () => (await new Deno.Command(Deno.execPath(), { args: ["--version"] }).output()).success);
 console.log(JSON.stringify(result));
 `;
 
