@@ -322,3 +322,14 @@ Deno.test("fake server: a server that hangs up fails the pending request and res
   assert.match(error.message, /closed by the server/);
   await client.close();
 });
+
+Deno.test("fake server: DESCRIBE follows a 302 to another server, with a new connection", async () => {
+  await using target = fakeServer(basicPlayback());
+  await using origin = fakeServer((req, c) => c.respond(req, 302, { Location: target.url("moved") }));
+  await using client = await RtspClient.connect(origin.url("old"), { transport: "tcp" });
+  const { baseUrl } = await client.describe();
+  assert.equal(baseUrl, `${target.url("moved")}/`);
+  await client.play();
+  assert.deepEqual(origin.methods(), ["DESCRIBE"]);
+  assert.deepEqual(target.methods(), ["DESCRIBE", "SETUP", "SETUP", "PLAY"]);
+});

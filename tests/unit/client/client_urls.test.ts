@@ -1,6 +1,12 @@
 /** Request, base and control URLs built by the client. */
 import assert from "node:assert/strict";
-import { controlUrl, describeBaseUrl, requestUrlOf, resolveUrl } from "../../../src/client/client_urls.ts";
+import {
+  controlUrl,
+  describeBaseUrl,
+  redirectTarget,
+  requestUrlOf,
+  resolveUrl,
+} from "../../../src/client/client_urls.ts";
 import { RtspHeaders } from "../../../src/wire/rtsp/headers.ts";
 import { parseRtspUrl } from "../../../src/wire/rtsp/url.ts";
 import { parseSdp } from "../../../src/wire/sdp/parse.ts";
@@ -58,4 +64,21 @@ Deno.test("describeBaseUrl: session a=control > Content-Base (relative OK) > Con
     "rtsp://h:8554/loc/",
   );
   assert.equal(describeBaseUrl(req, new RtspHeaders(), plain), req);
+});
+
+Deno.test("redirectTarget: relative Location, credentials kept for the same host only, no rtsps downgrade", () => {
+  const from = parseRtspUrl("rtsp://u:p@cam:554/a");
+  assert.deepEqual(redirectTarget(from, "/b"), {
+    scheme: "rtsp",
+    host: "cam",
+    port: 554,
+    path: "/b",
+    query: "",
+    user: "u",
+    password: "p",
+  });
+  const other = redirectTarget(from, "rtsp://other:8554/c");
+  assert.equal(other.user, undefined);
+  assert.equal(redirectTarget(parseRtspUrl("rtsps://cam/a"), "rtsps://cam2/b").host, "cam2");
+  assert.throws(() => redirectTarget(parseRtspUrl("rtsps://cam/a"), "rtsp://cam/b"), /Refusing/);
 });
