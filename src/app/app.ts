@@ -28,42 +28,46 @@ export class App {
       return;
     }
     try {
-      if (c.rtspEncryption !== "strict") {
-        const listen = parseListenAddress(c.rtspAddress);
-        const rtp = parseListenAddress(c.rtpAddress);
-        const rtcp = parseListenAddress(c.rtcpAddress);
-        const server = new RtspServer({
-          label: "RTSP",
-          hostname: listen.hostname,
-          port: listen.port,
-          udp: { hostname: rtp.hostname, rtpPort: rtp.port, rtcpPort: rtcp.port },
-          transports: c.rtspTransports,
-          multicast: c.rtspTransports.includes("multicast")
-            ? {
-              ipRange: c.multicastIPRange,
-              rtpPort: c.multicastRTPPort,
-              rtcpPort: c.multicastRTCPPort,
-              ttl: c.multicastTTL,
-              interfaceAddress: c.multicastInterface,
-            }
-            : undefined,
-          readTimeoutMs: c.readTimeout,
-          writeTimeoutMs: c.writeTimeout,
-          writeQueueSize: c.writeQueueSize,
-          sessionTimeoutMs: c.rtspSessionTimeout,
-          pathManager: this.pathManager,
-          log: this.log,
-        });
-        server.start();
-        this.servers.push(server);
-      }
-      if (c.rtspEncryption !== "no") {
-        this.log.warn("[RTSPS] encryption is not available yet: rtspEncryption is ignored");
-      }
+      if (c.rtspEncryption !== "strict") this.#startServer("RTSP");
+      if (c.rtspEncryption !== "no") this.#startServer("RTSPS");
     } catch (e) {
       for (const s of this.servers) s.close();
       throw e;
     }
+  }
+
+  /** Builds one server from the config: plain (`rtspAddress`…) or TLS (`rtspsAddress`, SRTP ports). */
+  #startServer(label: "RTSP" | "RTSPS"): void {
+    const c = this.#config;
+    const secure = label === "RTSPS";
+    const listen = parseListenAddress(secure ? c.rtspsAddress : c.rtspAddress);
+    const rtp = parseListenAddress(secure ? c.srtpAddress : c.rtpAddress);
+    const rtcp = parseListenAddress(secure ? c.srtcpAddress : c.rtcpAddress);
+    const server = new RtspServer({
+      label,
+      hostname: listen.hostname,
+      port: listen.port,
+      tls: secure ? { certFile: c.rtspServerCert, keyFile: c.rtspServerKey } : undefined,
+      udp: { hostname: rtp.hostname, rtpPort: rtp.port, rtcpPort: rtcp.port },
+      transports: c.rtspTransports,
+      multicast: c.rtspTransports.includes("multicast")
+        ? {
+          ipRange: c.multicastIPRange,
+          rtpPort: secure ? c.multicastSRTPPort : c.multicastRTPPort,
+          rtcpPort: secure ? c.multicastSRTCPPort : c.multicastRTCPPort,
+          ttl: c.multicastTTL,
+          interfaceAddress: c.multicastInterface,
+        }
+        : undefined,
+      readTimeoutMs: c.readTimeout,
+      writeTimeoutMs: c.writeTimeout,
+      writeQueueSize: c.writeQueueSize,
+      sessionTimeoutMs: c.rtspSessionTimeout,
+      pathManager: this.pathManager,
+      log: this.log,
+    });
+    server.start();
+    this.servers.push(server);
   }
 
   /** Closes every server and session. */

@@ -1,4 +1,5 @@
 import { DenoConnStream } from "../transport/byte_stream.ts";
+import { ReloadingTlsListener } from "../transport/tls_listener.ts";
 import type { ByteStream } from "../transport/byte_stream.ts";
 import { UdpPair } from "../transport/udp_pair.ts";
 import { MulticastAllocator } from "../transport/multicast_allocator.ts";
@@ -22,7 +23,10 @@ export class RtspServer implements ServerContext {
   readonly log: Logger;
   readonly sessions = new Map<string, ServerSession>();
   readonly conns = new Set<ServerConn>();
+  /** SRTP is not implemented yet: SAVP gets 461 so clients fall back to TLS-interleaved TCP. */
+  readonly srtp = false;
   #listener: Deno.Listener | undefined;
+  #tlsListener: ReloadingTlsListener | undefined;
   #udp: UdpPair | undefined;
   #ticker: ReturnType<typeof setInterval> | undefined;
   #closed = false;
@@ -45,7 +49,7 @@ export class RtspServer implements ServerContext {
 
   /** The TCP port actually bound (useful with port 0). */
   get port(): number {
-    return (this.#listener!.addr as Deno.NetAddr).port;
+    return this.#tlsListener?.port ?? (this.#listener!.addr as Deno.NetAddr).port;
   }
 
   allows(t: ServerTransport): boolean {
@@ -109,17 +113,59 @@ export class RtspServer implements ServerContext {
       }
     }
     try {
-      this.#listener = Deno.listen({ hostname: o.hostname, port: o.port, transport: "tcp" });
+      if (o.tls !== undefined) {
+        this.#tlsListener = new ReloadingTlsListener({
+          hostname: o.hostname,
+          port: o.port,
+          certFile: o.tls.certFile,
+          keyFile: o.tls.keyFile,
+          onConn: (conn) => this.#onTlsConn(conn),
+          onReload: (r) =>
+            r.ok
+              ? this.log.info("TLS certificate reloaded")
+              : this.log.error(`TLS certificate not reloaded, keeping the previous one: ${r.error}`),
+        });
+      } else {
+        this.#listener = Deno.listen({ hostname: o.hostname, port: o.port, transport: "tcp" });
+      }
     } catch (e) {
       this.#udp?.close();
+      if (o.tls !== undefined) throw e;
       throw new Error(`cannot listen on TCP ${o.hostname}:${o.port}: ${(e as Error).message}`);
     }
     const udpText = this.#udp === undefined
       ? ""
       : `, :${this.#udp.rtpPort} (UDP/RTP), :${this.#udp.rtcpPort} (UDP/RTCP)`;
-    this.log.info(`listener opened on :${this.port} (TCP)${udpText}`);
+    this.log.info(`listener opened on :${this.port} (${o.tls !== undefined ? "TCP/TLS" : "TCP"})${udpText}`);
     this.#ticker = setInterval(() => this.#tick(), TICK_MS);
-    this.#acceptLoop = this.#accept(this.#listener);
+    if (this.#listener !== undefined) this.#acceptLoop = this.#accept(this.#listener);
+  }
+
+  /** A TLS connection: handshake off the accept path, so a stalled or garbage client blocks nobody. */
+  async #onTlsConn(conn: Deno.TlsConn): Promise<void> {
+    const peer = conn.remoteAddr as Deno.NetAddr;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("handshake timed out")), this.options.readTimeoutMs);
+      });
+      await Promise.race([conn.handshake(), deadline]);
+    } catch (e) {
+      this.log.info(`[conn ${peer.hostname}:${peer.port}] TLS handshake failed: ${(e as Error).message}`);
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+      return;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.#closed) {
+      conn.close();
+      return;
+    }
+    this.serve(new DenoConnStream(conn, "tls"));
   }
 
   /** Serves an already-established byte stream (used by tunnels and tests). */
@@ -172,6 +218,7 @@ export class RtspServer implements ServerContext {
     } catch {
       // already closed
     }
+    this.#tlsListener?.close();
     for (const s of [...this.sessions.values()]) s.close("server is shutting down");
     for (const c of [...this.conns]) c.close("server is shutting down");
     for (const m of [...this.#openSenders.values()]) m.close();

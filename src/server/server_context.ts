@@ -16,6 +16,8 @@ export interface RtspServerOptions {
   /** Shared UDP pair (rtpAddress/rtcpAddress); omitted when UDP is not offered. */
   udp?: { hostname: string; rtpPort: number; rtcpPort: number };
   transports: readonly ServerTransport[];
+  /** TLS certificate and key: the server is RTSPS. */
+  tls?: { certFile: string; keyFile: string };
   /** Multicast groups for readers; omitted when multicast is not offered. */
   multicast?: MulticastOptions;
   /** readTimeout: RECORD-over-TCP deadline and UDP publisher packet timeout. */
@@ -38,6 +40,8 @@ export interface ServerContext {
   readonly log: Logger;
   readonly udp: UdpPair | undefined;
   readonly sessions: Map<string, ServerSession>;
+  /** Whether SRTP (RTP/SAVP) can be offered. */
+  readonly srtp: boolean;
   /** Whether a transport is enabled in `rtspTransports` (and, for multicast, configured). */
   allows(t: ServerTransport): boolean;
   /** The multicast sender of the reader's stream, opened on first use (throws RtspError 503 when the range is exhausted). */

@@ -21,15 +21,18 @@ export interface Negotiated {
 /** Why a spec cannot be used, or undefined when it can. */
 function rejection(ctx: ServerContext, spec: TransportSpec, nc: NegotiationContext): string | undefined {
   if (spec.profile === "SAVP" && !nc.secure) return "SAVP needs RTSPS: keys would travel in clear";
+  if (spec.profile === "SAVP" && !ctx.srtp) return "SRTP is not available on this server";
   if (spec.lower === "TCP") return ctx.allows("tcp") ? undefined : "TCP transport is disabled";
   if (nc.tunnel) return "only TCP-interleaved transport is possible inside a tunnel";
+  // Clients that try plain UDP first next to a TLS control connection (GStreamer's default)
+  // must fall back to an encrypted transport (reference clients.md S06).
+  if (nc.secure && spec.profile === "AVP") return "plain RTP over UDP is refused on RTSPS";
   if (spec.delivery === "multicast") {
     // Publishing by multicast has no way to tell the server where to listen (reference §2.6).
     if (nc.mode === "record") return "multicast is not supported for publishing";
     return ctx.allows("multicast") ? undefined : "multicast transport is disabled";
   }
   if (!ctx.allows("udp") || ctx.udp === undefined) return "UDP transport is disabled";
-  if (nc.secure && spec.profile === "AVP") return "plain RTP over UDP is refused on RTSPS";
   return undefined;
 }
 
