@@ -10,7 +10,10 @@ import { RtspError } from "../../src/wire/rtsp/rtsp_error.ts";
 import { rtpSequenceNumber } from "../../src/wire/rtp/packet.ts";
 import { codecOf, payloadTypes } from "../../src/wire/sdp/media_format.ts";
 import { clientsAvailable, interopIgnore, requireClients } from "../_helpers/availability.ts";
-import { type RefServer, startRefServer } from "../_helpers/refserver.ts";
+import { RefServer, startRefServer } from "../_helpers/refserver.ts";
+import { allocatePorts } from "../_helpers/ports.ts";
+import { spawnProcess } from "../_helpers/process.ts";
+import { SYSTEM_PYTHON } from "../_helpers/availability.ts";
 import { waitFor } from "../_helpers/wait.ts";
 
 const available = await clientsAvailable();
@@ -42,7 +45,9 @@ async function playBoth(url: string, options: RtspClientOptions, count = 20) {
     assert.equal(sdp.medias.length, 2);
     const codecs = sdp.medias.map((m) => codecOf(m, payloadTypes(m)[0]).toUpperCase()).sort();
     assert.deepEqual(codecs, ["H264", "MPEG4-GENERIC"]);
-    assert.ok(baseUrl.startsWith(url.replace(/\/\/[^@/]*@/, "//")), `base URL ${baseUrl}`);
+    // GstRtspServer answers Content-Base rtsp:// even over TLS (clients.md §3, pitfall 6).
+    const bare = (u: string) => u.replace(/^rtsps?:\/\/([^@/]*@)?/, "");
+    assert.ok(bare(baseUrl).startsWith(bare(url)), `base URL ${baseUrl}`);
     await client.setupAll();
     await client.play();
     await waitFor(() => rtp[0] >= count && rtp[1] >= count, {
@@ -110,5 +115,96 @@ Deno.test({
 
     await using wrong = await RtspClient.connect(url.replace("user:pass", "user:nope"), { timeoutMs: 5000 });
     await assert.rejects(wrong.describe(), (e) => e instanceof RtspError && e.status === 401);
+  },
+});
+
+/**
+ * A test CA and a server certificate for 127.0.0.1 signed by it (rustls refuses a CA certificate
+ * used as the server's own, so the single self-signed cert of clients.md §3 is not enough).
+ */
+async function testCertificates(dir: string): Promise<{ ca: string; crt: string; key: string }> {
+  const openssl = async (...args: string[]) => {
+    const out = await new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "piped" })
+      .output();
+    if (!out.success) throw new Error(`openssl ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
+  };
+  await openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.crt",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=client test CA",
+  );
+  await Deno.writeTextFile(
+    `${dir}/leaf.ext`,
+    "basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n",
+  );
+  await openssl(
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "server.key",
+    "-out",
+    "server.csr",
+    "-subj",
+    "/CN=localhost",
+  );
+  await openssl(
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "server.crt",
+    "-days",
+    "1",
+    "-extfile",
+    "leaf.ext",
+  );
+  return { ca: `${dir}/ca.crt`, crt: `${dir}/server.crt`, key: `${dir}/server.key` };
+}
+
+Deno.test({
+  name: "refserver over TLS: rtsps:// with a pinned CA, automatic transport goes straight to TCP",
+  ignore,
+  fn: async () => {
+    requireClients(available, ["refserver"]);
+    const dir = await Deno.makeTempDir({ prefix: "client_tls_" });
+    try {
+      const { ca, crt, key } = await testCertificates(dir);
+      const [port] = await allocatePorts(1);
+      const script = new URL("../_helpers/refserver.py", import.meta.url).pathname;
+      const args = [script, "--port", String(port), "--tls", crt, key];
+      await using ref = new RefServer(spawnProcess(SYSTEM_PYTHON, { args }), port);
+      await ref.waitForLine(/^ready rtsps:\/\//, 15000);
+      const url = `rtsps://127.0.0.1:${port}/test`;
+      const { client } = await playBoth(url, { tls: { caCerts: [await Deno.readTextFile(ca)] } }, 5);
+      await using _client = client;
+      assert.equal(client.transport, "tcp");
+
+      // Without the CA, the handshake fails: certificate errors are never ignored.
+      await assert.rejects(async () => {
+        const c = await RtspClient.connect(url, { timeoutMs: 5000 });
+        await using _c = c;
+        await c.options();
+      }, /certificate/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });
