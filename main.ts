@@ -51,12 +51,18 @@ async function main(args: string[]): Promise<number> {
   try {
     loaded = await loadConfig({ file: parsed.positionals[0] });
   } catch (e) {
-    bootLog.error(e instanceof ConfigError ? e.message : `cannot load configuration: ${(e as Error).message}`);
+    bootLog.error(
+      e instanceof ConfigError ? e.message : `cannot load configuration: ${(e as Error).message}`,
+    );
     return 1;
   }
   const log = new Logger(loaded.config.logLevel);
   log.info(`deno-rtsp-server ${denoJson.version}`);
-  log.info(loaded.file === undefined ? "configuration: built-in defaults" : `configuration loaded from ${loaded.file}`);
+  log.info(
+    loaded.file === undefined
+      ? "configuration: built-in defaults"
+      : `configuration loaded from ${loaded.file}`,
+  );
   for (const w of loaded.warnings) log.warn(w);
 
   const app = new App(loaded.config, log);

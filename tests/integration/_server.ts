@@ -11,6 +11,8 @@ export interface TestServer {
   ports: ServerPorts;
   logs: string[];
   url(path: string): string;
+  /** `rtsps://127.0.0.1:<rtsps port>/<path>`. */
+  secureUrl(path: string): string;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -26,6 +28,9 @@ export async function startTestServer(extraYaml = "", opts: { quiet?: boolean } 
     `rtspAddress: 127.0.0.1:${ports.rtsp}`,
     `rtpAddress: 127.0.0.1:${ports.rtp}`,
     `rtcpAddress: 127.0.0.1:${ports.rtcp}`,
+    `rtspsAddress: 127.0.0.1:${ports.rtsps}`,
+    `srtpAddress: 127.0.0.1:${ports.srtp}`,
+    `srtcpAddress: 127.0.0.1:${ports.srtcp}`,
     /^rtspTransports:/m.test(extraYaml) ? "" : "rtspTransports: [udp, tcp]",
     extraYaml,
     hasPaths ? "" : "paths:\n  all_others:",
@@ -43,6 +48,7 @@ export async function startTestServer(extraYaml = "", opts: { quiet?: boolean } 
     ports,
     logs,
     url: (path) => `rtsp://127.0.0.1:${ports.rtsp}/${path}`,
+    secureUrl: (path) => `rtsps://127.0.0.1:${ports.rtsps}/${path}`,
     async [Symbol.asyncDispose]() {
       await app.close();
     },
