@@ -52,7 +52,16 @@ export class AesCm {
     const length = end - start;
     if (length <= 0) return;
     const keystream = this.#generate(length, ssrc, indexHigh, indexLow);
-    for (let i = 0; i < length; i++) data[start + i] ^= keystream[i];
+    let i = 0;
+    if (((data.byteOffset + start) & 3) === 0 && (keystream.byteOffset & 3) === 0 && length >= 64) {
+      // Word-wise where both sides are 4-byte aligned (RTP headers are whole words): 4x fewer steps.
+      const words = length >>> 2;
+      const d = new Uint32Array(data.buffer, data.byteOffset + start, words);
+      const k = new Uint32Array(keystream.buffer, keystream.byteOffset, words);
+      for (let w = 0; w < words; w++) d[w] ^= k[w];
+      i = words * 4;
+    }
+    for (; i < length; i++) data[start + i] ^= keystream[i];
   }
 
   /** The first `length` keystream bytes for (ssrc, index): the PRF output, and test vectors. */
