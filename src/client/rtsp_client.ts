@@ -36,9 +36,9 @@ import {
   udpPeerOf,
 } from "./client_setup.ts";
 import type { DescribeResult, RtspClientOptions } from "./client_options.ts";
+import { FIRST_UDP_PACKET_MS, keepaliveMs, SessionTimers } from "./session_timers.ts";
 
 export type { DescribeResult, RtspClientOptions } from "./client_options.ts";
-import { FIRST_UDP_PACKET_MS, keepaliveMs, SessionTimers } from "./session_timers.ts";
 
 type State = "idle" | "playing" | "recording" | "closed";
 
@@ -57,6 +57,7 @@ export class RtspClient implements AsyncDisposable {
   readonly #opts: RtspClientOptions;
   readonly #log: Logger;
   readonly #timeoutMs: number;
+  readonly #wanted: "tcp" | "udp" | "automatic";
   readonly #channels = new InterleavedChannels();
   readonly #setup = new Map<number, ClientMedia>();
   #resolveClosed!: (e: Error | undefined) => void;
@@ -79,6 +80,7 @@ export class RtspClient implements AsyncDisposable {
     this.#opts = opts;
     this.#log = opts.log ?? silent;
     this.#timeoutMs = opts.timeoutMs ?? 10_000;
+    this.#wanted = opts.transport ?? "automatic";
     this.#url = url;
     this.#requestUrl = requestUrlOf(url);
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
@@ -206,7 +208,7 @@ export class RtspClient implements AsyncDisposable {
       for (const i of chosen) if (!this.#setup.has(i)) await this.#setupOne(i, transport);
     } catch (e) {
       const unsupported = e instanceof RtspError && e.status === 461;
-      if (!unsupported || transport !== "udp" || this.#opts.transport !== "automatic") throw e;
+      if (!unsupported || transport !== "udp" || this.#wanted !== "automatic") throw e;
       this.#log.warn(`switching to TCP because ${e.message}`);
       await this.teardown();
       this.#fellBackToTcp = true;
@@ -319,7 +321,7 @@ export class RtspClient implements AsyncDisposable {
   #pickTransport(): "tcp" | "udp" {
     // All medias of a session share one transport (ref §2.6).
     return this.#transport ??
-      initialTransport(this.#opts.transport ?? "automatic", this.#conn.stream.kind, this.#fellBackToTcp);
+      initialTransport(this.#wanted, this.#conn.stream.kind, this.#fellBackToTcp);
   }
 
   async #setupOne(index: number, transport: "tcp" | "udp"): Promise<void> {
@@ -376,7 +378,7 @@ export class RtspClient implements AsyncDisposable {
       transport: this.#transport ?? "tcp",
       playing: state === "playing",
       watchFirstUdpPacket: state === "playing" && this.#transport === "udp" &&
-        this.#opts.transport === "automatic",
+        this.#wanted === "automatic",
     });
   }
 

@@ -114,7 +114,8 @@ Deno.test("automatic transport falls back to TCP when the server answers 461 (rt
   await pub.announce(FFMPEG_ANNOUNCE_SDP);
   await pub.record();
   assert.equal(pub.transport, "tcp", "publisher fell back");
-  const { reader, seen } = await read(srv, "auto", { transport: "automatic" });
+  // No transport option: automatic is the default.
+  const { reader, seen } = await read(srv, "auto", {});
   await using _reader = reader;
   assert.equal(reader.transport, "tcp", "reader fell back");
   const packets = [testPackets(0, 10), testPackets(1, 10)];
