@@ -83,7 +83,9 @@ export class Path {
         throw new RtspError(400, `someone is already publishing to path '${this.name}'`);
       }
       this.#log.info(`closing existing publisher: ${current.label}`);
-      current.remove();
+      // Detach first: the path must not look idle (and be forgotten) between two publishers.
+      current.detach();
+      this.#endStream("another publisher has taken over the path");
       current.events.closeByPath("another publisher has taken over the path");
     }
     const publisher = new PathPublisher(this, req.label, medias, title, events);
@@ -104,14 +106,19 @@ export class Path {
   removePublisher(publisher: PathPublisher): void {
     if (this.#publisher !== publisher) return;
     this.#publisher = undefined;
+    this.#endStream("the stream is not available any more");
+    this.#checkIdle();
+  }
+
+  /** Closes the stream and every reader of it. */
+  #endStream(reason: string): void {
     const stream = this.#stream;
     this.#stream = undefined;
     if (stream !== undefined) {
       this.#log.debug("stream is not ready any more");
       stream.close();
     }
-    for (const r of [...this.#readers]) r.closeByPath("the stream is not available any more");
-    this.#checkIdle();
+    for (const r of [...this.#readers]) r.closeByPath(reason);
   }
 
   /** @internal */
@@ -156,6 +163,7 @@ class PathPublisher implements PublisherHandle {
   }
 
   start(): StreamPublisher {
+    if (this.#removed) throw new RtspError(400, "another publisher has taken over the path");
     return this.#path.startStream(this);
   }
 
@@ -163,6 +171,11 @@ class PathPublisher implements PublisherHandle {
     if (this.#removed) return;
     this.#removed = true;
     this.#path.removePublisher(this);
+  }
+
+  /** The path replaced this publisher: later calls change nothing. */
+  detach(): void {
+    this.#removed = true;
   }
 }
 

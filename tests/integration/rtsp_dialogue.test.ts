@@ -250,10 +250,23 @@ Deno.test("overridePublisher: false refuses a second publisher; true kicks the f
     await using srv = await startTestServer();
     const first = await publishTcp(srv, "o");
     await using _p1 = first.pub;
+    await using r = await RawRtsp.connect(srv.ports.rtsp);
+    const res = await r.request("SETUP", srv.url("o") + "/trackID=0", { Transport: "RTP/AVP/TCP;unicast" });
+    await r.request("PLAY", srv.url("o"), { Session: sessionId(res.headers.get("Session")) });
     const second = await publishTcp(srv, "o");
     await using _p2 = second.pub;
     await first.pub.waitClosed();
+    await r.waitClosed();
     assert.ok(srv.logs.some((l) => l.includes("another publisher has taken over")));
+    // The path keeps working with the new publisher.
+    await using r2 = await RawRtsp.connect(srv.ports.rtsp);
+    assert.equal((await r2.request("DESCRIBE", srv.url("o"))).statusCode, 200);
+    const setup = await r2.request("SETUP", srv.url("o") + "/trackID=0", {
+      Transport: "RTP/AVP/TCP;unicast",
+    });
+    await r2.request("PLAY", srv.url("o"), { Session: sessionId(setup.headers.get("Session")) });
+    await second.pub.writeInterleaved(0, rtpPacket(42, 0, new Uint8Array([0x41, 7])));
+    assert.deepEqual((await r2.nextInterleaved()).payload.subarray(12), new Uint8Array([0x41, 7]));
   }
 });
 
