@@ -85,7 +85,10 @@ export class Path {
       this.#log.info(`closing existing publisher: ${current.label}`);
       // Detach first: the path must not look idle (and be forgotten) between two publishers.
       current.detach();
-      this.#endStream("another publisher has taken over the path");
+      if (this.#stream !== undefined && !this.#stream.isCompatible(medias)) {
+        this.#endStream("another publisher has taken over the path with different medias");
+      }
+      // A compatible stream stays: its readers wait for the new publisher's RECORD.
       current.events.closeByPath("another publisher has taken over the path");
     }
     const publisher = new PathPublisher(this, req.label, medias, title, events);
@@ -96,7 +99,12 @@ export class Path {
   /** @internal RECORD of the current publisher. */
   startStream(publisher: PathPublisher): Stream {
     if (this.#publisher !== publisher) throw new RtspError(400, "publisher has been replaced");
-    this.#stream?.close();
+    if (this.#stream !== undefined) {
+      // Kept from the previous publisher (compatible medias): readers continue seamlessly.
+      this.#stream.replaceSource();
+      this.#log.info(`stream continues with a new publisher: ${publisher.label}`);
+      return this.#stream;
+    }
     this.#stream = new Stream(publisher.medias, publisher.title, { gopCache: this.conf.gopCache });
     this.#log.debug(`stream is ready: ${publisher.label}`);
     return this.#stream;

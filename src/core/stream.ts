@@ -22,6 +22,11 @@ export class StreamMedia implements StreamMediaInfo {
   lastArrivalMs = 0;
   packets = 0;
   bytes = 0;
+  /** Set when a new publisher took over: the next packet fixes the offsets below. */
+  rebase = false;
+  /** Added to every incoming sequence number / timestamp so a new publisher continues the stream. */
+  seqOffset = 0;
+  tsOffset = 0;
 
   constructor(media: SdpMedia) {
     this.media = media;
@@ -41,6 +46,18 @@ export class StreamMedia implements StreamMediaInfo {
     if (this.lastSeq === undefined) return undefined;
     return (this.lastTimestamp + Math.round(((nowMs - this.lastArrivalMs) * this.clockRate) / 1000)) >>> 0;
   }
+}
+
+/** Adds offsets to an RTP packet's sequence number and timestamp, in place. */
+function shiftSeqAndTimestamp(buf: Uint8Array, seqOffset: number, tsOffset: number): void {
+  const seq = (((buf[2] << 8) | buf[3]) + seqOffset) & 0xffff;
+  buf[2] = seq >> 8;
+  buf[3] = seq & 0xff;
+  const ts = ((((buf[4] << 24) | (buf[5] << 16) | (buf[6] << 8) | buf[7]) >>> 0) + tsOffset) >>> 0;
+  buf[4] = ts >>> 24;
+  buf[5] = (ts >>> 16) & 0xff;
+  buf[6] = (ts >>> 8) & 0xff;
+  buf[7] = ts & 0xff;
 }
 
 /** A random non-zero 32-bit SSRC. */
@@ -81,14 +98,48 @@ export class Stream {
     const packet = new OutboundPacket(data);
     const buf = packet.data;
     setRtpSsrc(buf, m.ssrc);
+    const now = performance.now();
+    if (m.rebase) this.#rebase(m, buf, now);
+    if (m.seqOffset !== 0 || m.tsOffset !== 0) shiftSeqAndTimestamp(buf, m.seqOffset, m.tsOffset);
     m.lastSeq = (buf[2] << 8) | buf[3];
     m.lastTimestamp = ((buf[4] << 24) | (buf[5] << 16) | (buf[6] << 8) | buf[7]) >>> 0;
-    m.lastArrivalMs = performance.now();
+    m.lastArrivalMs = now;
     m.packets++;
     m.bytes += buf.length;
     if (this.#gop !== undefined) this.#cache(mediaIndex, m, packet);
     const sinks = m.sinks;
     for (let i = 0; i < sinks.length; i++) sinks[i].writeRtp(mediaIndex, packet);
+  }
+
+  /** Offsets that make the first packet of a new publisher follow the last one readers got. */
+  #rebase(m: StreamMedia, buf: Uint8Array, now: number): void {
+    m.rebase = false;
+    const seq = (buf[2] << 8) | buf[3];
+    const ts = ((buf[4] << 24) | (buf[5] << 16) | (buf[6] << 8) | buf[7]) >>> 0;
+    const nextTs = m.rtpTimeAt(now);
+    if (m.lastSeq === undefined || nextTs === undefined) return;
+    m.seqOffset = (m.lastSeq + 1 - seq) & 0xffff;
+    m.tsOffset = (nextTs - ts) >>> 0;
+  }
+
+  /**
+   * Whether a new publisher's medias can continue this stream without readers noticing:
+   * same medias, payload types, codecs and parameters (readers keep their decoder setup).
+   */
+  isCompatible(medias: readonly SdpMedia[]): boolean {
+    if (medias.length !== this.medias.length) return false;
+    return medias.every((n, i) => {
+      const o = this.medias[i].media;
+      const fmtpOf = (m: SdpMedia) =>
+        m.attributes.filter((a) => /^(rtpmap|fmtp)$/i.test(a.key)).map((a) => a.value).join("|");
+      return n.type === o.type && n.formats.join(" ") === o.formats.join(" ") && fmtpOf(n) === fmtpOf(o);
+    });
+  }
+
+  /** A new publisher takes over: its packets are rebased to continue sequence numbers and time. */
+  replaceSource(): void {
+    for (const m of this.medias) m.rebase = true;
+    this.#gop?.clear(); // the cached GOP belongs to the old source
   }
 
   #cache(mediaIndex: number, m: StreamMedia, packet: OutboundPacket): void {

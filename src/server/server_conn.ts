@@ -2,7 +2,7 @@ import type { ByteStream, NetAddr } from "../transport/byte_stream.ts";
 import { formatNetAddr } from "../transport/byte_stream.ts";
 import { StreamWriter } from "../transport/stream_writer.ts";
 import { RtspFramer } from "../wire/rtsp/framer.ts";
-import { formatResponse, newResponse } from "../wire/rtsp/format.ts";
+import { formatResponse, newResponse, statusText } from "../wire/rtsp/format.ts";
 import type { RtspRequest, RtspResponse } from "../wire/rtsp/message.ts";
 import { RtspError } from "../wire/rtsp/rtsp_error.ts";
 import { parseSession } from "../wire/rtsp/headers/session.ts";
@@ -171,7 +171,9 @@ export class ServerConn implements SessionConn {
     if (cseq !== undefined) res.headers.set("CSeq", cseq);
     res.headers.set("Server", SERVER_HEADER);
     if (this.log.enabled("debug")) {
-      this.log.debug(`[s->c] ${describeMessage(`${res.statusCode} ${res.reason}`, res)}`);
+      this.log.debug(
+        `[s->c] ${describeMessage(`${res.statusCode} ${res.reason || statusText(res.statusCode)}`, res)}`,
+      );
     }
     this.writer.enqueue(formatResponse(res), true);
   }

@@ -253,20 +253,44 @@ Deno.test("overridePublisher: false refuses a second publisher; true kicks the f
     await using r = await RawRtsp.connect(srv.ports.rtsp);
     const res = await r.request("SETUP", srv.url("o") + "/trackID=0", { Transport: "RTP/AVP/TCP;unicast" });
     await r.request("PLAY", srv.url("o"), { Session: sessionId(res.headers.get("Session")) });
+    await first.pub.writeInterleaved(0, rtpPacket(100, 5000, new Uint8Array([0x41, 1])));
+    assert.equal(new DataView((await r.nextInterleaved()).payload.buffer).getUint16(2), 100);
     const second = await publishTcp(srv, "o");
     await using _p2 = second.pub;
     await first.pub.waitClosed();
-    await r.waitClosed();
     assert.ok(srv.logs.some((l) => l.includes("another publisher has taken over")));
-    // The path keeps working with the new publisher.
+    // Same medias: the reader stays and the new publisher's packets continue its numbering.
+    await second.pub.writeInterleaved(0, rtpPacket(9000, 777777, new Uint8Array([0x41, 2])));
+    const next = await r.nextInterleaved();
+    assert.deepEqual(next.payload.subarray(12), new Uint8Array([0x41, 2]));
+    const view = new DataView(next.payload.buffer, next.payload.byteOffset);
+    assert.equal(view.getUint16(2), 101, "sequence numbers continue across publishers");
+    assert.ok(
+      ((view.getUint32(4) - 5000) >>> 0) < 90000 * 5,
+      "timestamps continue (not the new publisher's)",
+    );
     await using r2 = await RawRtsp.connect(srv.ports.rtsp);
-    assert.equal((await r2.request("DESCRIBE", srv.url("o"))).statusCode, 200);
-    const setup = await r2.request("SETUP", srv.url("o") + "/trackID=0", {
-      Transport: "RTP/AVP/TCP;unicast",
-    });
-    await r2.request("PLAY", srv.url("o"), { Session: sessionId(setup.headers.get("Session")) });
-    await second.pub.writeInterleaved(0, rtpPacket(42, 0, new Uint8Array([0x41, 7])));
-    assert.deepEqual((await r2.nextInterleaved()).payload.subarray(12), new Uint8Array([0x41, 7]));
+    assert.equal((await r2.request("DESCRIBE", srv.url("o"))).statusCode, 200, "the path stays available");
+  }
+  {
+    await using srv = await startTestServer();
+    const first = await publishTcp(srv, "d");
+    await using _p1 = first.pub;
+    await using r = await RawRtsp.connect(srv.ports.rtsp);
+    const res = await r.request("SETUP", srv.url("d") + "/trackID=0", { Transport: "RTP/AVP/TCP;unicast" });
+    await r.request("PLAY", srv.url("d"), { Session: sessionId(res.headers.get("Session")) });
+    // A publisher with different medias: readers cannot continue and are closed.
+    await using other = await RawRtsp.connect(srv.ports.rtsp);
+    const videoOnly = FFMPEG_ANNOUNCE_SDP.split("m=audio")[0];
+    const ann = await other.request(
+      "ANNOUNCE",
+      srv.url("d"),
+      { "Content-Type": "application/sdp" },
+      videoOnly,
+    );
+    assert.equal(ann.statusCode, 200);
+    await r.waitClosed();
+    await first.pub.waitClosed();
   }
 });
 
