@@ -50,7 +50,7 @@ export class HttpTunnelStream implements ByteStream {
   readonly secure: boolean;
   readonly remoteAddr: NetAddr;
   readonly localAddr: NetAddr;
-  /** Settles once both connections are closed; `closeReason` then says why. */
+  /** Settles once both connections are closed and nothing runs any more; see `closeReason`. */
   readonly closed: Promise<void>;
   #sides: TunnelSides;
   #decoder = new Base64StreamDecoder();
@@ -58,16 +58,12 @@ export class HttpTunnelStream implements ByteStream {
   #scratch: Uint8Array | undefined;
   #writeChain: Promise<void> = Promise.resolve();
   #closeReason: string | undefined;
-  #resolveClosed: () => void;
 
   private constructor(sides: TunnelSides) {
     this.#sides = sides;
     this.secure = sides.readFrom.secure && sides.writeTo.secure;
     this.remoteAddr = sides.addrs.remoteAddr;
     this.localAddr = sides.addrs.localAddr;
-    const { promise, resolve } = Promise.withResolvers<void>();
-    this.closed = promise;
-    this.#resolveClosed = resolve;
     this.#pending = new Uint8Array(0);
     if (sides.readRest.length > 0) {
       try {
@@ -76,7 +72,8 @@ export class HttpTunnelStream implements ByteStream {
         this.#close(`invalid tunnel body: ${(e as Error).message}`);
       }
     }
-    void this.#drain();
+    // The drain loop ends exactly when the tunnel has closed, whoever closed it.
+    this.closed = this.#drain();
   }
 
   /** Server side: reads the base64 POST body, writes raw on the GET connection. */
@@ -171,7 +168,6 @@ export class HttpTunnelStream implements ByteStream {
     this.#pending = new Uint8Array(0);
     this.#sides.readFrom.close();
     this.#sides.writeTo.close();
-    this.#resolveClosed();
   }
 
   /**
