@@ -41,7 +41,7 @@ export class AesCm {
     if (salt.length !== 14) throw new RangeError(`AES-CM needs a 14-byte salt, got ${salt.length}`);
     this.#cipher = createCipheriv("aes-128-ecb", key, null);
     this.#cipher.setAutoPadding(false);
-    this.#salt = salt.slice();
+    this.#salt = new Uint8Array(salt); // a copy, also when given a Node Buffer (whose slice() is a view)
   }
 
   /**

@@ -44,7 +44,7 @@ export function deriveKey(masterKey: Uint8Array, masterSalt: Uint8Array, label: 
   if (!Number.isInteger(label) || label < 0 || label > 0xff) {
     throw new RangeError(`Invalid SRTP label ${label}`);
   }
-  const x = masterSalt.slice();
+  const x = new Uint8Array(masterSalt); // a copy: Buffer.prototype.slice() would alias the caller's salt
   // key_id is 7 bytes (label, then 48 bits of r = 0) right-aligned on the 14-byte salt.
   x[7] ^= label;
   return new AesCm(masterKey, x).keystream(length);

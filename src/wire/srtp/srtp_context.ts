@@ -212,7 +212,7 @@ export class SrtpContext {
         throw new SrtpError("replay", `SRTP packet ${verdict} (SSRC ${ssrc}, seq ${seq})`);
       }
     }
-    const out = packet.slice(0, end);
+    const out = copyOf(packet, end);
     this.#rtpCipher.xor(out, headerLength, end, ssrc, roc, seq);
     this.#received(ssrc, state, roc, seq);
     return out;
@@ -255,7 +255,7 @@ export class SrtpContext {
       throw new SrtpError("replay", `SRTCP packet ${verdict} (SSRC ${ssrc}, index ${index})`);
     }
     const plainLength = end - SRTCP_INDEX;
-    const out = packet.slice(0, plainLength);
+    const out = copyOf(packet, plainLength);
     // E = 0: the sender authenticated but did not encrypt this packet (§3.4).
     if (word & E_FLAG) this.#rtcpCipher.xor(out, RTCP_CLEAR, plainLength, ssrc, index >>> 16, index & 0xffff);
     if (window === undefined) {
@@ -293,6 +293,13 @@ function rtpHeaderLength(packet: Uint8Array, end: number): number {
     length += 4 + ((packet[length + 2] << 8) | packet[length + 3]) * 4;
   }
   return length > end ? -1 : length;
+}
+
+/** A new buffer with `packet[0, length)`. Not `slice()`: on a Node Buffer that is a view. */
+function copyOf(packet: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  out.set(packet.subarray(0, length));
+  return out;
 }
 
 function readUint32(b: Uint8Array, offset: number): number {

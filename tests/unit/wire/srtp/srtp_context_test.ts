@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { createCipheriv, createHmac } from "node:crypto";
 import { deriveSessionKeys } from "../../../../src/wire/srtp/key_derivation.ts";
 import { SrtpContext } from "../../../../src/wire/srtp/srtp_context.ts";
@@ -310,4 +311,26 @@ Deno.test("SrtpContext: wrong key lengths, window sizes and profiles are RangeEr
   assert.throws(() => new SrtpContext(RFC_MASTER, { replayWindow: 64.5 }), RangeError);
   // deno-lint-ignore no-explicit-any
   assert.throws(() => new SrtpContext(RFC_MASTER, { profile: "AEAD_AES_128_GCM" as any }), RangeError);
+});
+
+Deno.test("SrtpContext: Node Buffers as key and packets are neither aliased nor modified", () => {
+  // Buffer.prototype.slice() returns a view: a context that sliced its input would write into it.
+  const key = Buffer.from(RFC_MASTER);
+  const sender = new SrtpContext(key);
+  assert.deepEqual(new Uint8Array(key), RFC_MASTER);
+  const plain = Buffer.from(rtp({ seq: 9 }));
+  const srtp = Buffer.from(sender.encryptRtp(plain));
+  const srtpCopy = Buffer.from(srtp);
+  const receiver = new SrtpContext(Buffer.from(RFC_MASTER));
+  assert.deepEqual(receiver.decryptRtp(srtp), new Uint8Array(plain));
+  assert.deepEqual(srtp, srtpCopy);
+  const srtcp = Buffer.from(sender.encryptRtcp(rtcpSr(1, 1)));
+  const srtcpCopy = Buffer.from(srtcp);
+  assert.deepEqual(receiver.decryptRtcp(srtcp), rtcpSr(1, 1));
+  assert.deepEqual(srtcp, srtcpCopy);
+  // The same key as a plain Uint8Array gives the same packet.
+  assert.deepEqual(
+    new SrtpContext(RFC_MASTER).encryptRtp(rtp({ seq: 9 })),
+    new SrtpContext(key).encryptRtp(rtp({ seq: 9 })),
+  );
 });
