@@ -4,7 +4,7 @@
  * always waits for the exit and for both pipes to close, so no test leaks a process or a resource.
  */
 
-import { withTimeout } from "./wait.ts";
+import { waitFor, withTimeout } from "./wait.ts";
 
 /** Options of `spawnProcess`. */
 export interface SpawnOptions {
@@ -81,6 +81,33 @@ export class ManagedProcess implements AsyncDisposable {
   /** All output so far as one string. */
   output(): string {
     return this.lines.join("\n");
+  }
+
+  /**
+   * Waits for an output line matching `re` among the lines from index `since` on and returns its match.
+   * Fails on timeout, when the process exits first, or when `check` throws (e.g. a peer exited).
+   */
+  async waitForLine(
+    re: RegExp,
+    opts: { timeoutMs: number; since?: number; check?: () => void },
+  ): Promise<RegExpExecArray> {
+    let match: RegExpExecArray | undefined;
+    let next = opts.since ?? 0;
+    await waitFor(() => {
+      for (; next < this.lines.length; next++) {
+        const m = re.exec(this.lines[next]);
+        if (m) {
+          match = m;
+          return true;
+        }
+      }
+      if (this.#exit) {
+        throw new Error(`${this.commandLine} exited (code ${this.#exit.code}) before printing ${re}`);
+      }
+      opts.check?.();
+      return false;
+    }, { timeoutMs: opts.timeoutMs, message: `no output line matching ${re}` });
+    return match!;
   }
 
   /** Sends `signal` to the process only; a process that already exited is ignored. */

@@ -8,7 +8,6 @@ import { fileURLToPath } from "node:url";
 import { SYSTEM_PYTHON } from "./availability.ts";
 import { allocatePorts } from "./ports.ts";
 import { ManagedProcess, spawnProcess } from "./process.ts";
-import { waitFor } from "./wait.ts";
 
 const SCRIPT = fileURLToPath(new URL("./refserver.py", import.meta.url));
 
@@ -46,16 +45,11 @@ export class RefServer implements AsyncDisposable {
 
   /** Waits for an output line from index `since` on matching `re`; fails with the output on timeout or exit. */
   async waitForLine(re: RegExp, timeoutMs: number, since = 0): Promise<string> {
-    let found: string | undefined;
-    await waitFor(() => {
-      found = this.process.lines.slice(since).find((l) => re.test(l));
-      if (found) return true;
-      if (this.process.exitStatus) {
-        throw new Error(`refserver exited before ${re}:\n${this.process.output()}`);
-      }
-      return false;
-    }, { timeoutMs, message: `refserver did not print ${re}:\n${this.process.output()}` });
-    return found!;
+    try {
+      return (await this.process.waitForLine(re, { timeoutMs, since })).input;
+    } catch (e) {
+      throw new Error(`refserver: ${(e as Error).message}:\n${this.process.output()}`);
+    }
   }
 
   /** SIGTERM (quits its GLib loop), SIGKILL after 5 s. */

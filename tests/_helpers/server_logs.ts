@@ -6,7 +6,6 @@
  */
 
 import type { ServerProcess } from "./server_process.ts";
-import { waitFor } from "./wait.ts";
 
 /** Something that may exit before the awaited log line, making the wait pointless (e.g. a client). */
 export interface Exitable {
@@ -44,35 +43,15 @@ export function sessionEndLine(id: string): RegExp {
 }
 
 /** Waits for a server log line matching `re` (from `since`), failing early if `client` exits. */
-export async function waitForServerLog(
+export function waitForServerLog(
   server: ServerProcess,
   re: RegExp,
   opts: LogWaitOptions = {},
 ): Promise<RegExpExecArray> {
-  let match: RegExpExecArray | undefined;
-  const timeoutMs = opts.timeoutMs ?? 20000;
-  try {
-    await waitFor(() => {
-      const lines = server.logs;
-      for (let i = opts.since ?? 0; i < lines.length; i++) {
-        const m = re.exec(lines[i]);
-        if (m) {
-          match = m;
-          return true;
-        }
-      }
-      if (server.exitStatus) throw new Error(`server exited (code ${server.exitStatus.code})`);
-      if (opts.client?.exitStatus) {
-        throw new Error(
-          `client exited (code ${opts.client.exitStatus.code}) first:\n${opts.client.log?.() ?? ""}`,
-        );
-      }
-      return false;
-    }, { timeoutMs, message: "no such line" });
-  } catch (e) {
-    throw new Error(`waiting for server log ${re}: ${(e as Error).message}\n${server.describeLogs()}`);
-  }
-  return match!;
+  return server.waitForMatch(re, opts.timeoutMs ?? 20000, opts.since ?? 0, () => {
+    const status = opts.client?.exitStatus;
+    if (status) throw new Error(`client exited (code ${status.code}) first:\n${opts.client?.log?.() ?? ""}`);
+  });
 }
 
 /** Waits until the server logs a publisher on `path` and returns its session id. */

@@ -6,7 +6,6 @@
 import { fileURLToPath } from "node:url";
 import { allocateServerPorts, type ServerPorts } from "./ports.ts";
 import { ManagedProcess, spawnProcess } from "./process.ts";
-import { waitFor } from "./wait.ts";
 
 /** Absolute path of the repository root. */
 export const REPO_ROOT: string = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
@@ -74,32 +73,20 @@ export class ServerProcess implements AsyncDisposable {
 
   /**
    * Waits for a log line matching `re` among the lines from index `since` on (0: all lines so far),
-   * and returns it. Fails with the recent logs on timeout or when the server exits first.
+   * and returns its match. Fails with the recent logs on timeout, when the server exits first, or when
+   * `check` throws (e.g. because a client it waits for has exited).
    */
-  async waitForLog(re: RegExp, timeoutMs = 10000, since = 0): Promise<string> {
-    let found: string | undefined;
-    const scan = () => {
-      const lines = this.logs;
-      for (let i = since; i < lines.length; i++) {
-        if (re.test(lines[i])) {
-          found = lines[i];
-          return true;
-        }
-      }
-      return false;
-    };
+  async waitForMatch(re: RegExp, timeoutMs = 10000, since = 0, check?: () => void): Promise<RegExpExecArray> {
     try {
-      await waitFor(() => {
-        if (scan()) return true;
-        if (this.exitStatus) {
-          throw new Error(`server exited (code ${this.exitStatus.code}) before logging ${re}`);
-        }
-        return false;
-      }, { timeoutMs, message: `server did not log ${re}` });
+      return await this.#process.waitForLine(re, { timeoutMs, since, check });
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n${this.describeLogs()}`);
+      throw new Error(`waiting for server log ${re}: ${(e as Error).message}\n${this.describeLogs()}`);
     }
-    return found!;
+  }
+
+  /** Same as `waitForMatch`, returning the whole line. */
+  async waitForLog(re: RegExp, timeoutMs = 10000, since = 0): Promise<string> {
+    return (await this.waitForMatch(re, timeoutMs, since)).input;
   }
 
   /** The last `count` log lines, indented, for failure messages. */

@@ -182,7 +182,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "matrix: with overridePublisher (default) a second publisher kicks the first and readers get its stream",
+    "matrix: with overridePublisher (default) a second publisher kicks the first; readers before and after it get its stream",
   ignore,
   async fn() {
     requireClients(available, [...NEEDS]);
@@ -191,6 +191,14 @@ Deno.test({
     const url = server.url(path);
     const first = await publish(server, url, path, PUBLISHERS[0][1]);
     await using _first = first.publisher;
+    // A reader from before the takeover: it must go on across it (same codecs, so the server can
+    // splice the new publisher's packets into the existing stream).
+    await using early = startFfmpegRead({ url, transport: "tcp", seconds: 10 });
+    await waitFor(() => early.frames() >= 25, {
+      timeoutMs: 15000,
+      message: "early reader decoded 25 frames",
+    });
+
     const since = server.logs.length;
     const second = await publish(server, url, path, PUBLISHERS[0][1], since);
     await using _second = second.publisher;
@@ -198,6 +206,18 @@ Deno.test({
     const kicked = await waitForServerLog(server, sessionEndLine(first.session), { timeoutMs: 10000 });
     console.log(`matrix: first publisher kicked: ${kicked[0]}`);
     await readAll(server, "ffmpeg/tcp(second publisher)", url, READERS.filter(([n]) => n.endsWith("/tcp")));
+
+    const r = await early.done;
+    console.log(
+      `matrix: publisher=ffmpeg/tcp(takeover) reader=ffmpeg/tcp(early) frames=${r.frames} ratio=${
+        r.ratio.toFixed(2)
+      }`,
+    );
+    assert.ok(
+      r.frames >= 200 && r.ratio >= MIN_RATIO && r.exitCode === 0,
+      `the reader from before the takeover should read 10 s across it: ${formatReport(r)}\n${r.log}\n` +
+        server.describeLogs(),
+    );
     assert.equal(
       second.publisher.exitStatus,
       undefined,
