@@ -141,16 +141,18 @@ export class HttpTunnelStream implements ByteStream {
 
   /** Writes `data` (base64-encoded on its own on the client side); rejects once closed. */
   write(data: Uint8Array): Promise<void> {
-    const run = this.#writeChain.then(() => this.#writeNow(data));
+    // Encoded now: one base64 unit per write (each with its own padding, as tunnel clients do).
+    const bytes = this.#sides.encode && data.length > 0 ? encodeBase64(data) : data;
+    const run = this.#writeChain.then(() => this.#writeNow(bytes));
     this.#writeChain = run.catch(() => {});
     return run;
   }
 
-  async #writeNow(data: Uint8Array): Promise<void> {
+  async #writeNow(bytes: Uint8Array): Promise<void> {
     if (this.#closeReason !== undefined) throw new Deno.errors.BrokenPipe("HTTP tunnel is closed");
-    if (data.length === 0) return;
+    if (bytes.length === 0) return;
     try {
-      await this.#sides.writeTo.write(this.#sides.encode ? encodeBase64(data) : data);
+      await this.#sides.writeTo.write(bytes);
     } catch (e) {
       this.#close(`write failed: ${(e as Error).message}`);
       throw e;

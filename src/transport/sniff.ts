@@ -10,7 +10,7 @@ import type { ByteStream, NetAddr } from "./byte_stream.ts";
 import { PrefixedStream } from "./prefixed_stream.ts";
 import { HttpTunnelStream, readHttpHead, TUNNEL_CONTENT_TYPE, tunnelResponseHead } from "./http_tunnel.ts";
 import { TunnelRegistry } from "./tunnel_registry.ts";
-import type { TunnelHalf } from "./tunnel_registry.ts";
+import type { TunnelHalf, TunnelRegistryOptions } from "./tunnel_registry.ts";
 import { acceptWebSocket, type WebSocketStreamOptions } from "./websocket_stream.ts";
 import {
   DEFAULT_HTTP_HEAD_LIMITS,
@@ -64,7 +64,8 @@ function startsWith(bytes: Uint8Array, ascii: string): boolean {
  * Decides what an accepted connection carries. Resolves with the stream to serve RTSP on, or
  * undefined when the connection was consumed: refused (HTTP 400), timed out, the POST half of
  * a tunnel (its bytes now flow through the GET half's stream), or a half that never paired.
- * The GET half's call resolves with the tunnel once its POST arrives. Never rejects.
+ * The GET half's call resolves with the tunnel once its POST arrives; either half may come first
+ * (unlike MediaMTX, which refuses an early POST; see `TunnelRegistry`). Never rejects.
  */
 export async function acceptCarrier(stream: ByteStream, ctx: TunnelContext): Promise<ByteStream | undefined> {
   const remote = stream.remoteAddr;
@@ -183,5 +184,72 @@ async function servePostHalf(post: TunnelHalf, ctx: TunnelContext): Promise<void
   const get = await offer.partner;
   if (get === undefined) {
     await refuse(post.stream, ctx, `HTTP tunnel POST got no GET for cookie ${post.cookie}`);
+  }
+}
+
+/** Settings of a `CarrierSniffer`: the tunnel context without the registry, which it owns. */
+export interface CarrierSnifferOptions extends Omit<TunnelContext, "registry">, TunnelRegistryOptions {
+  /** Receives every stream that carries RTSP: plain (replayed), HTTP tunnel or WebSocket. */
+  onCarrier: (stream: ByteStream) => void;
+}
+
+/**
+ * The piece a server's accept loop calls: sniffs each accepted connection in the background and
+ * hands over the carriers. `close()` ends the connections still being sniffed or waiting for
+ * their tunnel partner, so a shutdown does not wait for the sniff or pairing timeouts.
+ */
+export class CarrierSniffer implements AsyncDisposable {
+  readonly #ctx: TunnelContext;
+  readonly #onCarrier: (stream: ByteStream) => void;
+  readonly #undecided = new Set<ByteStream>();
+  readonly #tasks = new Set<Promise<void>>();
+  #closed = false;
+
+  constructor(options: CarrierSnifferOptions) {
+    const { onCarrier, pairTimeoutMs, ...ctx } = options;
+    this.#onCarrier = onCarrier;
+    this.#ctx = { ...ctx, registry: new TunnelRegistry({ pairTimeoutMs }) };
+  }
+
+  /** Connections accepted but not yet decided (sniffing, or a tunnel half waiting). */
+  get pending(): number {
+    return this.#undecided.size;
+  }
+
+  /** Sniffs `stream` in the background; `onCarrier` gets the result if it carries RTSP. */
+  accept(stream: ByteStream): void {
+    if (this.#closed) {
+      stream.close();
+      return;
+    }
+    this.#undecided.add(stream);
+    const task = acceptCarrier(stream, this.#ctx).then((carrier) => {
+      this.#undecided.delete(stream);
+      if (carrier === undefined) return;
+      if (this.#closed) {
+        carrier.close();
+        return;
+      }
+      try {
+        this.#onCarrier(carrier);
+      } catch (e) {
+        this.#ctx.onReject?.(`carrier handler failed: ${(e as Error).message}`, carrier.remoteAddr);
+        carrier.close();
+      }
+    }).finally(() => this.#tasks.delete(task));
+    this.#tasks.add(task);
+  }
+
+  /** Closes every undecided connection and waits until no sniffing is left. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#ctx.registry.close();
+    for (const s of this.#undecided) s.close();
+    await Promise.all(this.#tasks);
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

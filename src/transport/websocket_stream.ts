@@ -61,6 +61,8 @@ export class WebSocketStream implements ByteStream {
   #pending: Uint8Array = new Uint8Array(0);
   #scratch = new Uint8Array(READ_CHUNK);
   #writeChain: Promise<void> = Promise.resolve();
+  /** Payload of the latest ping not answered yet; set while a pong is queued. */
+  #pongPayload: Uint8Array | undefined;
   #state: State = "open";
   #closeReason: string | undefined;
   #resolveClosed: () => void;
@@ -134,7 +136,7 @@ export class WebSocketStream implements ByteStream {
           this.#fail(CloseCode.unsupportedData, "text message in an RTSP tunnel");
           return null;
         case "ping":
-          this.#send(Opcode.pong, message.data).catch(() => {});
+          this.#answerPing(message.data);
           break;
         case "pong":
           break;
@@ -166,12 +168,31 @@ export class WebSocketStream implements ByteStream {
     this.#closeWith(CloseCode.normal, "", "closed locally");
   }
 
+  /**
+   * One pong queued at a time, carrying the latest ping's payload (§5.5.3 allows answering only
+   * the most recent ping), so a ping flood from a peer that does not read cannot grow the queue.
+   */
+  #answerPing(payload: Uint8Array): void {
+    const idle = this.#pongPayload === undefined;
+    this.#pongPayload = payload;
+    if (!idle) return;
+    this.#send(Opcode.pong, () => {
+      const latest = this.#pongPayload ?? new Uint8Array(0);
+      this.#pongPayload = undefined;
+      return latest;
+    }).catch(() => {});
+  }
+
   /** Frames go out one at a time, so pongs and closes never cut into a message. */
-  #send(opcode: number, payload: Uint8Array): Promise<void> {
+  #send(opcode: number, payload: Uint8Array | (() => Uint8Array)): Promise<void> {
     const mask = this.#role === "client" ? crypto.getRandomValues(new Uint8Array(4)) : undefined;
-    const frame = encodeFrame({ fin: true, opcode, payload, mask });
+    const encode = (body: Uint8Array) => encodeFrame({ fin: true, opcode, payload: body, mask });
+    // Data is framed (copied) now, so the caller may reuse its buffer at once; a lazy payload
+    // (the pong) is read only when its turn comes.
+    const ready = typeof payload === "function" ? undefined : encode(payload);
     const run = this.#writeChain.then(async () => {
       if (this.#state === "closed") throw new Deno.errors.BrokenPipe("WebSocket is closed");
+      const frame = ready ?? encode((payload as () => Uint8Array)());
       try {
         await this.#inner.write(frame);
       } catch (e) {

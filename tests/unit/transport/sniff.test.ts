@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { PrefixedStream } from "../../../src/transport/prefixed_stream.ts";
 import { type ByteStream, DenoConnStream } from "../../../src/transport/byte_stream.ts";
 import { waitFor } from "../../_helpers/wait.ts";
-import { CarrierServer } from "./_loopback.ts";
+import { CarrierSniffer } from "../../../src/transport/sniff.ts";
+import { CarrierServer, RawClient } from "./_loopback.ts";
 
 const dec = new TextDecoder();
 
@@ -135,5 +136,49 @@ Deno.test("prefixed stream: replays across small reads, then reads the inner str
   } finally {
     inner.close();
     client.close();
+  }
+});
+
+Deno.test("carrier sniffer: hands carriers over; close() ends undecided connections at once", async () => {
+  const carriers: ByteStream[] = [];
+  const sniffer = new CarrierSniffer({ onCarrier: (s) => carriers.push(s) });
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const clients: RawClient[] = [];
+  const connect = async () => {
+    const c = new RawClient(new DenoConnStream(await Deno.connect({ hostname: "127.0.0.1", port })));
+    clients.push(c);
+    sniffer.accept(new DenoConnStream(await listener.accept()));
+    return c;
+  };
+  try {
+    const rtsp = await connect();
+    await rtsp.send("OPTIONS * RTSP/1.0\r\n\r\n");
+    await waitFor(() => carriers.length === 1, { timeoutMs: 5000, message: "plain carrier handed over" });
+    assert.equal(carriers[0].kind, "tcp");
+
+    const silent = await connect();
+    const lonelyGet = await connect();
+    await lonelyGet.send(
+      "GET /a HTTP/1.1\r\nx-sessioncookie: z\r\nAccept: application/x-rtsp-tunnelled\r\n\r\n",
+    );
+    await lonelyGet.readUntil("\r\n\r\n");
+    await waitFor(() => sniffer.pending === 2, { timeoutMs: 5000, message: "two undecided connections" });
+
+    const t0 = performance.now();
+    await sniffer.close();
+    assert.equal(await silent.readToEnd(1000), "");
+    assert.equal(await lonelyGet.readToEnd(1000), "");
+    assert.ok(performance.now() - t0 < 1000, "no waiting for the sniff or pairing timeouts");
+    assert.equal(sniffer.pending, 0);
+
+    // After close, new connections are refused outright.
+    const late = await connect();
+    assert.equal(await late.readToEnd(1000), "");
+  } finally {
+    await sniffer.close();
+    for (const c of carriers) c.close();
+    for (const c of clients) c.close();
+    listener.close();
   }
 });

@@ -207,6 +207,26 @@ Deno.test("websocket: pings get pongs; fragments are reassembled around a ping",
   assert.deepEqual(pong, { fin: true, opcode: Opcode.pong, masked: false, payload: enc.encode("p1") });
 });
 
+Deno.test("websocket: a ping flood gets few pongs, the last one for the latest ping", async () => {
+  await using server = new CarrierServer();
+  const { raw, tunnel } = await handshake(server);
+  const flood = Array.from({ length: 1000 }, (_, i) => clientFrame(Opcode.ping, `p${i}`));
+  flood.push(clientFrame(Opcode.close, formatClosePayload(1000)));
+  const all = new Uint8Array(flood.reduce((n, f) => n + f.length, 0));
+  let off = 0;
+  for (const f of flood) {
+    all.set(f, off);
+    off += f.length;
+  }
+  await raw.send(all);
+  assert.equal(await tunnel.read(new Uint8Array(10)), null);
+  const frames = await framesToEnd(raw);
+  const pongs = frames.filter((f) => f.opcode === Opcode.pong);
+  assert.ok(pongs.length >= 1 && pongs.length < 100, `${pongs.length} pongs`);
+  assert.equal(dec.decode(pongs.at(-1)!.payload), "p999");
+  assert.equal(frames.at(-1)?.opcode, Opcode.close);
+});
+
 const FAILURES: { name: string; frame: () => Uint8Array; code: number }[] = [
   { name: "a text frame closes with 1003", frame: () => clientFrame(Opcode.text, "OPTIONS"), code: 1003 },
   {
