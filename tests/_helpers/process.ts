@@ -93,7 +93,7 @@ export class ManagedProcess implements AsyncDisposable {
   ): Promise<RegExpExecArray> {
     let match: RegExpExecArray | undefined;
     let next = opts.since ?? 0;
-    await waitFor(() => {
+    const scan = () => {
       for (; next < this.lines.length; next++) {
         const m = re.exec(this.lines[next]);
         if (m) {
@@ -101,7 +101,14 @@ export class ManagedProcess implements AsyncDisposable {
           return true;
         }
       }
+      return false;
+    };
+    await waitFor(async () => {
+      if (scan()) return true;
       if (this.#exit) {
+        // The exit status can come before the last output: read the pipes to their end first.
+        await withTimeout(this.#pumps, 1000, "output pipes closing").catch(() => {});
+        if (scan()) return true;
         throw new Error(`${this.commandLine} exited (code ${this.#exit.code}) before printing ${re}`);
       }
       opts.check?.();
