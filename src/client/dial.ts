@@ -1,10 +1,13 @@
 /**
- * The default carrier of the client: plain TCP for `rtsp://`, TLS for `rtsps://`. Tunnels
- * (`rtsp+http`, `rtsp+ws`) plug in through `RtspClientOptions.dial`.
+ * The default carrier of the client: plain TCP for `rtsp://`, TLS for `rtsps://`, and the
+ * tunnels `rtsp+http://`, `rtsps+http://` (QuickTime HTTP tunnel) and `rtsp+ws://`,
+ * `rtsps+ws://` (ONVIF WebSocket tunnel), as MediaMTX's sources accept them.
  *
  * @module
  */
 import { type ByteStream, DenoConnStream } from "../transport/byte_stream.ts";
+import { dialHttpTunnel } from "../transport/http_tunnel.ts";
+import { dialWebSocketTunnel } from "../transport/websocket_stream.ts";
 import { defaultPortOf, type RtspUrl } from "../wire/rtsp/url.ts";
 
 /** TLS settings of the default dialer. */
@@ -18,22 +21,30 @@ export interface DialTlsOptions {
 /** Opens a carrier for a URL. */
 export type Dialer = (url: RtspUrl) => Promise<ByteStream>;
 
-/** A dialer for `rtsp` (TCP, Nagle off: small RTSP requests must not wait) and `rtsps` (TLS). */
+/**
+ * A dialer for `rtsp` (TCP, Nagle off: small RTSP requests must not wait), `rtsps` (TLS)
+ * and their `+http` / `+ws` tunnels (default ports stay 554 / 322, as in gortsplib).
+ */
 export function defaultDialer(tls?: DialTlsOptions): Dialer {
   return async (url) => {
     const port = url.port ?? defaultPortOf(url.scheme);
-    if (port === undefined) throw new RangeError(`Cannot dial: unknown scheme "${url.scheme}"`);
-    if (url.scheme === "rtsp") {
+    const m = /^(rtsps?)(?:\+(http|ws))?$/.exec(url.scheme);
+    if (port === undefined || m === null) throw new RangeError(`Cannot dial: unknown scheme "${url.scheme}"`);
+    const secure = m[1] === "rtsps";
+    const open = async (): Promise<ByteStream> => {
+      if (secure) {
+        return new DenoConnStream(
+          await Deno.connectTls({ hostname: url.host, port, caCerts: tls?.caCerts }),
+          "tls",
+        );
+      }
       const conn = await Deno.connect({ hostname: url.host, port, transport: "tcp" });
       conn.setNoDelay(true);
       return new DenoConnStream(conn, "tcp");
-    }
-    if (url.scheme === "rtsps") {
-      const conn = await Deno.connectTls({ hostname: url.host, port, caCerts: tls?.caCerts });
-      return new DenoConnStream(conn, "tls");
-    }
-    throw new RangeError(
-      `Cannot dial ${url.scheme}:// with the default dialer; pass RtspClientOptions.dial (tunnels)`,
-    );
+    };
+    const target = { host: url.host, port, path: url.path, query: url.query };
+    if (m[2] === "http") return await dialHttpTunnel(open, target);
+    if (m[2] === "ws") return await dialWebSocketTunnel(await open(), target);
+    return await open();
   };
 }

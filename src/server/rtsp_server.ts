@@ -1,5 +1,6 @@
-import { DenoConnStream } from "../transport/byte_stream.ts";
+import { DenoConnStream, formatNetAddr } from "../transport/byte_stream.ts";
 import { ReloadingTlsListener } from "../transport/tls_listener.ts";
+import { CarrierSniffer } from "../transport/sniff.ts";
 import type { ByteStream } from "../transport/byte_stream.ts";
 import { UdpPair } from "../transport/udp_pair.ts";
 import { MulticastAllocator } from "../transport/multicast_allocator.ts";
@@ -27,6 +28,8 @@ export class RtspServer implements ServerContext {
   readonly srtp = false;
   #listener: Deno.Listener | undefined;
   #tlsListener: ReloadingTlsListener | undefined;
+  /** Tells plain RTSP from HTTP and WebSocket tunnels by the first bytes of each connection. */
+  readonly #sniffer: CarrierSniffer;
   #udp: UdpPair | undefined;
   #ticker: ReturnType<typeof setInterval> | undefined;
   #closed = false;
@@ -38,6 +41,14 @@ export class RtspServer implements ServerContext {
   constructor(options: RtspServerOptions) {
     this.options = options;
     this.log = options.log.with(`[${options.label}]`);
+    this.#sniffer = new CarrierSniffer({
+      onCarrier: (stream) => {
+        if (this.#closed) stream.close();
+        else this.serve(stream);
+      },
+      onReject: (why, addr) => this.log.info(`[conn ${formatNetAddr(addr)}] refused: ${why}`),
+      sniffTimeoutMs: options.readTimeoutMs,
+    });
     if (options.multicast !== undefined && options.transports.includes("multicast")) {
       this.#multicastAllocator = new MulticastAllocator(options.multicast.ipRange);
     }
@@ -165,7 +176,7 @@ export class RtspServer implements ServerContext {
       conn.close();
       return;
     }
-    this.serve(new DenoConnStream(conn, "tls"));
+    this.#sniffer.accept(new DenoConnStream(conn, "tls"));
   }
 
   /** Serves an already-established byte stream (used by tunnels and tests). */
@@ -194,7 +205,7 @@ export class RtspServer implements ServerContext {
       } catch {
         // the peer may already be gone
       }
-      this.serve(new DenoConnStream(tcp, "tcp"));
+      this.#sniffer.accept(new DenoConnStream(tcp, "tcp"));
     }
   }
 
@@ -219,6 +230,7 @@ export class RtspServer implements ServerContext {
       // already closed
     }
     this.#tlsListener?.close();
+    await this.#sniffer.close();
     for (const s of [...this.sessions.values()]) s.close("server is shutting down");
     for (const c of [...this.conns]) c.close("server is shutting down");
     for (const m of [...this.#openSenders.values()]) m.close();
