@@ -135,15 +135,20 @@ export function encodeSrtpPolicy(policy: SrtpPolicy): MikeyPolicyParameter[] {
     [SrtpParam.srtpAuthentication, policy.srtpAuthentication ? 1 : 0],
     [SrtpParam.authenticationTagLength, policy.authenticationTagLength],
   ];
-  for (const [type, value] of named) {
-    if (!Number.isInteger(value) || value < 0 || value > 0xff) {
-      throw new RangeError(`Cannot build MIKEY SP payload: parameter ${type} value ${value} is not a byte`);
-    }
-  }
   return [
-    ...named.map(([type, value]) => ({ type, value: Uint8Array.of(value) })),
+    ...named.map(([type, value]) => ({ type, value: encodeNumber(type, value) })),
     ...policy.otherParameters,
   ];
+}
+
+/** The shortest big-endian encoding of `value` (one byte for every value this server sends). */
+function encodeNumber(type: number, value: number): Uint8Array {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
+    throw new RangeError(`Cannot build MIKEY SP payload: parameter ${type} value ${value} out of range`);
+  }
+  const bytes = [value & 0xff];
+  for (let v = Math.floor(value / 256); v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+  return Uint8Array.from(bytes);
 }
 
 /** A parameter value as a big-endian unsigned integer of 1 to 4 bytes. */
