@@ -17,7 +17,7 @@ if (Deno.env.get("IN_NETNS") !== "1") {
 
 let nextPort = 18554;
 
-async function startServer(extra = "") {
+function startServer(extra = "") {
   const rtsp = nextPort;
   nextPort += 10;
   const { config } = parseConfig(
@@ -65,7 +65,7 @@ async function joinGroup(group: string, port: number): Promise<Deno.DatagramConn
 }
 
 Deno.test("multicast: ffmpeg and GStreamer readers decode at least 90 % of the frames", async () => {
-  await using srv = await startServer();
+  await using srv = startServer();
   await using _pub = await ffmpegPublish({ url: srv.url("mc"), transport: "tcp", media: "h264_aac" });
   await waitFor(() => srv.logs.some((l) => l.includes("is publishing to path 'mc'")), {
     timeoutMs: 15000,
@@ -86,7 +86,7 @@ Deno.test("multicast: ffmpeg and GStreamer readers decode at least 90 % of the f
 });
 
 Deno.test("multicast: three readers cost one copy of the stream; groups are freed when they leave", async () => {
-  await using srv = await startServer("multicastTTL: 3");
+  await using srv = startServer("multicastTTL: 3");
   await using pub = await RawRtsp.connect(srv.port);
   const url = srv.url("three");
   await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
@@ -146,7 +146,7 @@ Deno.test("multicast: three readers cost one copy of the stream; groups are free
 });
 
 Deno.test("multicast: two streams get distinct groups; vlcmulticast DESCRIBE; RECORD by multicast is 461", async () => {
-  await using srv = await startServer();
+  await using srv = startServer();
   const pubs: RawRtsp[] = [];
   const readers: RawRtsp[] = [];
   try {
@@ -184,7 +184,7 @@ Deno.test("multicast: two streams get distinct groups; vlcmulticast DESCRIBE; RE
 });
 
 Deno.test("multicast: a reader that vanishes without TEARDOWN times out and frees the group", async () => {
-  await using srv = await startServer("rtspSessionTimeout: 6s");
+  await using srv = startServer("rtspSessionTimeout: 6s");
   await using pub = await RawRtsp.connect(srv.port);
   const url = srv.url("gone");
   await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
