@@ -22,12 +22,17 @@ export class ReplayWindow {
 
   /** `size`: how many indices behind the highest one are remembered (RFC 3711 minimum: 64). */
   constructor(size = 64) {
-    if (!Number.isInteger(size) || size < 64 || size > 32_768) {
-      throw new RangeError(`Invalid SRTP replay window ${size}: expected an integer from 64 to 32768`);
-    }
+    ReplayWindow.checkSize(size);
     this.#size = size;
     this.#capacity = Math.ceil(size / 32) * 32;
     this.#bits = new Uint32Array(this.#capacity / 32);
+  }
+
+  /** Throws `RangeError` unless `size` is an integer from 64 to 32768. */
+  static checkSize(size: number): void {
+    if (!Number.isInteger(size) || size < 64 || size > 32_768) {
+      throw new RangeError(`Invalid SRTP replay window ${size}: expected an integer from 64 to 32768`);
+    }
   }
 
   /** The highest index accepted so far, or -1. */
