@@ -127,23 +127,26 @@ export class SrtpContext {
     return SRTCP_INDEX + this.#rtcpTag;
   }
 
-  /** The current rollover counter of `ssrc` (sent, else received, else the one set; 0 if unknown). */
+  /** The rollover counter of the highest packet of `ssrc` (sent, else received, else set; 0 if unknown). */
   rocOf(ssrc: number): number {
     ssrc >>>= 0;
     return this.#rtpSend.get(ssrc)?.roc ?? this.#rtpReceive.get(ssrc)?.roc ?? this.#rocHints.get(ssrc) ?? 0;
   }
 
-  /** Sets the rollover counter of `ssrc`, e.g. from a MIKEY message for a late-joining receiver. */
+  /**
+   * Sets the rollover counter for the next packet of `ssrc` (e.g. from MIKEY, for a late joiner):
+   * its sequence tracking restarts there, and on receive its replay window too.
+   */
   setRoc(ssrc: number, roc: number): void {
     if (!Number.isInteger(roc) || roc < 0 || roc > 0xffff_ffff) {
       throw new RangeError(`Invalid SRTP ROC ${roc}`);
     }
     ssrc >>>= 0;
     this.#rocHints.set(ssrc, roc);
-    const send = this.#rtpSend.get(ssrc);
-    if (send !== undefined) send.roc = roc;
-    const receive = this.#rtpReceive.get(ssrc);
-    if (receive !== undefined) receive.roc = roc;
+    // Keeping s_l with the new ROC would make the next guess wrong: after setRoc(1) at the
+    // wrap, s_l = 65535 would read SEQ 0 as cycle 2. The next packet starts the stream anew.
+    this.#rtpSend.delete(ssrc);
+    this.#rtpReceive.delete(ssrc);
   }
 
   /** Protects an RTP packet: returns a new buffer = header + encrypted payload + tag. */

@@ -151,6 +151,22 @@ Deno.test("SRTP: setRoc on a running sender moves its index", () => {
   assert.throws(() => sender.setRoc(SSRC, 2 ** 32), RangeError);
 });
 
+Deno.test("SRTP: a sender told the ROC of each packet (setRoc when it differs) stays right across wraps", () => {
+  // How a stream that counts its own rollovers drives the context: before a packet whose cycle
+  // differs from rocOf(), it calls setRoc with that cycle.
+  const sender = new SrtpContext(RFC_MASTER);
+  const receiver = new SrtpContext(RFC_MASTER);
+  receiver.setRoc(SSRC, 2);
+  for (let index = 2 * 65_536 + 65_000; index < 4 * 65_536 + 100; index += 7) {
+    const roc = Math.floor(index / 65_536);
+    const seq = index % 65_536;
+    if (sender.rocOf(SSRC) !== roc) sender.setRoc(SSRC, roc);
+    const plain = rtp({ seq, ssrc: SSRC, payload: new Uint8Array(8) });
+    assert.deepEqual(receiver.decryptRtp(sender.encryptRtp(plain)), plain, `index ${index}`);
+  }
+  assert.equal(receiver.rocOf(SSRC), 4);
+});
+
 Deno.test("SRTP: the same packet twice is a replay", () => {
   const sender = new SrtpContext(RFC_MASTER);
   const receiver = new SrtpContext(RFC_MASTER);
