@@ -4,6 +4,8 @@ import { isH264RandomAccess, isH265RandomAccess, parseRtpHeader, setRtpSsrc } fr
 import { OutboundPacket } from "../wire/outbound_packet.ts";
 import type { ReaderSink, RtpStart, StreamMediaInfo } from "../server/stream_port.ts";
 import { GopCache } from "./gop_cache.ts";
+import { StreamSrtp } from "./stream_srtp.ts";
+import type { MikeyMessage } from "../wire/mikey/mod.ts";
 
 type RandomAccessTest = (payload: Uint8Array) => boolean;
 
@@ -22,6 +24,9 @@ export class StreamMedia implements StreamMediaInfo {
   lastArrivalMs = 0;
   packets = 0;
   bytes = 0;
+  /** Rollover counter of the outgoing sequence numbers (RFC 3711 §3.3.1), counted on every packet. */
+  roc = 0;
+  #srtp: StreamSrtp | undefined;
   /** Set when a new publisher took over: the next packet fixes the offsets below. */
   rebase = false;
   /** Added to every incoming sequence number / timestamp so a new publisher continues the stream. */
@@ -39,6 +44,32 @@ export class StreamMedia implements StreamMediaInfo {
       : this.codec === "H265"
       ? isH265RandomAccess
       : undefined;
+  }
+
+  /** The media's SRTP sender, created when the first SAVP reader needs it. */
+  get #sender(): StreamSrtp {
+    return this.#srtp ??= new StreamSrtp(this.ssrc);
+  }
+
+  /** The SRTP form of a packet of this media (encrypted once, shared by all SAVP readers). */
+  secure(packet: OutboundPacket): OutboundPacket {
+    return packet.secured((p) => {
+      const seq = (p.data[2] << 8) | p.data[3];
+      const last = this.lastSeq ?? seq;
+      // A cached (older) packet from before the last wrap belongs to the previous cycle.
+      const roc = seq > last && seq - last > 0x8000 && this.roc > 0 ? this.roc - 1 : this.roc;
+      return this.#sender.encrypt(p, roc, seq);
+    });
+  }
+
+  /** The MIKEY message announcing this media's SRTP key, SSRC and current ROC. */
+  srtpMikey(): MikeyMessage {
+    return this.#sender.mikey(this.roc);
+  }
+
+  /** SRTCP protection of the server's own report about this media. */
+  encryptRtcp(packet: Uint8Array): Uint8Array {
+    return this.#sender.encryptRtcp(packet);
   }
 
   /** The RTP time that corresponds to wall time `nowMs`, extrapolated from the last packet. */
@@ -101,7 +132,9 @@ export class Stream {
     const now = performance.now();
     if (m.rebase) this.#rebase(m, buf, now);
     if (m.seqOffset !== 0 || m.tsOffset !== 0) shiftSeqAndTimestamp(buf, m.seqOffset, m.tsOffset);
-    m.lastSeq = (buf[2] << 8) | buf[3];
+    const seq = (buf[2] << 8) | buf[3];
+    if (m.lastSeq !== undefined && seq < m.lastSeq && m.lastSeq - seq > 0x8000) m.roc = (m.roc + 1) >>> 0;
+    m.lastSeq = seq;
     m.lastTimestamp = ((buf[4] << 24) | (buf[5] << 16) | (buf[6] << 8) | buf[7]) >>> 0;
     m.lastArrivalMs = now;
     m.packets++;

@@ -14,6 +14,8 @@ export interface MulticastOptions {
   rtcpPort: number;
   ttl: number;
   interfaceAddress: string;
+  /** RTSPS: the groups carry SRTP (SAVP), encrypted once per packet with the stream's key. */
+  secure?: boolean;
 }
 
 /** What the sender needs from a multicast reader session. */
@@ -37,6 +39,7 @@ export class MulticastSender implements ReaderSink {
   readonly #log: Logger;
   readonly #sent: { packets: number; octets: number }[];
   #attached = false;
+  readonly #secure: boolean;
   #closed = false;
   #lastReportMs = 0;
 
@@ -46,7 +49,9 @@ export class MulticastSender implements ReaderSink {
     groups: MulticastGroup[],
     log: Logger,
     onEmpty: () => void,
+    secure: boolean,
   ) {
+    this.#secure = secure;
     this.#fanOut = fanOut;
     this.#medias = medias;
     this.groups = groups;
@@ -95,7 +100,7 @@ export class MulticastSender implements ReaderSink {
     const sender = new MulticastSender(fanOut, medias, groups, log, () => {
       for (const g of groups) allocator.release(g.group);
       onEmpty();
-    });
+    }, opts.secure ?? false);
     ref.sender = sender;
     log.info(
       `multicast groups opened: ${groups.map((g) => `${g.group}:${g.rtpPort}`).join(", ")} (ttl ${opts.ttl})`,
@@ -138,6 +143,7 @@ export class MulticastSender implements ReaderSink {
   writeRtp(mediaIndex: number, packet: OutboundPacket): void {
     const g = this.groups[mediaIndex];
     if (g === undefined) return;
+    if (this.#secure) packet = this.#medias[mediaIndex].secure(packet);
     g.send("rtp", packet.data);
     const s = this.#sent[mediaIndex];
     s.packets++;
@@ -155,7 +161,7 @@ export class MulticastSender implements ReaderSink {
     this.#lastReportMs = now;
     for (let i = 0; i < this.groups.length; i++) {
       const sr = senderReportFor(this.#medias[i], this.#sent[i].packets, this.#sent[i].octets);
-      if (sr !== undefined) this.groups[i].send("rtcp", sr);
+      if (sr !== undefined) this.groups[i].send("rtcp", this.#secure ? this.#medias[i].encryptRtcp(sr) : sr);
     }
   }
 
@@ -163,7 +169,10 @@ export class MulticastSender implements ReaderSink {
   handleGroupRtcp(data: Uint8Array, from: NetAddr): void {
     let reports = 0;
     try {
-      for (const p of parseRtcpCompound(data)) if (p.type === "rr") reports += p.rr.reports.length;
+      // SRTCP from readers is encrypted with each reader's own key: it still counts as a keepalive.
+      if (!this.#secure) {
+        for (const p of parseRtcpCompound(data)) if (p.type === "rr") reports += p.rr.reports.length;
+      }
     } catch {
       return;
     }

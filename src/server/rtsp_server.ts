@@ -24,8 +24,8 @@ export class RtspServer implements ServerContext {
   readonly log: Logger;
   readonly sessions = new Map<string, ServerSession>();
   readonly conns = new Set<ServerConn>();
-  /** SRTP is not implemented yet: SAVP gets 461 so clients fall back to TLS-interleaved TCP. */
-  readonly srtp = false;
+  /** SRTP (RTP/SAVP) is offered on RTSPS only: on plain RTSP the keys would travel in clear. */
+  readonly srtp: boolean;
   #listener: Deno.Listener | undefined;
   #tlsListener: ReloadingTlsListener | undefined;
   /** Tells plain RTSP from HTTP and WebSocket tunnels by the first bytes of each connection. */
@@ -41,6 +41,7 @@ export class RtspServer implements ServerContext {
   constructor(options: RtspServerOptions) {
     this.options = options;
     this.log = options.log.with(`[${options.label}]`);
+    this.srtp = options.tls !== undefined;
     this.#sniffer = new CarrierSniffer({
       onCarrier: (stream) => {
         if (this.#closed) stream.close();
@@ -80,7 +81,7 @@ export class RtspServer implements ServerContext {
       fanOut,
       reader.medias,
       this.#multicastAllocator!,
-      this.options.multicast!,
+      { ...this.options.multicast!, secure: this.srtp },
       this.log,
       forget,
     ).then((sender) => {

@@ -48,6 +48,8 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   readonly #ctx: ServerContext;
   state: SessionState = "initial";
   transport: SessionTransport | undefined;
+  /** RTP/SAVP: media travel as SRTP/SRTCP (RTSPS only). */
+  secure = false;
   path: string | undefined;
   query = "";
   /** Set-up medias by media index. */
@@ -74,7 +76,10 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   #droppedLogged = 0;
   #lastDropLogMs = 0;
   #lastReportMs = 0;
-  readonly #ownSsrc = crypto.getRandomValues(new Uint32Array(1))[0];
+  #badPackets = 0;
+  #lastBadLogMs = 0;
+  /** SSRC of the server's own receiver reports to a publisher. */
+  readonly ownSsrc = crypto.getRandomValues(new Uint32Array(1))[0];
 
   constructor(ctx: ServerContext, creator: SessionConn) {
     this.#ctx = ctx;
@@ -165,6 +170,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     }
     const m = this.#byIndex[mediaIndex];
     if (m === undefined) return;
+    if (this.secure) packet = this.reader!.medias[mediaIndex].secure(packet);
     let ok: boolean;
     if (this.transport === "tcp") {
       ok = this.tcpConn !== undefined && this.tcpConn.writer.enqueue(packet.framed(m.channels![0]));
@@ -234,7 +240,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     if (m === undefined) return;
     this.lastActivityMs = performance.now();
     if (channel === m.channels![0]) {
-      if (this.state === "record") this.#publisherInput?.writeRtp(m.index, payload);
+      if (this.state === "record") this.#ingest(m, payload);
     } else {
       this.#onRtcp(m, payload);
     }
@@ -246,7 +252,20 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
       this.#onRtcp(m, data);
       return;
     }
-    if (this.state !== "record" || this.#publisherInput === undefined || data.length < 12) return;
+    if (this.state === "record") this.#ingest(m, data);
+  }
+
+  /** A publisher's RTP packet: decrypted when SAVP, counted for receiver reports, into the stream. */
+  #ingest(m: SessionMedia, data: Uint8Array): void {
+    if (this.#publisherInput === undefined || data.length < 12) return;
+    if (m.srtpIn !== undefined) {
+      try {
+        data = m.srtpIn.decryptRtp(data);
+      } catch (e) {
+        this.#countBadPacket(e);
+        return;
+      }
+    }
     if (m.receiver !== undefined) {
       m.remoteSsrc = rtpSsrc(data);
       const arrival = Math.round((performance.now() * (m.clockRate ?? 90000)) / 1000) >>> 0;
@@ -255,9 +274,21 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.#publisherInput.writeRtp(m.index, data);
   }
 
+  /** Undecryptable or replayed packets are dropped; logged at most once a second. */
+  #countBadPacket(e: unknown): void {
+    this.#badPackets++;
+    const now = performance.now();
+    if (now - this.#lastBadLogMs >= DROP_LOG_INTERVAL_MS) {
+      this.log.warn(`discarding ${this.#badPackets} undecryptable packets: ${(e as Error).message}`);
+      this.#badPackets = 0;
+      this.#lastBadLogMs = now;
+    }
+  }
+
   #onRtcp(m: SessionMedia, data: Uint8Array): void {
     let packets;
     try {
+      if (m.srtpIn !== undefined) data = m.srtpIn.decryptRtcp(data);
       packets = parseRtcpCompound(data);
     } catch {
       return; // malformed RTCP only loses its own information
@@ -309,14 +340,19 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
       if (m.receiver === undefined || m.remoteSsrc === undefined) continue;
       const block = m.receiver.takeReportBlock(m.remoteSsrc, m.lastSr, Date.now());
       const rr = buildCompound(
-        buildReceiverReport({ ssrc: this.#ownSsrc, reports: [block] }),
-        buildSdesCname(this.#ownSsrc, RTCP_CNAME),
+        buildReceiverReport({ ssrc: this.ownSsrc, reports: [block] }),
+        buildSdesCname(this.ownSsrc, RTCP_CNAME),
       );
       this.#sendRtcp(m, rr);
     }
   }
 
   #sendRtcp(m: SessionMedia, packet: Uint8Array): void {
+    if (this.secure) {
+      packet = m.srtpOut !== undefined
+        ? m.srtpOut.encryptRtcp(packet)
+        : this.reader!.medias[m.index].encryptRtcp(packet);
+    }
     if (this.transport === "tcp") {
       this.tcpConn?.writer.enqueue(formatInterleaved(m.channels![1], packet));
     } else if (m.clientRtcp !== undefined) {

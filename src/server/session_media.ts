@@ -1,5 +1,6 @@
 import type { NetAddr } from "../transport/byte_stream.ts";
 import { RtpReceiverStats } from "../wire/rtp/mod.ts";
+import type { SrtpContext } from "../wire/srtp/mod.ts";
 
 /** How one media of a session was set up (SETUP), plus its counters. */
 export interface SessionMedia {
@@ -17,6 +18,10 @@ export interface SessionMedia {
   clockRate?: number;
   /** Record: reception statistics for receiver reports. */
   receiver?: RtpReceiverStats;
+  /** SAVP: decrypts what the client sends (its RTP when recording, its RTCP always). */
+  srtpIn?: SrtpContext;
+  /** SAVP record: encrypts the server's receiver reports, with the key sent in SETUP. */
+  srtpOut?: SrtpContext;
   /** Record: the publisher's SSRC, learnt from its packets. */
   remoteSsrc?: number;
   /** Record: middle 32 bits of the publisher's last SR and when it arrived (RFC 3550 §6.4.1 LSR/DLSR). */

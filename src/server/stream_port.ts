@@ -5,6 +5,7 @@
 import type { SdpMedia } from "../wire/sdp/mod.ts";
 import type { OutboundPacket } from "../wire/outbound_packet.ts";
 import type { NetAddr } from "../transport/byte_stream.ts";
+import type { MikeyMessage } from "../wire/mikey/mod.ts";
 
 /** Who is asking, for path lookup, limits, logs and (later) authentication. */
 export interface PathRequest {
@@ -26,6 +27,12 @@ export interface StreamMediaInfo {
   readonly clockRate: number;
   /** The RTP time matching monotonic time `nowMs` (performance.now()), for sender reports. */
   rtpTimeAt(nowMs: number): number | undefined;
+  /** SRTP: the encrypted form of a packet of this media, made once for every SAVP reader. */
+  secure(packet: OutboundPacket): OutboundPacket;
+  /** SRTP: the MIKEY message with the server's key for this media (SSRC and current ROC). */
+  srtpMikey(): MikeyMessage;
+  /** SRTCP protection of the server's own reports about this media. */
+  encryptRtcp(packet: Uint8Array): Uint8Array;
 }
 
 /** Where a reader's packets go: implemented by the server's session. Must not block. */

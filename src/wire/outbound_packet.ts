@@ -26,6 +26,16 @@ export class OutboundPacket {
     this.data = framed.subarray(4);
   }
 
+  #secured: OutboundPacket | undefined;
+
+  /**
+   * The SRTP form of this packet, made by `encrypt` on first use and shared by every
+   * SAVP reader (each packet is encrypted once per stream, not once per reader).
+   */
+  secured(encrypt: (plain: OutboundPacket) => OutboundPacket): OutboundPacket {
+    return this.#secured ??= encrypt(this);
+  }
+
   /** Size of the packet without framing. */
   get byteLength(): number {
     return this.data.length;

@@ -2,6 +2,7 @@ import { RtspHeaders } from "../../wire/rtsp/headers.ts";
 import { newResponse } from "../../wire/rtsp/format.ts";
 import { parseRequestTarget } from "../../wire/rtsp/request_target.ts";
 import { buildDescribeSdp } from "../../wire/sdp/mod.ts";
+import { formatKeyMgmtAttribute } from "../../wire/mikey/mod.ts";
 import type { RequestContext, RequestResult } from "./request_context.ts";
 import { pathRequest } from "./request_context.ts";
 
@@ -18,7 +19,14 @@ export async function handleDescribe(rc: RequestContext): Promise<RequestResult>
   const sdp = buildDescribeSdp({
     title: description.title,
     connectionAddress: vlcMulticast ? rc.ctx.multicastAddressFor(description.fanOut) : undefined,
-    medias: description.medias.map((m, i) => ({ media: m.media, control: `trackID=${i}` })),
+    // On RTSPS every media is offered as SRTP with the stream's key (RFC 4567 a=key-mgmt);
+    // clients without SRTP (ffmpeg) still SETUP RTP/AVP/TCP inside TLS.
+    medias: description.medias.map((m, i) => ({
+      media: m.media,
+      control: `trackID=${i}`,
+      protocol: rc.ctx.srtp ? "RTP/SAVP" : "RTP/AVP",
+      extraAttributes: rc.ctx.srtp ? [{ key: "key-mgmt", value: formatKeyMgmtAttribute(m.srtpMikey()) }] : [],
+    })),
   });
   const base = rc.req.url.endsWith("/") ? rc.req.url : rc.req.url + "/";
   const headers = new RtspHeaders({ "Content-Base": base, "Content-Type": "application/sdp" });

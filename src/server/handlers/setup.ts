@@ -10,6 +10,7 @@ import { ServerSession } from "../server_session.ts";
 import { newSessionMedia } from "../session_media.ts";
 import type { SessionMedia } from "../session_media.ts";
 import { negotiateTransport } from "../transport_negotiation.ts";
+import { contextFromMikey, newSessionKey, peerKey, streamKeyMgmt } from "../srtp_keys.ts";
 import type { Negotiated } from "../transport_negotiation.ts";
 import type { RequestContext, RequestResult } from "./request_context.ts";
 import { pathRequest, sessionLabel, setSessionHeader } from "./request_context.ts";
@@ -75,12 +76,19 @@ async function setupPlay(
       throw new RtspError(400, `invalid SETUP path: no media '${rc.req.url}' in a stream of ${count}`);
     }
     if (session.medias.has(index)) throw new RtspError(400, "media has already been set up");
+    checkProfile(session, negotiated);
     if (negotiated.kind === "multicast" && session.multicast === undefined) {
       session.multicast = await rc.ctx.multicastSenderFor(session.reader);
       session.multicast.hold(session);
     }
     const media = configureMedia(rc, session, negotiated, index);
+    if (negotiated.spec.profile === "SAVP") {
+      // The client's own key only protects its RTCP: tolerate its absence (reference §2.10).
+      const key = peerKey(rc.req);
+      if (key !== undefined) media.srtpIn = contextFromMikey(key);
+    }
     session.transport = negotiated.kind;
+    session.secure = negotiated.spec.profile === "SAVP";
     session.addMedia(media);
   } catch (e) {
     if (existing === undefined) session.close((e as Error).message, rc.conn);
@@ -92,7 +100,18 @@ async function setupPlay(
   const reply = negotiated.kind === "multicast"
     ? multicastTransport(session, negotiated, index)
     : replyTransport(rc, negotiated, session.reader.medias[index].ssrc);
-  return respond(rc, session, reply);
+  // SAVP: the server's key for this media, the one every reader of the stream shares.
+  const keyMgmt = session.secure
+    ? streamKeyMgmt(rc.req.url, session.reader.medias[index].srtpMikey())
+    : undefined;
+  return respond(rc, session, reply, keyMgmt);
+}
+
+/** Every media of a session uses one profile: SRTP for all or none. */
+function checkProfile(session: ServerSession, n: Negotiated): void {
+  if (session.medias.size > 0 && session.secure !== (n.spec.profile === "SAVP")) {
+    throw new RtspError(400, "can't setup medias with different profiles (AVP and SAVP)");
+  }
 }
 
 function setupRecord(
@@ -115,13 +134,25 @@ function setupRecord(
   const index = findAnnouncedMedia(rc.req.url, announced.medias.map(mediaControl), announced.url);
   if (index < 0) throw new RtspError(400, `invalid SETUP path: '${rc.req.url}' matches no announced media`);
   if (session.medias.has(index)) throw new RtspError(400, "media has already been set up");
+  checkProfile(session, negotiated);
   const media = configureMedia(rc, session, negotiated, index);
   const sdpMedia = announced.medias[index];
   media.clockRate = clockRateOf(sdpMedia, Number(sdpMedia.formats[0] ?? "96"));
+  let keyMgmt: string | undefined;
+  if (negotiated.spec.profile === "SAVP") {
+    // The publisher's key decrypts its media; without it nothing could be read (400, as MediaMTX).
+    const key = peerKey(rc.req, sdpMedia);
+    if (key === undefined) throw new RtspError(400, "invalid KeyMgmt header: the SAVP SETUP carries no key");
+    media.srtpIn = contextFromMikey(key);
+    const own = newSessionKey(session.ownSsrc);
+    media.srtpOut = own.ctx;
+    keyMgmt = own.keyMgmt(rc.req.url);
+  }
   session.transport = negotiated.kind;
+  session.secure = negotiated.spec.profile === "SAVP";
   session.addMedia(media);
   rc.conn.attach(session);
-  return respond(rc, session, replyTransport(rc, negotiated, undefined));
+  return respond(rc, session, replyTransport(rc, negotiated, undefined), keyMgmt);
 }
 
 /** Index of the announced media a record SETUP designates, or -1. */
@@ -205,8 +236,14 @@ function multicastTransport(session: ServerSession, n: Negotiated, index: number
   });
 }
 
-function respond(rc: RequestContext, session: ServerSession, transport: string): RequestResult {
+function respond(
+  rc: RequestContext,
+  session: ServerSession,
+  transport: string,
+  keyMgmt?: string,
+): RequestResult {
   const headers = new RtspHeaders({ Transport: transport });
+  if (keyMgmt !== undefined) headers.set("KeyMgmt", keyMgmt);
   setSessionHeader(headers, rc, session);
   return { response: newResponse(200, headers) };
 }
