@@ -74,10 +74,10 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   #udpInFlight = 0;
   #dropped = 0;
   #droppedLogged = 0;
-  #lastDropLogMs = 0;
+  #lastDropLogMs = -Infinity;
   #lastReportMs = 0;
   #badPackets = 0;
-  #lastBadLogMs = 0;
+  #lastBadLogMs = -Infinity;
   /** SSRC of the server's own receiver reports to a publisher. */
   readonly ownSsrc = crypto.getRandomValues(new Uint32Array(1))[0];
 

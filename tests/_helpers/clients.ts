@@ -294,6 +294,8 @@ export interface GstPublishOptions {
   audio?: boolean;
   /** Upper bound on the publisher's lifetime; 300 s by default. */
   maxSeconds?: number;
+  /** More rtspclientsink properties, e.g. `["profiles=GST_RTSP_PROFILE_SAVP"]`. */
+  extra?: string[];
 }
 
 /**
@@ -311,6 +313,7 @@ export function gstPublish(opts: GstPublishOptions): PublisherProcess {
     `protocols=${opts.transport}`,
     "latency=0",
     ...(isTls(opts.url) ? ["tls-validation-flags=0"] : []),
+    ...(opts.extra ?? []),
   ];
   const video =
     "videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=25/1 ! " +

@@ -11,7 +11,7 @@ const dec = new TextDecoder();
 
 /** One TCP connection speaking raw RTSP. */
 export class RawRtsp {
-  readonly conn: Deno.TcpConn;
+  readonly conn: Deno.Conn;
   readonly #framer = new RtspFramer();
   readonly #frames: RtspFrame[] = [];
   #cseq = 0;
@@ -19,7 +19,7 @@ export class RawRtsp {
   #waiter: (() => void) | undefined;
   readonly #reading: Promise<void>;
 
-  private constructor(conn: Deno.TcpConn) {
+  private constructor(conn: Deno.Conn) {
     this.conn = conn;
     this.#reading = this.#readLoop();
   }
@@ -27,6 +27,11 @@ export class RawRtsp {
   /** Connects to 127.0.0.1:port. */
   static async connect(port: number): Promise<RawRtsp> {
     return new RawRtsp(await Deno.connect({ hostname: "127.0.0.1", port }));
+  }
+
+  /** Connects with TLS to localhost:port, trusting `caCerts`. */
+  static async connectTls(port: number, caCerts: string[]): Promise<RawRtsp> {
+    return new RawRtsp(await Deno.connectTls({ hostname: "localhost", port, caCerts }));
   }
 
   async #readLoop(): Promise<void> {
