@@ -10,6 +10,7 @@ import type { RtspServer } from "../../../src/server/rtsp_server.ts";
 import { bodyText, FFMPEG_ANNOUNCE_SDP, RawRtsp, rtpPacket } from "../../integration/_raw_rtsp.ts";
 import { ffmpegPublish, ffmpegRead, gstRead } from "../../_helpers/clients.ts";
 import { waitFor } from "../../_helpers/wait.ts";
+import { makeTestCert } from "../../_helpers/certs.ts";
 
 if (Deno.env.get("IN_NETNS") !== "1") {
   throw new Error("run this file through tests/interop/multicast.test.ts");
@@ -206,4 +207,28 @@ Deno.test("multicast: a reader that vanishes without TEARDOWN times out and free
     message: "group not released",
   });
   assert.ok(srv.logs.some((l) => l.includes("destroyed: session timed out")));
+});
+
+Deno.test("multicast: SRTP groups on RTSPS (SAVP, multicast SRTP ports) decode in GStreamer", async () => {
+  const cert = await makeTestCert();
+  await using srv = startServer(
+    `rtspEncryption: optional\nrtspServerCert: ${cert.certFile}\nrtspServerKey: ${cert.keyFile}\n` +
+      `rtspsAddress: :${nextPort + 5}\nsrtpAddress: :${nextPort + 6}\nsrtcpAddress: :${nextPort + 7}`,
+  );
+  const secure = `rtsps://127.0.0.1:${srv.port + 5}/smc`; // the rtspsAddress set above
+  await using _pub = await ffmpegPublish({ url: srv.url("smc"), transport: "tcp", media: "h264_aac" });
+  await waitFor(() => srv.logs.some((l) => l.includes("is publishing to path 'smc'")), {
+    timeoutMs: 15000,
+    message: "publisher did not start",
+  });
+  const gst = await gstRead({ url: secure, protocols: "udp-mcast", seconds: 7 });
+  console.log(`multicast: reader=gst/savp-multicast frames=${gst.frames} ratio=${gst.ratio.toFixed(3)}`);
+  assert.ok(gst.frames >= 80 && gst.ratio >= 0.9, `gst SRTP multicast: ${gst.frames} frames\n${gst.log}`);
+  assert.ok(
+    srv.logs.some((l) => /\[RTSPS\] multicast groups opened: .*:8006/.test(l)),
+    "SRTP multicast port",
+  );
+  assert.ok(
+    srv.logs.some((l) => /\[RTSPS\] \[session \w+\] is reading from path 'smc', with UDP-multicast/.test(l)),
+  );
 });
