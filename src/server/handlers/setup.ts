@@ -48,17 +48,7 @@ async function setupPlay(
   if (existing?.path !== undefined && existing.path !== target.path) {
     throw new RtspError(400, "can't setup medias with different paths");
   }
-  const negotiated = negotiateTransport(rc.ctx, specs, {
-    mode: "play",
-    tunnel: rc.conn.stream.kind === "http" || rc.conn.stream.kind === "websocket",
-    secure: rc.conn.stream.secure,
-  });
-  if (negotiated.spec.mode === "record") {
-    throw new RtspError(400, "transport mode is record, but the path is read");
-  }
-  if (existing?.transport !== undefined && existing.transport !== negotiated.kind) {
-    throw new RtspError(400, "can't setup medias with different transports");
-  }
+  const negotiated = negotiate(rc, specs, "play", existing);
   const session = existing ?? new ServerSession(rc.ctx, rc.conn);
   let index: number;
   try {
@@ -107,6 +97,34 @@ async function setupPlay(
   return respond(rc, session, reply, keyMgmt);
 }
 
+/**
+ * Picks the transport for this connection (tunnel, TLS) and mode; the mode the client asked
+ * for must match, and every media of a session shares one lower transport.
+ */
+function negotiate(
+  rc: RequestContext,
+  specs: TransportSpec[],
+  mode: "play" | "record",
+  session: ServerSession | undefined,
+): Negotiated {
+  const negotiated = negotiateTransport(rc.ctx, specs, {
+    mode,
+    tunnel: rc.conn.stream.kind === "http" || rc.conn.stream.kind === "websocket",
+    secure: rc.conn.stream.secure,
+  });
+  const asked = negotiated.spec.mode;
+  if (asked !== undefined && asked !== mode) {
+    throw new RtspError(
+      400,
+      `transport mode is ${asked}, but the session ${mode === "play" ? "reads" : "records"}`,
+    );
+  }
+  if (session?.transport !== undefined && session.transport !== negotiated.kind) {
+    throw new RtspError(400, "can't setup medias with different transports");
+  }
+  return negotiated;
+}
+
 /** Every media of a session uses one profile: SRTP for all or none. */
 function checkProfile(session: ServerSession, n: Negotiated): void {
   if (session.medias.size > 0 && session.secure !== (n.spec.profile === "SAVP")) {
@@ -120,17 +138,7 @@ function setupRecord(
   specs: TransportSpec[],
 ): RequestResult {
   const announced = session.announced!;
-  const negotiated = negotiateTransport(rc.ctx, specs, {
-    mode: "record",
-    tunnel: rc.conn.stream.kind === "http" || rc.conn.stream.kind === "websocket",
-    secure: rc.conn.stream.secure,
-  });
-  if (negotiated.spec.mode === "play") {
-    throw new RtspError(400, "transport mode is play, but the session records");
-  }
-  if (session.transport !== undefined && session.transport !== negotiated.kind) {
-    throw new RtspError(400, "can't setup medias with different transports");
-  }
+  const negotiated = negotiate(rc, specs, "record", session);
   const index = findAnnouncedMedia(rc.req.url, announced.medias.map(mediaControl), announced.url);
   if (index < 0) throw new RtspError(400, `invalid SETUP path: '${rc.req.url}' matches no announced media`);
   if (session.medias.has(index)) throw new RtspError(400, "media has already been set up");
