@@ -65,6 +65,17 @@ async function main(args: string[]): Promise<number> {
   );
   for (const w of loaded.warnings) log.warn(w);
 
+  // Last line of defence: a bug in one connection must never take the whole server down
+  // (Deno exits on an unhandled rejection). Log it loudly and keep serving everyone else.
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    e.preventDefault();
+    log.error(`unhandled error (please report it): ${e.reason instanceof Error ? e.reason.stack : e.reason}`);
+  });
+  globalThis.addEventListener("error", (e) => {
+    e.preventDefault();
+    log.error(`uncaught error (please report it): ${e.error instanceof Error ? e.error.stack : e.message}`);
+  });
+
   const app = new App(loaded.config, log);
   try {
     app.start();
