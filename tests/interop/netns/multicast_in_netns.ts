@@ -129,6 +129,19 @@ Deno.test("multicast: three readers cost one copy of the stream; groups are free
       }
     }
     assert.equal(sender.groups[0].rtpPacketsSent, N, "sent once per packet, not once per reader");
+    // A receiver report sent to the group's RTCP port counts for the reader of that host.
+    const rr = new Uint8Array([0x81, 201, 0, 7, 0, 0, 0, 9, ...new Array(24).fill(0)]);
+    const rtcpOut = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+    try {
+      await rtcpOut.send(rr, { transport: "udp", hostname: group, port: 8003 });
+    } finally {
+      rtcpOut.close();
+    }
+    const members = [...srv.server.sessions.values()].filter((x) => x.transport === "multicast");
+    await waitFor(() => members.every((x) => x.receiverReports === 1), {
+      timeoutMs: 3000,
+      message: `receiver reports not counted: ${members.map((x) => x.receiverReports)}`,
+    });
     assert.equal(sender.rtpBytesSent, N * 112);
     console.log(`multicast: 3 readers, ${N} packets, server sent ${sender.rtpBytesSent} bytes (one copy)`);
     for (let i = 0; i < 3; i++) {
