@@ -76,8 +76,9 @@ async function main(args: string[]): Promise<number> {
     log.error(`uncaught error (please report it): ${e.error instanceof Error ? e.error.stack : e.message}`);
   });
 
-  const app = new App(loaded.config, log);
+  let app: App;
   try {
+    app = new App(loaded.config, log);
     app.start();
   } catch (e) {
     log.error((e as Error).message);

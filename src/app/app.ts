@@ -3,6 +3,7 @@ import { parseListenAddress } from "../config/mod.ts";
 import { Logger } from "../log/logger.ts";
 import { PathManager } from "../core/path_manager.ts";
 import { RtspServer } from "../server/rtsp_server.ts";
+import { Authenticator } from "../auth/mod.ts";
 
 /**
  * The running server: builds the path manager and the RTSP server(s) from a Config,
@@ -13,11 +14,17 @@ export class App {
   readonly pathManager: PathManager;
   readonly servers: RtspServer[] = [];
   readonly #config: Config;
+  readonly #auth: Authenticator;
 
   constructor(config: Config, log = new Logger(config.logLevel)) {
     this.#config = config;
     this.log = log;
     this.pathManager = new PathManager(config, log);
+    if (config.authMethod !== "internal") {
+      // Ignoring an external authorizer would open every path: refuse to start instead.
+      throw new Error(`authMethod '${config.authMethod}' is not supported by this server (use 'internal')`);
+    }
+    this.#auth = new Authenticator(config.authInternalUsers, config.rtspAuthMethods);
   }
 
   /** Opens every listener; on failure closes what was opened and rethrows. */
@@ -64,6 +71,7 @@ export class App {
       writeQueueSize: c.writeQueueSize,
       sessionTimeoutMs: c.rtspSessionTimeout,
       pathManager: this.pathManager,
+      auth: this.#auth,
       log: this.log,
     });
     server.start();

@@ -32,6 +32,10 @@ export class PathManager implements PathManagerPort {
     return this.#paths;
   }
 
+  checkPath(req: PathRequest): void {
+    if (!this.#paths.has(req.path)) this.#confOf(req.path);
+  }
+
   describe(req: PathRequest): Promise<StreamDescription> {
     return Promise.resolve().then(() => this.#existing(req.path).describe());
   }

@@ -33,6 +33,12 @@ export class ServerConn implements SessionConn {
   /** The session whose interleaved packets travel on this connection. */
   tcpSession: ServerSession | undefined;
   lastReadMs = performance.now();
+  /** Digest nonce of this connection (reference §2.15: one per connection). */
+  readonly nonce = Array.from(
+    crypto.getRandomValues(new Uint8Array(16)),
+    (b) => b.toString(16).padStart(2, "0"),
+  )
+    .join("");
   #closed = false;
   #closeReason = "";
 
@@ -135,6 +141,7 @@ export class ServerConn implements SessionConn {
       if (err === undefined) this.log.error(`${req.method} ${req.url}: ${errorText(e)}`);
       else this.log.info(`${req.method} ${req.url}: ${err.status} ${err.message}`);
       response = newResponse(err?.status ?? 500);
+      for (const [k, v] of err?.headers ?? []) response.headers.append(k, v);
       if (err?.close) after = () => this.close(err.message);
     }
     this.#send(response, cseq);

@@ -1,4 +1,5 @@
 import type { Logger } from "../log/logger.ts";
+import type { Authenticator } from "../auth/mod.ts";
 import type { UdpPair } from "../transport/udp_pair.ts";
 import type { PathManagerPort, ReaderHandle } from "./stream_port.ts";
 import type { ServerSession } from "./server_session.ts";
@@ -16,6 +17,8 @@ export interface RtspServerOptions {
   /** Shared UDP pair (rtpAddress/rtcpAddress); omitted when UDP is not offered. */
   udp?: { hostname: string; rtpPort: number; rtcpPort: number };
   transports: readonly ServerTransport[];
+  /** Authentication of DESCRIBE, ANNOUNCE and a reader's first SETUP; none when omitted. */
+  auth?: Authenticator;
   /** TLS certificate and key: the server is RTSPS. */
   tls?: { certFile: string; keyFile: string };
   /** Multicast groups for readers; omitted when multicast is not offered. */

@@ -104,6 +104,8 @@ export interface PublisherEvents {
 
 /** The path manager as the RTSP server sees it. Errors are RtspError with the status to send. */
 export interface PathManagerPort {
+  /** Checks that a path name is valid and configured (400 otherwise), before authentication. */
+  checkPath(req: PathRequest): void;
   /** DESCRIBE (404 when nobody publishes, 400 when the path is not configured). */
   describe(req: PathRequest): Promise<StreamDescription>;
   /** First SETUP of a reader (400 on maxReaders). */

@@ -5,7 +5,7 @@ import { parseSdp } from "../../wire/sdp/mod.ts";
 import type { SdpMedia } from "../../wire/sdp/mod.ts";
 import { ServerSession } from "../server_session.ts";
 import type { RequestContext, RequestResult } from "./request_context.ts";
-import { pathRequest, sessionLabel } from "./request_context.ts";
+import { authorize, pathRequest, sessionLabel } from "./request_context.ts";
 
 /** ANNOUNCE: a publisher describes what it will RECORD; creates its session. */
 export async function handleAnnounce(rc: RequestContext): Promise<RequestResult> {
@@ -17,6 +17,7 @@ export async function handleAnnounce(rc: RequestContext): Promise<RequestResult>
     throw new RtspError(400, `unsupported Content-Type '${contentType ?? ""}', expected application/sdp`);
   }
   const target = parseRequestTarget(rc.req.url);
+  authorize(rc, "publish", target.path, target.query);
   let medias: SdpMedia[];
   let title: string | undefined;
   try {

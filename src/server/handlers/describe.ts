@@ -4,13 +4,14 @@ import { parseRequestTarget } from "../../wire/rtsp/request_target.ts";
 import { buildDescribeSdp } from "../../wire/sdp/mod.ts";
 import { formatKeyMgmtAttribute } from "../../wire/mikey/mod.ts";
 import type { RequestContext, RequestResult } from "./request_context.ts";
-import { pathRequest } from "./request_context.ts";
+import { authorize, pathRequest } from "./request_context.ts";
 
 const encoder = new TextEncoder();
 
 /** DESCRIBE: the SDP of the stream published on the path (reference §2.5). */
 export async function handleDescribe(rc: RequestContext): Promise<RequestResult> {
   const target = parseRequestTarget(rc.req.url);
+  authorize(rc, "read", target.path, target.query);
   const description = await rc.ctx.options.pathManager.describe(
     pathRequest(rc, target.path, target.query, `${rc.ctx.options.label} conn`),
   );

@@ -6,6 +6,7 @@ import type { PathRequest } from "../stream_port.ts";
 import { RtspError } from "../../wire/rtsp/rtsp_error.ts";
 import { formatSession } from "../../wire/rtsp/headers/session.ts";
 import type { RtspHeaders } from "../../wire/rtsp/headers.ts";
+import type { AuthAction } from "../../auth/mod.ts";
 
 /** Everything a method handler may use. */
 export interface RequestContext {
@@ -45,4 +46,30 @@ export function pathRequest(rc: RequestContext, path: string, query: string, lab
 /** Session label for path logs, e.g. `RTSP session 1a2b3c4d`. */
 export function sessionLabel(rc: RequestContext, session: ServerSession): string {
   return `${rc.ctx.options.label} session ${session.id.slice(0, 8)}`;
+}
+
+/**
+ * Authenticates a request for `action` on `path` (MediaMTX checks the path's configuration
+ * first, so unknown paths get 400 before any 401). No credentials: 401 with challenges;
+ * wrong credentials: 401, then the connection is closed (reference §2.15).
+ */
+export function authorize(rc: RequestContext, action: AuthAction, path: string, query: string): void {
+  const auth = rc.ctx.options.auth;
+  if (auth === undefined) return;
+  rc.ctx.options.pathManager.checkPath(pathRequest(rc, path, query, ""));
+  const result = auth.check({
+    action,
+    path,
+    ip: rc.conn.remote.hostname,
+    method: rc.req.method,
+    authorization: rc.req.headers.get("Authorization"),
+    nonce: rc.conn.nonce,
+  });
+  if (result.kind === "ok") return;
+  if (result.kind === "challenge") {
+    throw new RtspError(401, "authentication required", {
+      headers: auth.challenges(rc.conn.nonce).map((v) => ["WWW-Authenticate", v] as [string, string]),
+    });
+  }
+  throw new RtspError(401, result.reason, { close: true });
 }

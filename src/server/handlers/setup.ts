@@ -13,7 +13,7 @@ import { negotiateTransport } from "../transport_negotiation.ts";
 import { contextFromMikey, newSessionKey, peerKey, streamKeyMgmt } from "../srtp_keys.ts";
 import type { Negotiated } from "../transport_negotiation.ts";
 import type { RequestContext, RequestResult } from "./request_context.ts";
-import { pathRequest, sessionLabel, setSessionHeader } from "./request_context.ts";
+import { authorize, pathRequest, sessionLabel, setSessionHeader } from "./request_context.ts";
 
 /** SETUP: one media of a reader (play) or of an announced publisher (record). */
 export async function handleSetup(rc: RequestContext): Promise<RequestResult> {
@@ -48,6 +48,8 @@ async function setupPlay(
   if (existing?.path !== undefined && existing.path !== target.path) {
     throw new RtspError(400, "can't setup medias with different paths");
   }
+  // The first SETUP of a reader is authenticated (later ones belong to the same session).
+  if (existing?.reader === undefined) authorize(rc, "read", target.path, target.query);
   const negotiated = negotiate(rc, specs, "play", existing);
   const session = existing ?? new ServerSession(rc.ctx, rc.conn);
   let index: number;

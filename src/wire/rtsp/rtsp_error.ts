@@ -9,11 +9,18 @@ export class RtspError extends Error {
   readonly status: number;
   /** Close the connection after answering (e.g. wrong credentials). */
   readonly close: boolean;
+  /** Headers the answer must carry (e.g. `WWW-Authenticate` with a 401). */
+  readonly headers: readonly [string, string][];
 
-  constructor(status: number, message: string, options?: { cause?: unknown; close?: boolean }) {
+  constructor(
+    status: number,
+    message: string,
+    options?: { cause?: unknown; close?: boolean; headers?: readonly [string, string][] },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "RtspError";
     this.status = status;
     this.close = options?.close ?? false;
+    this.headers = options?.headers ?? [];
   }
 }

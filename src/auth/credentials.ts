@@ -1,0 +1,54 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+
+/** Compares two strings in constant time (for secrets). */
+function sameSecret(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Whether a clear-text value sent by a client matches a configured one: plain text, or
+ * `sha256:<base64 of SHA-256(value)>` as MediaMTX stores hashed credentials. `argon2:` hashes
+ * need a library this server does not ship: they never match (the config warns).
+ */
+export function credentialMatches(configured: string, sent: string): boolean {
+  if (configured.startsWith("sha256:")) {
+    return sameSecret(configured.slice(7), createHash("sha256").update(sent).digest("base64"));
+  }
+  if (configured.startsWith("argon2:")) return false;
+  return sameSecret(configured, sent);
+}
+
+/** Digest hash functions by `algorithm` (RFC 7616 §3.4.2); MD5 when absent. */
+function hash(algorithm: string | undefined, text: string): string | undefined {
+  const alg = (algorithm ?? "MD5").toUpperCase();
+  if (alg !== "MD5" && alg !== "SHA-256") return undefined;
+  return createHash(alg === "MD5" ? "md5" : "sha256").update(text).digest("hex");
+}
+
+/**
+ * The expected Digest `response` without qop, as RTSP clients compute it (RFC 2069 form,
+ * used by MediaMTX): H(H(user:realm:pass):nonce:H(method:uri)).
+ */
+export function digestResponse(
+  p: {
+    user: string;
+    realm: string;
+    pass: string;
+    nonce: string;
+    method: string;
+    uri: string;
+    algorithm?: string;
+  },
+): string | undefined {
+  const ha1 = hash(p.algorithm, `${p.user}:${p.realm}:${p.pass}`);
+  const ha2 = hash(p.algorithm, `${p.method}:${p.uri}`);
+  if (ha1 === undefined || ha2 === undefined) return undefined;
+  return hash(p.algorithm, `${ha1}:${p.nonce}:${ha2}`);
+}
+
+/** Whether a Digest `response` sent by a client is right (constant-time comparison). */
+export function digestMatches(expected: string | undefined, sent: string | undefined): boolean {
+  return expected !== undefined && sent !== undefined && sameSecret(expected, sent.toLowerCase());
+}
