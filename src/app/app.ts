@@ -35,6 +35,7 @@ export class App {
       return;
     }
     try {
+      this.pathManager.start();
       if (c.rtspEncryption !== "strict") this.#startServer("RTSP");
       if (c.rtspEncryption !== "no") this.#startServer("RTSPS");
     } catch (e) {
@@ -80,6 +81,7 @@ export class App {
 
   /** Closes every server and session. */
   async close(): Promise<void> {
+    await this.pathManager.close();
     await Promise.all(this.servers.map((s) => s.close()));
   }
 

@@ -13,6 +13,16 @@ import type {
   StreamPublisher,
 } from "../server/stream_port.ts";
 import { Stream } from "./stream.ts";
+import { StaticSource } from "./static_source.ts";
+import { sourceType } from "../config/mod.ts";
+
+/** Settings of a path that do not come from its PathConf. */
+export interface PathOptions {
+  /** Regex groups of the path name ($G1…), substituted in `source`. */
+  matches: string[];
+  /** readTimeout, for pulled sources. */
+  readTimeoutMs: number;
+}
 
 /**
  * One path (`/mystream`): its configuration, its publisher, the stream it produces
@@ -26,12 +36,97 @@ export class Path {
   #publisher: PathPublisher | undefined;
   #stream: Stream | undefined;
   readonly #readers = new Set<PathReader>();
+  readonly #source: StaticSource | undefined;
+  readonly #readyWaiters = new Set<() => void>();
+  #closeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(name: string, conf: PathConf, log: Logger, onIdle: (path: Path) => void) {
+  constructor(
+    name: string,
+    conf: PathConf,
+    log: Logger,
+    onIdle: (path: Path) => void,
+    options?: PathOptions,
+  ) {
     this.name = name;
     this.conf = conf;
     this.#log = log.with(`[path ${name}]`);
     this.#onIdle = onIdle;
+    if (sourceType(conf.source) === "rtsp") {
+      const groups = options?.matches ?? [];
+      this.#source = new StaticSource({
+        url: conf.source.replace(/\$G(\d+)/g, (_, n) => groups[Number(n)] ?? ""),
+        conf,
+        readTimeoutMs: options?.readTimeoutMs ?? 10_000,
+        log: this.#log,
+        events: {
+          ready: (medias, title) => this.#sourceReady(medias, title),
+          notReady: (reason) => {
+            this.#endStream(reason);
+            this.#checkIdle();
+          },
+        },
+      });
+    }
+  }
+
+  /** Starts pulling a static source that is not on demand. */
+  startSource(): void {
+    this.#source?.start();
+  }
+
+  /** Stops a static source (server shutdown). */
+  async stopSource(): Promise<void> {
+    clearTimeout(this.#closeTimer);
+    await this.#source?.stop();
+  }
+
+  /**
+   * Resolves when the path has a stream. An on-demand source is started for the reader and
+   * awaited up to sourceOnDemandStartTimeout (then 400, as MediaMTX); otherwise 404.
+   */
+  async whenReady(): Promise<void> {
+    if (this.#stream !== undefined) return;
+    if (this.#source === undefined || !this.conf.sourceOnDemand) {
+      throw new RtspError(404, `no stream is available on path '${this.name}'`);
+    }
+    clearTimeout(this.#closeTimer);
+    this.#source.start();
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.#readyWaiters.delete(done);
+        this.#scheduleClose();
+        reject(new RtspError(400, "source of path has timed out"));
+      }, this.conf.sourceOnDemandStartTimeout);
+      this.#readyWaiters.add(done);
+    });
+    this.#scheduleClose(); // a DESCRIBE without SETUP must not keep the source forever
+  }
+
+  #sourceReady(medias: SdpMedia[], title: string | undefined): StreamPublisher {
+    if (this.#stream !== undefined && this.#stream.isCompatible(medias)) {
+      this.#stream.replaceSource();
+    } else {
+      this.#endStream("the source changed its medias");
+      this.#stream = new Stream(medias, title, { gopCache: this.conf.gopCache });
+    }
+    for (const w of [...this.#readyWaiters]) w();
+    this.#readyWaiters.clear();
+    return this.#stream;
+  }
+
+  /** On-demand sources stop sourceOnDemandCloseAfter after the last reader leaves. */
+  #scheduleClose(): void {
+    if (this.#source === undefined || !this.conf.sourceOnDemand || this.#readers.size > 0) return;
+    clearTimeout(this.#closeTimer);
+    this.#closeTimer = setTimeout(() => {
+      if (this.#readers.size > 0 || this.#readyWaiters.size > 0) return;
+      this.#log.info("closing the on-demand source: no readers");
+      this.#source!.stop().then(() => this.#checkIdle());
+    }, this.conf.sourceOnDemandCloseAfter);
   }
 
   /** The stream being published, if any. */
@@ -46,7 +141,7 @@ export class Path {
 
   /** Whether nothing uses the path any more (it can be forgotten). */
   get idle(): boolean {
-    return this.#publisher === undefined && this.#readers.size === 0;
+    return this.#publisher === undefined && this.#readers.size === 0 && !(this.#source?.running ?? false);
   }
 
   /** DESCRIBE. */
@@ -63,6 +158,7 @@ export class Path {
     }
     const reader = new PathReader(this, stream, req.label);
     this.#readers.add(reader);
+    clearTimeout(this.#closeTimer);
     this.#log.debug(`reader added: ${req.label}`);
     return reader;
   }
@@ -133,6 +229,7 @@ export class Path {
   removeReader(reader: PathReader): void {
     if (this.#readers.delete(reader)) {
       this.#log.debug(`reader removed: ${reader.label}`);
+      this.#scheduleClose();
       this.#checkIdle();
     }
   }

@@ -1,5 +1,5 @@
-import type { Config } from "../config/mod.ts";
-import { findPathConf, validatePathName } from "../config/mod.ts";
+import type { Config, PathConf } from "../config/mod.ts";
+import { findPathConf, sourceType, validatePathName } from "../config/mod.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
 import { RtspError } from "../wire/rtsp/rtsp_error.ts";
 import type { Logger } from "../log/logger.ts";
@@ -36,12 +36,29 @@ export class PathManager implements PathManagerPort {
     if (!this.#paths.has(req.path)) this.#confOf(req.path);
   }
 
-  describe(req: PathRequest): Promise<StreamDescription> {
-    return Promise.resolve().then(() => this.#existing(req.path).describe());
+  async describe(req: PathRequest): Promise<StreamDescription> {
+    const path = this.#existing(req.path);
+    await path.whenReady();
+    return path.describe();
   }
 
-  addReader(req: PathRequest): Promise<ReaderHandle> {
-    return Promise.resolve().then(() => this.#existing(req.path).addReader(req));
+  async addReader(req: PathRequest): Promise<ReaderHandle> {
+    const path = this.#existing(req.path);
+    await path.whenReady();
+    return path.addReader(req);
+  }
+
+  /** Starts the sources that pull all the time (`source: rtsp://…` without sourceOnDemand). */
+  start(): void {
+    for (const conf of this.#config.paths) {
+      if (sourceType(conf.source) !== "rtsp" || conf.sourceOnDemand || conf.regex !== undefined) continue;
+      this.#create(conf.name, conf, [conf.name]).startSource();
+    }
+  }
+
+  /** Stops every static source. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#paths.values()].map((p) => p.stopSource()));
   }
 
   addPublisher(
@@ -50,7 +67,15 @@ export class PathManager implements PathManagerPort {
     title: string | undefined,
     events: PublisherEvents,
   ): Promise<PublisherHandle> {
-    return Promise.resolve().then(() => this.#resolve(req.path).addPublisher(req, medias, title, events));
+    return Promise.resolve().then(() => {
+      const path = this.#resolve(req.path);
+      try {
+        return path.addPublisher(req, medias, title, events);
+      } catch (e) {
+        if (path.idle && this.#paths.get(path.name) === path) this.#paths.delete(path.name);
+        throw e;
+      }
+    });
   }
 
   /**
@@ -60,24 +85,41 @@ export class PathManager implements PathManagerPort {
   #existing(name: string): Path {
     const path = this.#paths.get(name);
     if (path !== undefined) return path;
-    this.#confOf(name);
+    const found = this.#found(name);
+    const conf = found.conf;
+    if (conf.source === "redirect") {
+      // The describe handler turns a relative target into an absolute URL (reference §1.5).
+      throw new RtspError(302, `redirected to ${conf.sourceRedirect}`, {
+        headers: [["Location", conf.sourceRedirect]],
+      });
+    }
+    // An on-demand source is created for its first reader (regex paths need sourceOnDemand).
+    if (sourceType(conf.source) === "rtsp") return this.#create(name, conf, found.matches);
     throw new RtspError(404, `no stream is available on path '${name}'`);
+  }
+
+  #create(name: string, conf: PathConf, matches: string[]): Path {
+    const path = new Path(name, conf, this.#log, (p) => {
+      if (this.#paths.get(p.name) === p) this.#paths.delete(p.name);
+    }, { matches, readTimeoutMs: this.#config.readTimeout });
+    this.#paths.set(name, path);
+    return path;
   }
 
   /** Finds or creates the Path for a publisher. */
   #resolve(name: string): Path {
     const existing = this.#paths.get(name);
     if (existing !== undefined) return existing;
-    const conf = this.#confOf(name);
-    const path = new Path(name, conf, this.#log, (p) => {
-      if (this.#paths.get(p.name) === p) this.#paths.delete(p.name);
-    });
-    this.#paths.set(name, path);
-    return path;
+    const found = this.#found(name);
+    return this.#create(name, found.conf, found.matches);
   }
 
   /** The configuration of `name`; 400 when the name is invalid or not configured. */
-  #confOf(name: string) {
+  #confOf(name: string): PathConf {
+    return this.#found(name).conf;
+  }
+
+  #found(name: string): { conf: PathConf; matches: string[] } {
     try {
       validatePathName(name);
     } catch (e) {
@@ -85,6 +127,6 @@ export class PathManager implements PathManagerPort {
     }
     const found = findPathConf(this.#config, name);
     if (found === undefined) throw new RtspError(400, `path '${name}' is not configured`);
-    return found.conf;
+    return found;
   }
 }

@@ -20,8 +20,12 @@ export interface TestServer {
  * Starts a server whose config is the loopback defaults plus `extraYaml` (top-level
  * keys; `paths:` defaults to `all_others:`).
  */
-export async function startTestServer(extraYaml = "", opts: { quiet?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  extra: string | ((ports: ServerPorts) => string) = "",
+  opts: { quiet?: boolean } = {},
+): Promise<TestServer> {
   const ports = await allocateServerPorts();
+  const extraYaml = typeof extra === "string" ? extra : extra(ports);
   const hasPaths = /^paths:/m.test(extraYaml);
   const yaml = [
     "logLevel: debug",

@@ -3,6 +3,7 @@ import { newResponse } from "../../wire/rtsp/format.ts";
 import { parseRequestTarget } from "../../wire/rtsp/request_target.ts";
 import { buildDescribeSdp } from "../../wire/sdp/mod.ts";
 import { formatKeyMgmtAttribute } from "../../wire/mikey/mod.ts";
+import { RtspError } from "../../wire/rtsp/rtsp_error.ts";
 import type { RequestContext, RequestResult } from "./request_context.ts";
 import { authorize, pathRequest } from "./request_context.ts";
 
@@ -12,9 +13,14 @@ const encoder = new TextEncoder();
 export async function handleDescribe(rc: RequestContext): Promise<RequestResult> {
   const target = parseRequestTarget(rc.req.url);
   authorize(rc, "read", target.path, target.query);
-  const description = await rc.ctx.options.pathManager.describe(
-    pathRequest(rc, target.path, target.query, `${rc.ctx.options.label} conn`),
-  );
+  let description;
+  try {
+    description = await rc.ctx.options.pathManager.describe(
+      pathRequest(rc, target.path, target.query, `${rc.ctx.options.label} conn`),
+    );
+  } catch (e) {
+    throw absoluteRedirect(e, rc.req.url);
+  }
   // `?vlcmulticast` makes VLC-style clients choose multicast from the SDP (reference §2.9).
   const vlcMulticast = target.query.split("&").some((kv) => kv.split("=")[0] === "vlcmulticast");
   const sdp = buildDescribeSdp({
@@ -32,4 +38,13 @@ export async function handleDescribe(rc: RequestContext): Promise<RequestResult>
   const base = rc.req.url.endsWith("/") ? rc.req.url : rc.req.url + "/";
   const headers = new RtspHeaders({ "Content-Base": base, "Content-Type": "application/sdp" });
   return { response: newResponse(200, headers, encoder.encode(sdp)) };
+}
+
+/** `source: redirect` with a relative target (`/other`) answers 302 with an absolute URL. */
+function absoluteRedirect(e: unknown, requestUrl: string): unknown {
+  if (!(e instanceof RtspError) || e.status !== 302) return e;
+  const location = e.headers.find(([k]) => k === "Location")?.[1] ?? "";
+  if (!location.startsWith("/")) return e;
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?]+/i.exec(requestUrl)?.[0] ?? "";
+  return new RtspError(302, e.message, { headers: [["Location", origin + location]] });
 }
