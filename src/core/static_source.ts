@@ -39,6 +39,10 @@ export class StaticSource {
   constructor(opts: StaticSourceOptions) {
     this.#opts = opts;
     this.#log = opts.log.with("[RTSP source]");
+    if (opts.conf.sourceFingerprint !== "") {
+      // Deno's TLS cannot verify by fingerprint; the certificate must chain to a trusted CA.
+      this.#log.warn("sourceFingerprint is not supported: trust the source's CA with DENO_CERT instead");
+    }
   }
 
   /** Whether the pull loop runs. */
