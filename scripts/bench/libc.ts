@@ -1,0 +1,166 @@
+/**
+ * The few libc calls the benchmark's load and floor processes make through Deno's FFI (Linux,
+ * x86_64/aarch64 LP64 layouts): non-blocking sockets, epoll, recvmmsg/sendmmsg and the realtime
+ * clock that SO_TIMESTAMPNS uses, so that arrival and send times share one clock.
+ *
+ * Hundreds of readers cost the load process one epoll_wait per wake-up and one recvmmsg per ready
+ * socket, instead of a pending Deno receive per socket (which would also make the kernel wake a
+ * thread for every datagram the server sends, a cost charged to the server under test).
+ *
+ * @module
+ */
+
+/** Socket constants (Linux). */
+export const AF_INET = 2;
+export const SOCK_STREAM = 1;
+export const SOCK_DGRAM = 2;
+export const SOCK_NONBLOCK = 0o4000;
+export const SOCK_CLOEXEC = 0o2000000;
+export const SOL_SOCKET = 1;
+export const SO_REUSEADDR = 2;
+export const SO_SNDBUF = 7;
+export const SO_RCVBUF = 8;
+export const SO_RCVBUFFORCE = 33;
+export const SO_TIMESTAMPNS = 35;
+export const IPPROTO_IP = 0;
+export const IPPROTO_TCP = 6;
+export const IP_ADD_MEMBERSHIP = 35;
+export const TCP_NODELAY = 1;
+export const MSG_DONTWAIT = 0x40;
+export const EPOLLIN = 0x1;
+export const EPOLLOUT = 0x4;
+export const EPOLLERR = 0x8;
+export const EPOLLHUP = 0x10;
+export const EAGAIN = 11;
+export const EINPROGRESS = 115;
+export const EADDRINUSE = 98;
+const EPOLL_CTL_ADD = 1;
+const EPOLL_CTL_DEL = 2;
+const RLIMIT_NOFILE = 7;
+const CLOCK_REALTIME = 0;
+
+const SYMBOLS = {
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
+  close: { parameters: ["i32"], result: "i32" },
+  send: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
+  sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
+  recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
+  recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "pointer"], result: "i32" },
+  sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
+  epoll_create1: { parameters: ["i32"], result: "i32" },
+  epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32", nonblocking: true },
+  clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
+  getrlimit: { parameters: ["i32", "buffer"], result: "i32" },
+  setrlimit: { parameters: ["i32", "buffer"], result: "i32" },
+  __errno_location: { parameters: [], result: "pointer" },
+} as const;
+
+type Symbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+
+let lib: Symbols | undefined;
+
+/** The libc symbols (opened on first use). */
+export function libc(): Symbols {
+  lib ??= Deno.dlopen("libc.so.6", SYMBOLS).symbols;
+  return lib;
+}
+
+/** errno of the last failed call on this thread. */
+export function errno(): number {
+  const p = libc().__errno_location();
+  return p === null ? 0 : new Deno.UnsafePointerView(p).getInt32();
+}
+
+/** The address of a buffer's first byte, as a number (user-space addresses fit in 53 bits). */
+export function addressOf(buf: ArrayBuffer | Uint8Array): number {
+  const view = buf instanceof Uint8Array ? buf : new Uint8Array(buf);
+  return Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(view as Uint8Array<ArrayBuffer>)));
+}
+
+/** Writes a 64-bit pointer or size at byte `offset` of a Uint32Array-viewed buffer. */
+export function put64(u32: Uint32Array, offset: number, value: number): void {
+  u32[offset >> 2] = value >>> 0;
+  u32[(offset >> 2) + 1] = Math.floor(value / 0x1_0000_0000);
+}
+
+/** A `struct sockaddr_in` for an IPv4 address. */
+export function sockaddrIn(host: string, port: number): Uint8Array<ArrayBuffer> {
+  const sa = new Uint8Array(16);
+  const dv = new DataView(sa.buffer);
+  dv.setUint16(0, AF_INET, true);
+  dv.setUint16(2, port, false);
+  const parts = host.split(".").map(Number);
+  if (parts.length !== 4 || parts.some((p) => !(p >= 0 && p <= 255))) {
+    throw new RangeError(`Cannot make a sockaddr_in: "${host}" is not an IPv4 address`);
+  }
+  sa.set(parts, 4);
+  return sa;
+}
+
+/** Throws an Error naming the call and errno when `result` is negative. */
+export function check(result: number | bigint, what: string): number {
+  const n = Number(result);
+  if (n < 0) throw new Error(`${what} failed: errno ${errno()}`);
+  return n;
+}
+
+/** setsockopt with an int value. */
+export function setIntOption(fd: number, level: number, name: number, value: number): number {
+  const v = new Uint8Array(4);
+  new DataView(v.buffer).setInt32(0, value, true);
+  return libc().setsockopt(fd, level, name, v, 4);
+}
+
+/** A non-blocking UDP socket bound to `host:port`; -1 when the port is in use. */
+export function udpSocket(host: string, port: number): number {
+  const c = libc();
+  const fd = check(c.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket");
+  if (c.bind(fd, sockaddrIn(host, port), 16) < 0) {
+    const e = errno();
+    c.close(fd);
+    if (e === EADDRINUSE) return -1;
+    throw new Error(`bind ${host}:${port} failed: errno ${e}`);
+  }
+  return fd;
+}
+
+/** Adds epoll interest in `events` for `fd`, with `fd` as the event's data. */
+export function epollAdd(ep: number, fd: number, events: number): void {
+  const ev = new Uint8Array(12); // struct epoll_event is packed on x86_64
+  const dv = new DataView(ev.buffer);
+  dv.setUint32(0, events, true);
+  dv.setUint32(4, fd, true);
+  check(libc().epoll_ctl(ep, EPOLL_CTL_ADD, fd, ev), "epoll_ctl ADD");
+}
+
+/** Removes `fd` from the epoll set (errors ignored: the fd may be closed already). */
+export function epollDel(ep: number, fd: number): void {
+  libc().epoll_ctl(ep, EPOLL_CTL_DEL, fd, new Uint8Array(12));
+}
+
+const ts = new BigInt64Array(2);
+const tsBytes = new Uint8Array(ts.buffer);
+
+/** CLOCK_REALTIME in milliseconds (the clock of SO_TIMESTAMPNS). */
+export function realtimeMs(): number {
+  libc().clock_gettime(CLOCK_REALTIME, tsBytes);
+  return Number(ts[0]) * 1000 + Number(ts[1]) / 1e6;
+}
+
+/** Raises the open-file soft limit to the hard limit; returns [soft, hard] after the change. */
+export function raiseFileLimit(): [number, number] {
+  const c = libc();
+  const lim = new BigUint64Array(2);
+  const bytes = new Uint8Array(lim.buffer);
+  check(c.getrlimit(RLIMIT_NOFILE, bytes), "getrlimit");
+  if (lim[0] < lim[1]) {
+    lim[0] = lim[1];
+    c.setrlimit(RLIMIT_NOFILE, bytes);
+    c.getrlimit(RLIMIT_NOFILE, bytes);
+  }
+  return [Number(lim[0]), Number(lim[1])];
+}

@@ -1,0 +1,176 @@
+/**
+ * Opens the load process's N reader sessions against the server: one SETUP per media and a PLAY
+ * each, a few readers at a time, over UDP (a socket pair per media), TCP (interleaved), multicast
+ * (one shared socket per group: on a LAN the copies are made by switches, not by the server) or the
+ * HTTP tunnel; slow readers are TCP readers that stop reading after PLAY.
+ *
+ * @module
+ */
+import type { LoadConfig } from "./load.ts";
+import type { Reactor } from "./reactor.ts";
+import { ReaderConn } from "./reader_conn.ts";
+import { Tally, type Window } from "./tally.ts";
+import { bindPairs, UdpReceiver } from "./udp_receiver.ts";
+
+/** The open readers of a run. */
+export interface ReaderSet {
+  /** One per receiver: per reader, or one for all multicast readers. */
+  tallies: Tally[];
+  /** Session ids of the slow readers. */
+  slow: string[];
+  /** Readers whose setup failed, and why (first few reasons). */
+  failed: number;
+  /** Reader connections that failed after PLAY (the server closed them, …), by reason. */
+  closedReasons(): Record<string, number>;
+  /** Sends a keepalive on every session. */
+  keepalive(): void;
+  close(): void;
+}
+
+/** The slow reader's socket buffer: small, so the server's writes block soon. */
+const SLOW_RCVBUF = 4096;
+
+/** Control URLs of the path's medias, from one DESCRIBE. */
+async function describe(reactor: Reactor, cfg: LoadConfig, url: string): Promise<string[]> {
+  const conn = await ReaderConn.open(reactor, { host: cfg.host, port: cfg.port!, bufferBytes: 16384 });
+  try {
+    for (let attempt = 0;; attempt++) {
+      const res = await conn.request("DESCRIBE", url, { Accept: "application/sdp" });
+      if (res.status === 200) {
+        const base = res.headers.get("content-base") ?? `${url}/`;
+        return [...res.body.matchAll(/^a=control:(\S+)/gm)].map((m) => m[1]).filter((c) => c !== "*")
+          .map((c) => (/^rtsp:\/\//.test(c) ? c : base.replace(/\/?$/, "/") + c));
+      }
+      // The publisher may not have reached RECORD yet.
+      if (res.status !== 404 || attempt > 50) throw new Error(`DESCRIBE answered ${res.status}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    conn.close();
+  }
+}
+
+/** Opens `cfg.readers` readers (and `cfg.slowReaders` slow ones); reports progress. */
+export async function openReaders(
+  reactor: Reactor,
+  cfg: LoadConfig,
+  window: Window,
+  progress: (opened: number) => void,
+): Promise<ReaderSet> {
+  const url = `rtsp://${cfg.host}:${cfg.port}/${cfg.path}`;
+  const controls = await describe(reactor, cfg, url);
+  const medias = controls.length;
+  const conns: ReaderConn[] = [];
+  const sockets: UdpReceiver[] = [];
+  const tallies: Tally[] = [];
+  const slow: string[] = [];
+  const groups = new Map<string, UdpReceiver>();
+  const shared = new Tally(window);
+  const pairs = cfg.mode === "udp"
+    ? bindPairs(reactor, "127.0.0.1", cfg.readers * medias, cfg.udpBase ?? 20000)
+    : [];
+  for (const p of pairs) sockets.push(p.rtp, p.rtcp);
+  if (cfg.mode === "multicast") tallies.push(shared);
+
+  let failed = 0;
+  const failures = new Map<string, number>();
+  const openOne = async (i: number, isSlow: boolean): Promise<void> => {
+    const tunnel = cfg.mode === "tunnel";
+    const conn = await ReaderConn.open(reactor, {
+      host: cfg.host,
+      port: cfg.port!,
+      bufferBytes: cfg.mode === "udp" || cfg.mode === "multicast" ? 4096 : 65536,
+      socketReceiveBuffer: isSlow ? SLOW_RCVBUF : undefined,
+      tunnelPath: tunnel ? cfg.path : undefined,
+    });
+    conns.push(conn);
+    const tally = new Tally(window);
+    for (let m = 0; m < medias; m++) {
+      let transport: string;
+      if (cfg.mode === "udp") {
+        const p = pairs[i * medias + m];
+        p.rtp.start((seq, t) => tally.record(m, seq, t));
+        transport = `RTP/AVP;unicast;client_port=${p.rtp.port}-${p.rtcp.port}`;
+      } else if (cfg.mode === "multicast") {
+        transport = "RTP/AVP;multicast";
+      } else {
+        transport = `RTP/AVP/TCP;unicast;interleaved=${2 * m}-${2 * m + 1}`;
+      }
+      const res = await conn.request("SETUP", controls[m], { Transport: transport });
+      if (res.status !== 200) throw new Error(`SETUP ${controls[m]} answered ${res.status}`);
+      if (cfg.mode === "multicast") {
+        const t = res.headers.get("transport") ?? "";
+        const group = /destination=([\d.]+)/.exec(t)?.[1];
+        const port = Number(/port=(\d+)/.exec(t)?.[1]);
+        if (group === undefined || !port) throw new Error(`no multicast group in Transport: ${t}`);
+        const key = `${group}:${port}`;
+        if (!groups.has(key)) {
+          const r = UdpReceiver.joinGroup(reactor, group, port);
+          r.start((seq, at) => shared.record(m, seq, at));
+          groups.set(key, r);
+          sockets.push(r);
+        }
+      }
+    }
+    if (cfg.mode !== "udp" && cfg.mode !== "multicast") {
+      conn.onFrame = (ch, seq, at) => {
+        if ((ch & 1) === 0) tally.record(ch >> 1, seq, at);
+      };
+    }
+    const play = await conn.request("PLAY", url, { Range: "npt=0.000-" });
+    if (play.status !== 200) throw new Error(`PLAY answered ${play.status}`);
+    if (isSlow) {
+      conn.stopReading();
+      slow.push(conn.session);
+    } else if (cfg.mode !== "multicast") {
+      tallies.push(tally);
+    }
+  };
+
+  const total = cfg.readers + (cfg.slowReaders ?? 0);
+  let next = 0;
+  let opened = 0;
+  let lastProgress = performance.now();
+  const worker = async () => {
+    while (next < total) {
+      const i = next++;
+      try {
+        await openOne(i, i >= cfg.readers);
+        opened++;
+      } catch (e) {
+        // An overloaded server may refuse or drop readers: they count as receiving nothing.
+        failed++;
+        const why = (e as Error).message;
+        failures.set(why, (failures.get(why) ?? 0) + 1);
+        if (i < cfg.readers && cfg.mode !== "multicast") tallies.push(new Tally(window));
+      }
+      if (performance.now() - lastProgress > 2000) {
+        lastProgress = performance.now();
+        progress(opened);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(total, cfg.concurrency ?? 8) }, worker));
+  if (failed === total) {
+    for (const c of conns) c.close();
+    for (const s of sockets) s.close();
+    throw new Error(`no reader could be set up: ${[...failures.keys()].join("; ")}`);
+  }
+  return {
+    tallies,
+    slow,
+    failed,
+    closedReasons() {
+      const out: Record<string, number> = Object.fromEntries(failures);
+      for (const c of conns) if (c.failure !== undefined) out[c.failure] = (out[c.failure] ?? 0) + 1;
+      return out;
+    },
+    keepalive() {
+      for (const c of conns) c.fireAndForget("GET_PARAMETER", url);
+    },
+    close() {
+      for (const c of conns) c.close();
+      for (const s of sockets) s.close();
+    },
+  };
+}
