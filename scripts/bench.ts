@@ -59,7 +59,7 @@ function say(line: string): void {
   console.log(line);
 }
 
-/** Whether SRTP (RTP/SAVP) is offered by the server, as RtspServer reports it. */
+/** Whether the server offers SRTP (RTP/SAVP), as RtspServer reports it for an RTSPS listener. */
 function srtpAvailable(): boolean {
   const server = new RtspServer({
     label: "RTSPS",
@@ -73,7 +73,7 @@ function srtpAvailable(): boolean {
     sessionTimeoutMs: 60000,
     pathManager: {} as RtspServerOptions["pathManager"],
     log: new Logger("error", () => {}),
-  });
+  } as RtspServerOptions);
   return server.srtp;
 }
 
@@ -119,17 +119,24 @@ async function runAll(list: { scenario: Scenario; n: number }[], netns: boolean)
     say(`${tag} starting`);
     // The slow reader needs time: the kernel buffers megabytes before the server's writes block.
     const slow = scenario === "slow";
-    const r = await runOnce(
-      {
-        scenario,
-        readers: n,
-        windowS: slow ? Math.max(windowS, 10) : windowS,
-        warmupS: slow ? Math.max(warmupS, 5) : warmupS,
-        recording: RECORDING_FILE,
-        netns,
-      },
-      (line) => say(`${tag} ${line}`),
-    );
+    let r: RunResult;
+    try {
+      r = await runOnce(
+        {
+          scenario,
+          readers: n,
+          windowS: slow ? Math.max(windowS, 10) : windowS,
+          warmupS: slow ? Math.max(warmupS, 5) : warmupS,
+          recording: RECORDING_FILE,
+          netns,
+        },
+        (line) => say(`${tag} ${line}`),
+      );
+    } catch (e) {
+      // One broken run must not lose the others.
+      say(`${tag} FAILED: ${(e as Error).message.split("\n")[0]}`);
+      continue;
+    }
     say(
       `${tag} cores ${r.cores.toFixed(3)} (user ${r.user.toFixed(3)}, sys ${r.sys.toFixed(3)}), ` +
         `RSS ${(r.rssKiB / 1024).toFixed(1)} MiB, delivered ${r.delivered.toFixed(4)}, lost ${r.lost}, ` +
@@ -171,10 +178,8 @@ async function main(): Promise<void> {
   const skipped: Record<string, string> = {};
   const list: { scenario: Scenario; n: number }[] = [];
   for (const s of scenarios) {
-    if (s === "srtp") {
-      skipped.srtp = srtpAvailable()
-        ? "skipped: the server offers SRTP, but the load generator has no TLS + MIKEY reader yet"
-        : "skipped: SRTP not available (RtspServer.srtp is false)";
+    if (s === "srtp" && !srtpAvailable()) {
+      skipped.srtp = "skipped: SRTP not available (RtspServer.srtp is false)";
       say(`srtp: ${skipped.srtp}`);
     } else if (s === "tunnel" && !(await tunnelAvailable())) {
       skipped.tunnel = "skipped: HTTP tunnel not available (the RTSP listener does not answer a tunnel GET)";
@@ -221,7 +226,22 @@ async function main(): Promise<void> {
       .output())
       .stdout,
   ).trim();
-  file.runs[label] = { date: new Date().toISOString(), quick, windowS, warmupS, commit, rows, skipped };
+  // Re-running some scenarios under an existing label replaces just those rows.
+  const kept = (file.runs[label]?.rows ?? []).filter((o) =>
+    !rows.some((r) => r.scenario === o.scenario && r.readers === o.readers)
+  );
+  const merged = sortRows(derive([...kept, ...rows]));
+  const skippedAll = { ...(file.runs[label]?.skipped ?? {}), ...skipped };
+  for (const s of scenarios) if (!(s in skipped)) delete skippedAll[s];
+  file.runs[label] = {
+    date: new Date().toISOString(),
+    quick,
+    windowS,
+    warmupS,
+    commit,
+    rows: merged,
+    skipped: skippedAll,
+  };
   await Deno.mkdir(`${ROOT}docs`, { recursive: true });
   await Deno.writeTextFile(jsonPath, JSON.stringify(file, null, 1) + "\n");
   const mdPath = `${ROOT}docs/benchmarks.md`;

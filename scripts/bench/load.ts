@@ -19,7 +19,7 @@ import { bindPairs } from "./udp_receiver.ts";
 
 /** What the load process does. */
 export interface LoadConfig {
-  mode: "udp" | "tcp" | "multicast" | "tunnel" | "floor";
+  mode: "udp" | "tcp" | "multicast" | "tunnel" | "srtp" | "floor";
   readers: number;
   /** TCP readers that never read their socket, on top of `readers`. */
   slowReaders?: number;
@@ -27,6 +27,9 @@ export interface LoadConfig {
   host: string;
   port?: number;
   path?: string;
+  /** SRTP mode: the RTSPS port readers use (the publisher uses `port`) and the server's certificate. */
+  tlsPort?: number;
+  caCertFile?: string;
   /** Floor mode: the floor process's receive port per media. */
   floorPorts?: number[];
   /** A recording file, or `synthetic:<seconds>`. */
@@ -35,6 +38,8 @@ export interface LoadConfig {
   udpBase?: number;
   /** Readers set up at the same time. */
   concurrency?: number;
+  /** Readers not set up after this many seconds count as failed (default 60 + N/10). */
+  setupDeadlineS?: number;
 }
 
 /** The window's figures, as the `report` event carries them. */

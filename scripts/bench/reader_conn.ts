@@ -47,9 +47,12 @@ export interface ReaderConnOptions {
   socketReceiveBuffer?: number;
   /** Carry RTSP over an HTTP tunnel to this path. */
   tunnelPath?: string;
+  /** RTSPS: a TLS control connection through Deno (its media then arrives on UDP sockets). */
+  tls?: { caCerts: string[] };
 }
 
 const decoder = new TextDecoder();
+const REQUEST_TIMEOUT_MS = 10_000;
 const encoder = new TextEncoder();
 
 async function connectSocket(reactor: Reactor, host: string, port: number, rcvbuf?: number): Promise<number> {
@@ -73,6 +76,8 @@ export class ReaderConn {
   readonly #recvFd: number;
   readonly #sendFd: number;
   readonly #tunnel: boolean;
+  readonly #tls: Deno.TlsConn | undefined;
+  #tlsWrites: Promise<unknown> = Promise.resolve();
   readonly #buf: Uint8Array;
   readonly #space: bigint[] = [];
   #have = 0;
@@ -94,16 +99,24 @@ export class ReaderConn {
     sendFd: number,
     bufferBytes: number,
     tunnel: boolean,
+    tls?: Deno.TlsConn,
   ) {
     this.#reactor = reactor;
     this.#recvFd = recvFd;
     this.#sendFd = sendFd;
     this.#tunnel = tunnel;
+    this.#tls = tls;
     this.#buf = new Uint8Array(bufferBytes);
   }
 
   /** Connects (both tunnel halves when tunnelled) and starts reading. */
   static async open(reactor: Reactor, o: ReaderConnOptions): Promise<ReaderConn> {
+    if (o.tls !== undefined) {
+      const tls = await Deno.connectTls({ hostname: o.host, port: o.port, caCerts: o.tls.caCerts });
+      const conn = new ReaderConn(reactor, -1, -1, o.bufferBytes ?? 65536, false, tls);
+      conn.#readTls(tls);
+      return conn;
+    }
     const fd = await connectSocket(reactor, o.host, o.port, o.socketReceiveBuffer);
     if (o.tunnelPath === undefined) {
       const conn = new ReaderConn(reactor, fd, fd, o.bufferBytes ?? 65536, false);
@@ -138,9 +151,14 @@ export class ReaderConn {
   request(method: string, url: string, headers: Record<string, string> = {}): Promise<Response> {
     if (this.#closed) return Promise.reject(new Error("connection closed"));
     if (this.#pending !== undefined) return Promise.reject(new Error("a request is already pending"));
-    const done = new Promise<Response>((resolve, reject) => (this.#pending = { resolve, reject }));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = new Promise<Response>((resolve, reject) => {
+      this.#pending = { resolve, reject };
+      // An overloaded server may never answer: the reader then counts as failed.
+      timer = setTimeout(() => this.#fail(new Error(`${method} timed out`)), REQUEST_TIMEOUT_MS);
+    });
     this.#sendRequest(method, url, headers);
-    return done;
+    return done.finally(() => clearTimeout(timer));
   }
 
   /** Sends a request whose response is ignored (keepalives while streaming). */
@@ -157,6 +175,12 @@ export class ReaderConn {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#tls !== undefined) {
+      this.#tlsWrites.finally(() => this.#tls!.close()).catch(() => {});
+      this.#pending?.reject(new Error("connection closed"));
+      this.#pending = undefined;
+      return;
+    }
     const c = libc();
     for (const fd of new Set([this.#recvFd, this.#sendFd])) {
       this.#reactor.remove(fd);
@@ -176,6 +200,11 @@ export class ReaderConn {
   }
 
   #write(fd: number, bytes: Uint8Array): void {
+    if (this.#tls !== undefined) {
+      const tls = this.#tls;
+      this.#tlsWrites = this.#tlsWrites.then(() => tls.write(bytes)).catch((e) => this.#fail(e as Error));
+      return;
+    }
     // Requests are small: the socket buffer always has room (MSG_DONTWAIT never blocks the loop).
     const n = Number(libc().send(fd, bytes, BigInt(bytes.length), MSG_DONTWAIT));
     if (n !== bytes.length) {
@@ -208,6 +237,21 @@ export class ReaderConn {
       this.#have += n;
       this.#parse(realtimeMs());
       if (n < space) return; // drained
+    }
+  }
+
+  async #readTls(tls: Deno.TlsConn): Promise<void> {
+    try {
+      for (;;) {
+        const n = await tls.read(this.#buf.subarray(this.#have));
+        if (n === null) return this.#fail(new Error("server closed the connection"));
+        this.bytes += n;
+        this.#have += n;
+        this.#parse(realtimeMs());
+        if (this.#have === this.#buf.length) return this.#fail(new Error("receive buffer full"));
+      }
+    } catch (e) {
+      if (!this.#closed) this.#fail(e as Error);
     }
   }
 

@@ -31,8 +31,14 @@ export interface ReaderSet {
 const SLOW_RCVBUF = 4096;
 
 /** Control URLs of the path's medias, from one DESCRIBE. */
-async function describe(reactor: Reactor, cfg: LoadConfig, url: string): Promise<string[]> {
-  const conn = await ReaderConn.open(reactor, { host: cfg.host, port: cfg.port!, bufferBytes: 16384 });
+async function describe(
+  reactor: Reactor,
+  cfg: LoadConfig,
+  url: string,
+  tls?: { caCerts: string[] },
+): Promise<string[]> {
+  const port = tls === undefined ? cfg.port! : cfg.tlsPort!;
+  const conn = await ReaderConn.open(reactor, { host: cfg.host, port, bufferBytes: 16384, tls });
   try {
     for (let attempt = 0;; attempt++) {
       const res = await conn.request("DESCRIBE", url, { Accept: "application/sdp" });
@@ -57,8 +63,15 @@ export async function openReaders(
   window: Window,
   progress: (opened: number) => void,
 ): Promise<ReaderSet> {
-  const url = `rtsp://${cfg.host}:${cfg.port}/${cfg.path}`;
-  const controls = await describe(reactor, cfg, url);
+  // SRTP: readers use RTSPS (keys travel in the TLS session) and receive SRTP on UDP sockets;
+  // the RTP header stays in clear, so they count and time packets without decrypting.
+  const srtp = cfg.mode === "srtp";
+  const tls = srtp ? { caCerts: [await Deno.readTextFile(cfg.caCertFile!)] } : undefined;
+  const url = srtp
+    ? `rtsps://${cfg.host}:${cfg.tlsPort}/${cfg.path}`
+    : `rtsp://${cfg.host}:${cfg.port}/${cfg.path}`;
+  const udp = cfg.mode === "udp" || srtp;
+  const controls = await describe(reactor, cfg, url, tls);
   const medias = controls.length;
   const conns: ReaderConn[] = [];
   const sockets: UdpReceiver[] = [];
@@ -66,9 +79,7 @@ export async function openReaders(
   const slow: string[] = [];
   const groups = new Map<string, UdpReceiver>();
   const shared = new Tally(window);
-  const pairs = cfg.mode === "udp"
-    ? bindPairs(reactor, "127.0.0.1", cfg.readers * medias, cfg.udpBase ?? 20000)
-    : [];
+  const pairs = udp ? bindPairs(reactor, "127.0.0.1", cfg.readers * medias, cfg.udpBase ?? 20000) : [];
   for (const p of pairs) sockets.push(p.rtp, p.rtcp);
   if (cfg.mode === "multicast") tallies.push(shared);
 
@@ -78,19 +89,20 @@ export async function openReaders(
     const tunnel = cfg.mode === "tunnel";
     const conn = await ReaderConn.open(reactor, {
       host: cfg.host,
-      port: cfg.port!,
-      bufferBytes: cfg.mode === "udp" || cfg.mode === "multicast" ? 4096 : 65536,
+      port: srtp ? cfg.tlsPort! : cfg.port!,
+      bufferBytes: udp || cfg.mode === "multicast" ? 4096 : 65536,
       socketReceiveBuffer: isSlow ? SLOW_RCVBUF : undefined,
       tunnelPath: tunnel ? cfg.path : undefined,
+      tls,
     });
     conns.push(conn);
     const tally = new Tally(window);
     for (let m = 0; m < medias; m++) {
       let transport: string;
-      if (cfg.mode === "udp") {
+      if (udp) {
         const p = pairs[i * medias + m];
         p.rtp.start((seq, t) => tally.record(m, seq, t));
-        transport = `RTP/AVP;unicast;client_port=${p.rtp.port}-${p.rtcp.port}`;
+        transport = `RTP/${srtp ? "SAVP" : "AVP"};unicast;client_port=${p.rtp.port}-${p.rtcp.port}`;
       } else if (cfg.mode === "multicast") {
         transport = "RTP/AVP;multicast";
       } else {
@@ -112,7 +124,7 @@ export async function openReaders(
         }
       }
     }
-    if (cfg.mode !== "udp" && cfg.mode !== "multicast") {
+    if (!udp && cfg.mode !== "multicast") {
       conn.onFrame = (ch, seq, at) => {
         if ((ch & 1) === 0) tally.record(ch >> 1, seq, at);
       };
@@ -131,9 +143,17 @@ export async function openReaders(
   let next = 0;
   let opened = 0;
   let lastProgress = performance.now();
+  // Past the deadline no new reader is opened: an overloaded server is measured with the readers it took.
+  const deadline = performance.now() + (cfg.setupDeadlineS ?? 60 + 0.1 * total) * 1000;
   const worker = async () => {
     while (next < total) {
       const i = next++;
+      if (performance.now() > deadline) {
+        failed++;
+        failures.set("setup deadline passed", (failures.get("setup deadline passed") ?? 0) + 1);
+        if (i < cfg.readers && cfg.mode !== "multicast") tallies.push(new Tally(window));
+        continue;
+      }
       try {
         await openOne(i, i >= cfg.readers);
         opened++;

@@ -125,7 +125,7 @@ function markdownTable(rows: Row[]): string {
     );
 }
 
-const ORDER: Scenario[] = ["floor", "floor-sendmmsg", "udp", "tcp", "multicast", "tunnel", "slow"];
+const ORDER: Scenario[] = ["floor", "floor-sendmmsg", "udp", "tcp", "multicast", "srtp", "tunnel", "slow"];
 
 /** Rows sorted by scenario then N. */
 export function sortRows(rows: Row[]): Row[] {

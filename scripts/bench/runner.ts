@@ -11,7 +11,7 @@ import type { LoadConfig, LoadReport } from "./load.ts";
 import { coresBetween, rssKiB, sampleCpu } from "./proc_stats.ts";
 
 /** The scenarios a run can measure. */
-export type Scenario = "udp" | "tcp" | "multicast" | "tunnel" | "slow" | "floor" | "floor-sendmmsg";
+export type Scenario = "udp" | "tcp" | "multicast" | "srtp" | "tunnel" | "slow" | "floor" | "floor-sendmmsg";
 
 /** What to run. */
 export interface RunSpec {
@@ -91,8 +91,13 @@ export function freeServerPorts(hostname = "127.0.0.1"): number {
   throw new Error("no free ports for the server");
 }
 
-/** The server's configuration for a run. */
-export function serverConfig(base: number, netns: boolean, extra = ""): string {
+/** The server's configuration for a run; with `tls`, RTSPS and SRTP are offered too. */
+export function serverConfig(
+  base: number,
+  netns: boolean,
+  extra = "",
+  tls?: { certFile: string; keyFile: string },
+): string {
   const host = netns ? "" : "127.0.0.1";
   return [
     "logLevel: info",
@@ -101,7 +106,14 @@ export function serverConfig(base: number, netns: boolean, extra = ""): string {
     `rtcpAddress: ${host}:${base + 3}`,
     `rtspTransports: [${netns ? "udp, multicast, tcp" : "udp, tcp"}]`,
     netns ? "multicastIPRange: 224.1.0.0/16" : "",
-    'rtspEncryption: "no"',
+    ...(tls === undefined ? ['rtspEncryption: "no"'] : [
+      "rtspEncryption: optional",
+      `rtspsAddress: ${host}:${base + 4}`,
+      `srtpAddress: ${host}:${base + 6}`,
+      `srtcpAddress: ${host}:${base + 7}`,
+      `rtspServerCert: ${tls.certFile}`,
+      `rtspServerKey: ${tls.keyFile}`,
+    ]),
     extra,
     "paths:",
     "  all_others:",
@@ -214,6 +226,28 @@ async function runFloor(spec: RunSpec, progress: (line: string) => void): Promis
   }
 }
 
+/** A throw-away self-signed certificate for 127.0.0.1 (CA:FALSE: rustls refuses a CA as end entity). */
+async function makeCert(dir: string): Promise<{ certFile: string; keyFile: string }> {
+  const certFile = `${dir}/server.crt`;
+  const keyFile = `${dir}/server.key`;
+  const out = await new Deno.Command("openssl", {
+    args: [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+      ...["-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", "/CN=localhost"],
+      ...[
+        "-addext",
+        "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        "-addext",
+        "basicConstraints=critical,CA:FALSE",
+      ],
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(`openssl failed: ${new TextDecoder().decode(out.stderr)}`);
+  return { certFile, keyFile };
+}
+
 /** Sums the slow session's discards and finds how it ended, from the server log. */
 function slowReaderFacts(server: Child, slow: string[], logFrom: number, logTo: number) {
   let discards = 0;
@@ -237,7 +271,8 @@ async function runServer(spec: RunSpec, progress: (line: string) => void): Promi
   const base = freeServerPorts(netns ? "0.0.0.0" : "127.0.0.1");
   const dir = await Deno.makeTempDir({ prefix: "bench-" });
   const configPath = `${dir}/mediamtx.yml`;
-  await Deno.writeTextFile(configPath, serverConfig(base, netns, spec.extraConfig));
+  const tls = spec.scenario === "srtp" ? await makeCert(dir) : undefined;
+  await Deno.writeTextFile(configPath, serverConfig(base, netns, spec.extraConfig, tls));
   const server = new Child(DENO, ["run", "-A", `${ROOT}main.ts`, configPath], { cwd: ROOT, keep: 100000 });
   let load: Child | undefined;
   try {
@@ -251,10 +286,12 @@ async function runServer(spec: RunSpec, progress: (line: string) => void): Promi
       host: "127.0.0.1",
       port: base,
       path: "bench",
+      tlsPort: base + 4,
+      caCertFile: tls?.certFile,
       recording: spec.recording,
       udpBase: 30000 + 2 * Math.floor(Math.random() * 2000),
     }, progress);
-    const ready = JSON.parse(await load.waitFor(/"event":"ready"/, 120_000 + spec.readers * 200)) as {
+    const ready = JSON.parse(await load.waitFor(/"event":"ready"/, 150_000 + spec.readers * 150)) as {
       slow: string[];
     };
     const setupS = (performance.now() - t0) / 1000;
