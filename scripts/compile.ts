@@ -1,19 +1,20 @@
 /**
- * `deno task compile [output]`: a self-contained server binary (default `dist/mediamtx-deno`) with the
- * permissions of scripts/permissions.ts baked in.
+ * `deno task compile [--ffi] [output]`: a self-contained server binary (default `dist/mediamtx-deno`)
+ * with the permissions of scripts/permissions.ts baked in (`--ffi`: with FFI, for the fan-out's fast
+ * paths).
  *
  * `deno compile` needs Deno's `denort` runtime, which it downloads from dl.deno.land. Offline, point
  * `DENORT_BIN` at a denort binary of the same Deno version (it is passed through to deno compile).
  */
 
 import { fileURLToPath } from "node:url";
-import { serverPermissionFlags } from "./permissions.ts";
+import { serverPermissionFlags, takeFfiOption } from "./permissions.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DEFAULT_OUTPUT = `${ROOT}dist/mediamtx-deno`;
 
 /** Compiles main.ts to `output`; resolves with deno compile's exit code. */
-export async function compile(output: string = DEFAULT_OUTPUT): Promise<number> {
+export async function compile(output: string = DEFAULT_OUTPUT, ffi = false): Promise<number> {
   const denort = Deno.env.get("DENORT_BIN");
   if (denort !== undefined) {
     try {
@@ -24,7 +25,7 @@ export async function compile(output: string = DEFAULT_OUTPUT): Promise<number> 
     }
   }
   // The configuration path is given when the binary runs, so reads cannot be narrowed here.
-  const flags = serverPermissionFlags({ anyReadPath: true });
+  const flags = serverPermissionFlags({ anyReadPath: true, ffi });
   const args = ["compile", `--config=${ROOT}deno.json`, ...flags, "--output", output, `${ROOT}main.ts`];
   console.error(`$ deno ${args.join(" ")}`);
   const result = await new Deno.Command(Deno.execPath(), {
@@ -51,5 +52,6 @@ export async function compile(output: string = DEFAULT_OUTPUT): Promise<number> 
 }
 
 if (import.meta.main) {
-  Deno.exit(await compile(Deno.args[0]));
+  const [args, ffi] = takeFfiOption(Deno.args);
+  Deno.exit(await compile(args[0], ffi));
 }

@@ -12,7 +12,11 @@
  * - `--allow-write=<logFile>`: only when `logDestinations` contains `file`.
  * - `--unstable-net`: UDP sockets (`Deno.listenDatagram`) are still unstable in Deno 2.
  * - `--no-prompt`: a missing permission fails at once instead of asking on a terminal.
- * No `--allow-run` (no runOn* hooks yet), no `--allow-sys`, no `--allow-ffi`.
+ * - `--allow-ffi`, only when asked for (`ffi: true`, `--ffi` on the command lines): the fan-out's
+ *   fast paths call libc (`sendmmsg` for UDP, non-blocking `sendmsg` for TCP; see
+ *   src/transport/ffi_libc.ts). FFI can do anything the process can, which is why it is opt-in;
+ *   without it the server uses Deno's own sockets, correct but with more CPU per reader.
+ * No `--allow-run` (no runOn* hooks yet), no `--allow-sys`.
  */
 
 import { type Config, configFromEnv, DEFAULT_CONFIG_PATHS, parseConfig } from "../src/config/mod.ts";
@@ -28,6 +32,8 @@ export interface ServerPermissionOptions {
    * it names) is only known when the binary runs, and a compiled binary cannot take flags then.
    */
   anyReadPath?: boolean;
+  /** Grant FFI for the sendmmsg/sendmsg fast paths of the fan-out (see the module comment). */
+  ffi?: boolean;
 }
 
 /** Flag list for `deno run` / `deno compile` that lets main.ts run with exactly what it needs. */
@@ -42,6 +48,7 @@ export function serverPermissionFlags(options: ServerPermissionOptions = {}): st
   flags.push("--allow-env");
   if (config?.logDestinations.includes("file")) flags.push(`--allow-write=${pathList([config.logFile])}`);
   flags.push("--unstable-net");
+  if (options.ffi) flags.push("--allow-ffi");
   return flags;
 }
 
@@ -79,7 +86,13 @@ function pathList(paths: string[]): string {
   return [...new Set(paths)].join(",");
 }
 
+/** Removes the `--ffi` option from a command line: [the other arguments, whether it was there]. */
+export function takeFfiOption(args: string[]): [string[], boolean] {
+  return [args.filter((a) => a !== "--ffi"), args.includes("--ffi")];
+}
+
 if (import.meta.main) {
-  // `deno run -A scripts/permissions.ts [config]` prints the flags, e.g. for a systemd unit.
-  console.log(serverPermissionFlags({ configPath: Deno.args[0] }).join(" "));
+  // `deno run -A scripts/permissions.ts [--ffi] [config]` prints the flags, e.g. for a systemd unit.
+  const [args, ffi] = takeFfiOption(Deno.args);
+  console.log(serverPermissionFlags({ configPath: args[0], ffi }).join(" "));
 }

@@ -4,6 +4,8 @@ import { CarrierSniffer } from "../transport/sniff.ts";
 import type { ByteStream } from "../transport/byte_stream.ts";
 import { UdpPair } from "../transport/udp_pair.ts";
 import { MulticastAllocator } from "../transport/multicast_allocator.ts";
+import { WriteScheduler } from "../transport/write_scheduler.ts";
+import { libcUnavailableReason } from "../transport/ffi_libc.ts";
 import { RtspError } from "../wire/rtsp/rtsp_error.ts";
 import { MulticastSender } from "./multicast_sender.ts";
 import type { FanOut, ReaderHandle } from "./stream_port.ts";
@@ -13,6 +15,11 @@ import { ServerConn } from "./server_conn.ts";
 import type { ServerSession } from "./server_session.ts";
 
 const TICK_MS = 1000;
+/**
+ * Interleaved packets wait this long at most before their write starts, so a reader's burst
+ * (a video frame's packets, audio alongside) leaves in one write: fewer system calls per reader.
+ */
+const TCP_FLUSH_DELAY_MS = 5;
 
 /**
  * An RTSP server: one TCP listener for the control connections and, when UDP is
@@ -26,6 +33,8 @@ export class RtspServer implements ServerContext {
   readonly conns = new Set<ServerConn>();
   /** SRTP (RTP/SAVP) is offered on RTSPS only: on plain RTSP the keys would travel in clear. */
   readonly srtp: boolean;
+  /** One flush point for every connection's writer (see TCP_FLUSH_DELAY_MS). */
+  readonly writeScheduler = new WriteScheduler(TCP_FLUSH_DELAY_MS);
   #listener: Deno.Listener | undefined;
   #tlsListener: ReloadingTlsListener | undefined;
   /** Tells plain RTSP from HTTP and WebSocket tunnels by the first bytes of each connection. */
@@ -149,6 +158,13 @@ export class RtspServer implements ServerContext {
       ? ""
       : `, :${this.#udp.rtpPort} (UDP/RTP), :${this.#udp.rtcpPort} (UDP/RTCP)`;
     this.log.info(`listener opened on :${this.port} (${o.tls !== undefined ? "TCP/TLS" : "TCP"})${udpText}`);
+    if (this.#udp !== undefined) {
+      this.log.debug(
+        this.#udp.batched
+          ? "UDP fan-out: one sendmmsg per event-loop turn (FFI)"
+          : `UDP fan-out: one send per packet and reader (${libcUnavailableReason ?? "FFI unavailable"})`,
+      );
+    }
     this.#ticker = setInterval(() => this.#tick(), TICK_MS);
     if (this.#listener !== undefined) this.#acceptLoop = this.#accept(this.#listener);
   }
@@ -235,6 +251,7 @@ export class RtspServer implements ServerContext {
     for (const s of [...this.sessions.values()]) s.close("server is shutting down");
     for (const c of [...this.conns]) c.close("server is shutting down");
     for (const m of [...this.#openSenders.values()]) m.close();
+    this.writeScheduler.close();
     this.#udp?.close();
     await this.#acceptLoop;
     this.log.info("listener closed");

@@ -1,6 +1,7 @@
 import type { ByteStream, NetAddr } from "../transport/byte_stream.ts";
 import { formatNetAddr } from "../transport/byte_stream.ts";
 import { StreamWriter } from "../transport/stream_writer.ts";
+import { tcpSyncWriter } from "../transport/tcp_sync_writer.ts";
 import { RtspFramer } from "../wire/rtsp/framer.ts";
 import { formatResponse, newResponse, statusText } from "../wire/rtsp/format.ts";
 import type { RtspRequest, RtspResponse } from "../wire/rtsp/message.ts";
@@ -51,6 +52,8 @@ export class ServerConn implements SessionConn {
     this.writer = new StreamWriter(stream, {
       maxQueued: ctx.options.writeQueueSize,
       writeTimeoutMs: ctx.options.writeTimeoutMs,
+      scheduler: ctx.writeScheduler,
+      sync: tcpSyncWriter(stream),
       onFailure: (f) => this.close(f.kind === "timeout" ? "write timeout" : errorText(f.error)),
     });
   }

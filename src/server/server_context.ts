@@ -1,6 +1,7 @@
 import type { Logger } from "../log/logger.ts";
 import type { Authenticator } from "../auth/mod.ts";
 import type { UdpPair } from "../transport/udp_pair.ts";
+import type { WriteScheduler } from "../transport/write_scheduler.ts";
 import type { PathManagerPort, ReaderHandle } from "./stream_port.ts";
 import type { ServerSession } from "./server_session.ts";
 import type { MulticastOptions, MulticastSender } from "./multicast_sender.ts";
@@ -45,6 +46,8 @@ export interface ServerContext {
   readonly sessions: Map<string, ServerSession>;
   /** Whether SRTP (RTP/SAVP) can be offered. */
   readonly srtp: boolean;
+  /** Where connections' writers merge a burst of packets into one write (absent: write at once). */
+  readonly writeScheduler?: WriteScheduler;
   /** Whether a transport is enabled in `rtspTransports` (and, for multicast, configured). */
   allows(t: ServerTransport): boolean;
   /** The multicast sender of the reader's stream, opened on first use (throws RtspError 503 when the range is exhausted). */

@@ -187,8 +187,13 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
 
   #sendUdp(channel: UdpChannel, data: Uint8Array, to: NetAddr): boolean {
     if (this.#udpInFlight >= this.#ctx.options.writeQueueSize) return false;
-    this.#udpInFlight++;
-    this.#ctx.udp!.send(channel, data, to).then(this.#udpSent, this.#udpFailed);
+    // Batched (undefined): leaves with every other reader's copy in one sendmmsg at the end of
+    // this turn, no promise per packet. Otherwise an ordinary send, counted in flight.
+    const pending = this.#ctx.udp!.sendBatched(channel, data, to, this.#udpError);
+    if (pending !== undefined) {
+      this.#udpInFlight++;
+      pending.then(this.#udpSent, this.#udpFailed);
+    }
     return true;
   }
 
@@ -198,6 +203,10 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
 
   #udpFailed = (e: unknown) => {
     this.#udpInFlight--;
+    this.#udpError(e);
+  };
+
+  #udpError = (e: unknown) => {
     if (!this.#closed) this.close(`UDP write failed: ${(e as Error).message}`);
   };
 

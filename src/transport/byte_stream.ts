@@ -49,6 +49,11 @@ export class DenoConnStream implements ByteStream {
     this.localAddr = { hostname: l.hostname, port: l.port };
   }
 
+  /** Whether close() was called (a descriptor must not be written to after it). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   read(buf: Uint8Array): Promise<number | null> {
     return this.#conn.read(buf);
   }

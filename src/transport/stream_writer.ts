@@ -1,4 +1,6 @@
 import type { ByteStream } from "./byte_stream.ts";
+import type { ScheduledWriter, WriteScheduler } from "./write_scheduler.ts";
+import type { SyncWriter } from "./tcp_sync_writer.ts";
 
 /** Why a StreamWriter gave up: the stream failed or a write exceeded the deadline. */
 export type WriterFailure = { kind: "error"; error: unknown } | { kind: "timeout" };
@@ -11,6 +13,13 @@ export interface StreamWriterOptions {
   writeTimeoutMs: number;
   /** Chunks are merged into one write up to this many bytes. */
   coalesceBytes?: number;
+  /**
+   * Starts idle writes at the scheduler's flush point instead of at once, so a burst of
+   * packets leaves in one write (forced chunks, i.e. RTSP responses, still start at once).
+   */
+  scheduler?: WriteScheduler;
+  /** Non-blocking synchronous writes (plain TCP through FFI); the stream's write takes the rest. */
+  sync?: SyncWriter;
   /** Called once when writing fails; the owner closes the connection. */
   onFailure: (failure: WriterFailure) => void;
 }
@@ -23,18 +32,21 @@ export interface StreamWriterOptions {
  * costs far fewer syscalls than packets. When the queue is full, `enqueue` returns
  * false and the caller counts a drop: a slow reader never blocks the publisher.
  */
-export class StreamWriter {
+export class StreamWriter implements ScheduledWriter {
   #stream: ByteStream;
-  #opts: Required<StreamWriterOptions>;
+  #opts: StreamWriterOptions & { coalesceBytes: number };
   #queue: Uint8Array[] = [];
   #queuedBytes = 0;
   #running = false;
   #failed = false;
+  #scheduled = false;
+  #sync: SyncWriter | undefined;
   #idleWaiters: (() => void)[] = [];
 
   constructor(stream: ByteStream, opts: StreamWriterOptions) {
     this.#stream = stream;
     this.#opts = { coalesceBytes: 64 * 1024, ...opts };
+    this.#sync = opts.sync;
   }
 
   /** Chunks waiting to be written. */
@@ -56,12 +68,25 @@ export class StreamWriter {
     if (!force && this.#queue.length >= this.#opts.maxQueued) return false;
     this.#queue.push(chunk);
     this.#queuedBytes += chunk.length;
-    if (!this.#running) this.#run();
+    if (this.#running) return true; // the write in flight is followed by one with everything queued
+    const scheduler = this.#opts.scheduler;
+    if (force || scheduler === undefined) this.#run();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      scheduler.schedule(this);
+    }
     return true;
+  }
+
+  /** WriteScheduler: starts writing what was queued since the writer went idle. */
+  flushScheduled(): void {
+    this.#scheduled = false;
+    if (!this.#running && !this.#failed && this.#queue.length > 0) this.#run();
   }
 
   /** Resolves when everything queued so far has been written (or writing failed). */
   flushed(): Promise<void> {
+    if (this.#scheduled) this.flushScheduled();
     if (!this.#running || this.#failed) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
@@ -70,6 +95,17 @@ export class StreamWriter {
     this.#running = true;
     try {
       while (this.#queue.length > 0 && !this.#failed) {
+        const sync = this.#sync;
+        const n = sync === undefined ? 0 : this.#takeInto(sync.buffer);
+        if (n > 0) {
+          // Common case: the socket has room, the write completes here without a promise.
+          const done = sync!.write(n);
+          if (done === n) continue;
+          if (done < 0) this.#sync = undefined;
+          // The rest (copied out of the shared scratch buffer now) waits for room.
+          await this.#writeWithDeadline(sync!.buffer.slice(Math.max(done, 0), n));
+          continue;
+        }
         const chunk = this.#take();
         await this.#writeWithDeadline(chunk);
       }
@@ -81,6 +117,22 @@ export class StreamWriter {
       this.#idleWaiters = [];
       for (const w of waiters) w();
     }
+  }
+
+  /** Moves queued chunks, up to coalesceBytes, into `buf`; returns their size (0: the first does not fit). */
+  #takeInto(buf: Uint8Array): number {
+    const limit = Math.min(buf.length, this.#opts.coalesceBytes);
+    let n = 0;
+    let size = 0;
+    while (n < this.#queue.length && size + this.#queue[n].length <= limit) {
+      buf.set(this.#queue[n], size);
+      size += this.#queue[n].length;
+      n++;
+    }
+    if (n === this.#queue.length) this.#queue.length = 0;
+    else this.#queue.splice(0, n);
+    this.#queuedBytes -= size;
+    return size;
   }
 
   /** Removes queued chunks up to coalesceBytes and returns them as one buffer. */

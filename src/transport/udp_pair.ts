@@ -1,5 +1,6 @@
 import type { NetAddr } from "./byte_stream.ts";
 import { formatNetAddr } from "./byte_stream.ts";
+import { type SendErrorHandler, UdpBatchSender } from "./udp_batch_sender.ts";
 
 /** Which socket of the pair a datagram used. */
 export type UdpChannel = "rtp" | "rtcp";
@@ -19,6 +20,8 @@ export interface UdpPairOptions {
   onUnknown?: (channel: UdpChannel, from: NetAddr, size: number) => void;
   /** Called once when a socket fails outside of close(). */
   onError?: (error: unknown) => void;
+  /** Batch RTP sends through sendmmsg when FFI allows (default true). */
+  accelerate?: boolean;
 }
 
 /** Largest datagram accepted; anything filling the buffer is truncated and reported. */
@@ -31,6 +34,7 @@ const RECEIVE_BUFFER = 2048;
 export class UdpPair {
   readonly #rtp: Deno.DatagramConn;
   readonly #rtcp: Deno.DatagramConn;
+  readonly #rtpBatch: UdpBatchSender;
   readonly #handlers = new Map<string, DatagramHandler>();
   readonly #opts: UdpPairOptions;
   #closed = false;
@@ -44,6 +48,8 @@ export class UdpPair {
       this.#rtp.close();
       throw e;
     }
+    // Right after binding: the batch sender looks the new socket's descriptor up by its address.
+    this.#rtpBatch = new UdpBatchSender(this.#rtp, { accelerate: opts.accelerate });
     this.#receiveLoop("rtp", this.#rtp);
     this.#receiveLoop("rtcp", this.#rtcp);
   }
@@ -78,10 +84,30 @@ export class UdpPair {
     return sock.send(data, { transport: "udp", hostname: to.hostname, port: to.port });
   }
 
+  /** Whether RTP datagrams leave in batches (one sendmmsg per event-loop turn) rather than one by one. */
+  get batched(): boolean {
+    return this.#rtpBatch.accelerated;
+  }
+
+  /**
+   * Hot path: sends one datagram, batched with the others of this event-loop turn when possible.
+   * Returns undefined when batched (a refusal is reported to `onError` when the batch leaves), or
+   * the promise of an ordinary send (the caller counts it in flight).
+   */
+  sendBatched(
+    channel: UdpChannel,
+    data: Uint8Array,
+    to: NetAddr,
+    onError: SendErrorHandler,
+  ): Promise<number> | undefined {
+    return channel === "rtp" ? this.#rtpBatch.send(data, to, onError) : this.send(channel, data, to);
+  }
+
   /** Closes both sockets. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#rtpBatch.close();
     for (const s of [this.#rtp, this.#rtcp]) {
       try {
         s.close();

@@ -1,0 +1,96 @@
+/**
+ * The fan-out's fast paths (sendmmsg for UDP readers, synchronous FFI writes and a shared flush
+ * point for TCP readers) deliver every packet, in order, to many readers at once; and a server
+ * without FFI (the scoped permissions without `--ffi`) falls back to Deno's sockets and still does.
+ */
+import assert from "node:assert/strict";
+import { RtspClient } from "../../src/client/mod.ts";
+import type { RtspServer } from "../../src/server/rtsp_server.ts";
+import { serverPermissionFlags } from "../../scripts/permissions.ts";
+import { startServerWithPorts } from "../_helpers/server_process.ts";
+import { waitFor } from "../_helpers/wait.ts";
+import { FFMPEG_ANNOUNCE_SDP, rtpPacket } from "./_raw_rtsp.ts";
+import { startTestServer } from "./_server.ts";
+
+const PACKETS = 300;
+
+async function publisher(url: string): Promise<RtspClient> {
+  const pub = await RtspClient.connect(url, { transport: "tcp" });
+  await pub.announce(FFMPEG_ANNOUNCE_SDP);
+  await pub.record();
+  return pub;
+}
+
+/** A reader of media 0 that records the sequence numbers it gets. */
+async function reader(
+  url: string,
+  transport: "udp" | "tcp",
+): Promise<{ client: RtspClient; seqs: number[] }> {
+  const client = await RtspClient.connect(url, { transport });
+  const seqs: number[] = [];
+  client.onRtp = (media, p) => {
+    if (media === 0) seqs.push((p[2] << 8) | p[3]);
+  };
+  await client.describe();
+  await client.setupAll([0]);
+  await client.play();
+  return { client, seqs };
+}
+
+/** Publishes PACKETS video packets in bursts of 10 (a frame's worth), 1200 bytes each. */
+async function publishBursts(pub: RtspClient): Promise<void> {
+  for (let i = 0; i < PACKETS; i++) {
+    await pub.writeRtp(0, rtpPacket(i, Math.floor(i / 10) * 3600, new Uint8Array(1188).fill(i & 0xff)));
+    if (i % 10 === 9) await new Promise((r) => setTimeout(r, 5)); // the gap between two frames
+  }
+}
+
+Deno.test("fast paths: 20 UDP and 20 TCP readers get every packet, in order, batched", async () => {
+  await using srv = await startTestServer("", { quiet: true });
+  const server = srv.app.servers[0] as RtspServer;
+  assert.equal(server.udp?.batched, true, "tests run with -A: UDP goes through sendmmsg");
+  await using pub = await publisher(srv.url("fast"));
+  const readers: { client: RtspClient; seqs: number[] }[] = [];
+  try {
+    for (let i = 0; i < 20; i++) readers.push(await reader(srv.url("fast"), "udp"));
+    for (let i = 0; i < 20; i++) readers.push(await reader(srv.url("fast"), "tcp"));
+    await publishBursts(pub);
+    await waitFor(() => readers.every((r) => r.seqs.length >= PACKETS), {
+      timeoutMs: 10000,
+      message: `readers got ${readers.map((r) => r.seqs.length).join(",")} of ${PACKETS} packets`,
+    });
+    const expected = Array.from({ length: PACKETS }, (_, i) => i);
+    for (const r of readers) assert.deepEqual(r.seqs, expected);
+  } finally {
+    for (const r of readers) await r.client.close();
+  }
+});
+
+for (const ffi of [false, true]) {
+  Deno.test(`scoped permissions ${ffi ? "with" : "without"} --ffi: the server ${ffi ? "batches" : "falls back"} and delivers`, async () => {
+    await using srv = await startServerWithPorts({
+      extraConfig: "logLevel: debug",
+      permissions: (configPath) => serverPermissionFlags({ configPath, ffi }),
+    });
+    await srv.waitForMatch(
+      ffi
+        ? /UDP fan-out: one sendmmsg per event-loop turn/
+        : /UDP fan-out: one send per packet and reader \(FFI is not granted/,
+    );
+    await using pub = await publisher(srv.url("scoped"));
+    const udp = await reader(srv.url("scoped"), "udp");
+    const tcp = await reader(srv.url("scoped"), "tcp");
+    try {
+      await publishBursts(pub);
+      await waitFor(() => udp.seqs.length >= PACKETS && tcp.seqs.length >= PACKETS, {
+        timeoutMs: 10000,
+        message: `got ${udp.seqs.length} (UDP) and ${tcp.seqs.length} (TCP) of ${PACKETS}`,
+      });
+      assert.equal(udp.seqs.length, PACKETS);
+      assert.equal(tcp.seqs.length, PACKETS);
+    } finally {
+      await udp.client.close();
+      await tcp.client.close();
+    }
+  });
+}
