@@ -25,6 +25,11 @@ export class PrefixedStream implements ByteStream {
     this.localAddr = inner.localAddr;
   }
 
+  /** The wrapped stream, which writes go to unchanged (the TCP fast write path looks through). */
+  get inner(): ByteStream {
+    return this.#inner;
+  }
+
   /** Serves the replayed bytes first, then reads from the wrapped stream. */
   read(buf: Uint8Array): Promise<number | null> {
     if (this.#closed) return Promise.resolve(null);

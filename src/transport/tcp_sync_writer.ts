@@ -4,7 +4,8 @@
  * system call with no promise, timer or allocation; whatever the kernel does not take at once
  * goes through the stream's own async write, which waits for room (the writer keeps order).
  *
- * Only for `DenoConnStream`s of kind "tcp" over IPv4 (TLS and tunnels must encode their bytes),
+ * Only for `DenoConnStream`s of kind "tcp" over IPv4, also behind the sniffer's PrefixedStream
+ * (whose writes go straight through); TLS and tunnels must encode their bytes themselves,
  * and only when FFI is available (see ffi_libc.ts); otherwise `tcpSyncWriter` returns undefined.
  * The descriptor is found by the connection's address pair on first use and never used once the
  * stream is closed, so a recycled descriptor number is never written to.
@@ -12,6 +13,7 @@
  * @module
  */
 import { type ByteStream, DenoConnStream } from "./byte_stream.ts";
+import { PrefixedStream } from "./prefixed_stream.ts";
 import {
   addressOf,
   EAGAIN,
@@ -92,6 +94,7 @@ class TcpSyncWriter implements SyncWriter {
 
 /** A SyncWriter for `stream` when it is plain TCP and FFI is available, else undefined. */
 export function tcpSyncWriter(stream: ByteStream): SyncWriter | undefined {
+  while (stream instanceof PrefixedStream) stream = stream.inner;
   if (!(stream instanceof DenoConnStream) || stream.kind !== "tcp") return undefined;
   const lib = openLibc();
   return lib === undefined ? undefined : new TcpSyncWriter(lib, stream);

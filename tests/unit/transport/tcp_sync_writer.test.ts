@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DenoConnStream } from "../../../src/transport/byte_stream.ts";
 import { tcpSyncWriter } from "../../../src/transport/tcp_sync_writer.ts";
+import { PrefixedStream } from "../../../src/transport/prefixed_stream.ts";
 
 /** A connected loopback pair: the accepted side as a DenoConnStream, the client as a Deno conn. */
 async function pair(): Promise<{ server: DenoConnStream; client: Deno.TcpConn; close(): void }> {
@@ -79,6 +80,19 @@ Deno.test("tcp sync writer: a peer that went away is an error, not a signal", as
     assert.throws(() => {
       for (let i = 0; i < 100; i++) w.write(1024);
     }, /Broken pipe|Connection reset/);
+  } finally {
+    p.close();
+  }
+});
+
+Deno.test("tcp sync writer: looks through the sniffer's PrefixedStream (plain RTSP on the RTSP port)", async () => {
+  const p = await pair();
+  try {
+    const w = tcpSyncWriter(new PrefixedStream(p.server, new TextEncoder().encode("OPTI")));
+    assert.ok(w !== undefined);
+    w.buffer.set([1, 2]);
+    assert.equal(w.write(2), 2);
+    assert.deepEqual([...(await readExactly(p.client, 2))], [1, 2]);
   } finally {
     p.close();
   }

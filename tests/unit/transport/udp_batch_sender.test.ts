@@ -99,6 +99,26 @@ Deno.test("UdpBatchSender: a refused datagram is reported to its owner; the rest
   }
 });
 
+Deno.test("UdpBatchSender: many readers, one packet per turn: order kept per reader; close() sends what is queued", async () => {
+  const sock = bind();
+  const readers = Array.from({ length: 100 }, bind);
+  const sender = new UdpBatchSender(sock);
+  try {
+    for (let turn = 0; turn < 20; turn++) {
+      const p = packet(turn);
+      for (const r of readers) assert.equal(sender.send(p, addrOf(r), noError), undefined);
+      if (turn < 19) await Promise.resolve(); // end of the turn: the batch leaves
+    }
+    sender.close(); // the last turn's batch is still queued
+    for (const r of readers) {
+      assert.deepEqual((await receive(r, 20)).map((g) => g.data[1]), Array.from({ length: 20 }, (_, i) => i));
+    }
+  } finally {
+    sock.close();
+    for (const r of readers) r.close();
+  }
+});
+
 Deno.test("UdpBatchSender: without acceleration, or for non-IPv4 destinations, each send is Deno's own", async () => {
   const sock = bind();
   const reader = bind();
