@@ -48,6 +48,7 @@ const SYMBOLS = {
   send: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
   sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
   recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
+  recvmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
   recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "pointer"], result: "i32" },
   sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
   epoll_create1: { parameters: ["i32"], result: "i32" },
@@ -149,6 +150,41 @@ const tsBytes = new Uint8Array(ts.buffer);
 export function realtimeMs(): number {
   libc().clock_gettime(CLOCK_REALTIME, tsBytes);
   return Number(ts[0]) * 1000 + Number(ts[1]) / 1e6;
+}
+
+/**
+ * recvmsg with the kernel's receive timestamp (SO_TIMESTAMPNS must be on): for TCP, the arrival
+ * time of the last segment the read took (Linux `tcp_recv_timestamp`).
+ */
+export class StampedRecv {
+  readonly #msg = new Uint8Array(new ArrayBuffer(56));
+  readonly #msg32 = new Uint32Array(this.#msg.buffer);
+  readonly #iov32 = new Uint32Array(new ArrayBuffer(16));
+  readonly #control = new ArrayBuffer(64);
+  readonly #control32 = new Uint32Array(this.#control);
+  /** Arrival time of the last successful read (realtime ms; the read time when the kernel gave none). */
+  arrivalMs = 0;
+
+  constructor() {
+    put64(this.#msg32, 16, addressOf(this.#iov32.buffer as ArrayBuffer));
+    put64(this.#msg32, 24, 1);
+    put64(this.#msg32, 32, addressOf(this.#control));
+  }
+
+  /** Reads at most `len` bytes to address `at` without blocking: bytes read, 0 at EOF, -1 with errno. */
+  recv(fd: number, at: number, len: number): number {
+    put64(this.#iov32, 0, at);
+    put64(this.#iov32, 8, len);
+    put64(this.#msg32, 40, 64); // msg_controllen
+    this.#control32[2] = 0;
+    const n = Number(libc().recvmsg(fd, this.#msg, MSG_DONTWAIT));
+    if (n > 0) {
+      const c = this.#control32;
+      const stamped = this.#msg32[10] >= 32 && c[2] === SOL_SOCKET && c[3] === SO_TIMESTAMPNS;
+      this.arrivalMs = stamped ? (c[4] + c[5] * 0x1_0000_0000) * 1000 + c[6] / 1e6 : realtimeMs();
+    }
+    return n;
+  }
 }
 
 /** Raises the open-file soft limit to the hard limit; returns [soft, hard] after the change. */

@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  addressOf,
   AF_INET,
   check,
   EAGAIN,
@@ -18,11 +19,13 @@ import {
   realtimeMs,
   setIntOption,
   SO_RCVBUF,
+  SO_TIMESTAMPNS,
   SOCK_CLOEXEC,
   SOCK_NONBLOCK,
   SOCK_STREAM,
   sockaddrIn,
   SOL_SOCKET,
+  StampedRecv,
   TCP_NODELAY,
 } from "./libc.ts";
 import type { Reactor } from "./reactor.ts";
@@ -53,6 +56,7 @@ export interface ReaderConnOptions {
 
 const decoder = new TextDecoder();
 const REQUEST_TIMEOUT_MS = 10_000;
+const stamped = new StampedRecv();
 const encoder = new TextEncoder();
 
 async function connectSocket(reactor: Reactor, host: string, port: number, rcvbuf?: number): Promise<number> {
@@ -60,6 +64,7 @@ async function connectSocket(reactor: Reactor, host: string, port: number, rcvbu
   const fd = check(c.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket");
   if (rcvbuf !== undefined) setIntOption(fd, SOL_SOCKET, SO_RCVBUF, rcvbuf);
   setIntOption(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+  setIntOption(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
   if (c.connect(fd, sockaddrIn(host, port), 16) < 0 && errno() !== EINPROGRESS) {
     const e = errno();
     c.close(fd);
@@ -79,7 +84,7 @@ export class ReaderConn {
   readonly #tls: Deno.TlsConn | undefined;
   #tlsWrites: Promise<unknown> = Promise.resolve();
   readonly #buf: Uint8Array;
-  readonly #space: bigint[] = [];
+  #bufAt: number | undefined;
   #have = 0;
   #cseq = 0;
   #session = "";
@@ -222,12 +227,13 @@ export class ReaderConn {
   }
 
   #onReadable(): void {
-    const c = libc();
     const buf = this.#buf;
+    this.#bufAt ??= addressOf(buf);
     for (;;) {
       const space = buf.length - this.#have;
       if (space === 0) return this.#fail(new Error("receive buffer full"));
-      const n = Number(c.recv(this.#recvFd, buf.subarray(this.#have), this.#spaceOf(space), MSG_DONTWAIT));
+      // The kernel's arrival time of what is read, not the time this process got to read it.
+      const n = stamped.recv(this.#recvFd, this.#bufAt + this.#have, space);
       if (n < 0) {
         if (errno() === EAGAIN) return;
         return this.#fail(new Error(`recv failed: errno ${errno()}`));
@@ -235,7 +241,7 @@ export class ReaderConn {
       if (n === 0) return this.#fail(new Error("server closed the connection"));
       this.bytes += n;
       this.#have += n;
-      this.#parse(realtimeMs());
+      this.#parse(stamped.arrivalMs);
       if (n < space) return; // drained
     }
   }
@@ -253,11 +259,6 @@ export class ReaderConn {
     } catch (e) {
       if (!this.#closed) this.#fail(e as Error);
     }
-  }
-
-  /** BigInt lengths for recv, cached by size (FFI size_t parameters take bigints). */
-  #spaceOf(n: number): bigint {
-    return this.#space[n] ??= BigInt(n);
   }
 
   #parse(arrivalMs: number): void {

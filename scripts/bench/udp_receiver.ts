@@ -14,6 +14,8 @@ import {
   MSG_DONTWAIT,
   put64,
   setIntOption,
+  SO_RCVBUF,
+  SO_RCVBUFFORCE,
   SO_REUSEADDR,
   SO_TIMESTAMPNS,
   SOL_SOCKET,
@@ -26,6 +28,7 @@ import { AF_INET, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, sockaddrIn } from "./
 export type DatagramHandler = (seq: number, arrivalMs: number) => void;
 
 const BATCH = 64;
+const RCVBUF = 1 << 20;
 const SLOT = 2048;
 const CONTROL = 32; // CMSG_SPACE(sizeof(struct timespec))
 
@@ -83,6 +86,10 @@ export class UdpReceiver {
     const fd = udpSocket(host, port);
     if (fd < 0) return undefined;
     setIntOption(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+    // Room for a key frame's burst between two reads (SO_RCVBUFFORCE needs CAP_NET_ADMIN).
+    if (setIntOption(fd, SOL_SOCKET, SO_RCVBUFFORCE, RCVBUF) < 0) {
+      setIntOption(fd, SOL_SOCKET, SO_RCVBUF, RCVBUF);
+    }
     return new UdpReceiver(reactor, fd, port);
   }
 
