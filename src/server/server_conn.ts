@@ -13,6 +13,8 @@ import type { ServerSession, SessionConn } from "./server_session.ts";
 import { dispatchRequest } from "./handlers/mod.ts";
 
 const READ_BUFFER_BYTES = 64 * 1024;
+/** Readers send little (requests, RTCP); a connection that fills this (a publisher) gets READ_BUFFER_BYTES. */
+const FIRST_READ_BUFFER_BYTES = 4 * 1024;
 const SERVER_HEADER = "deno-rtsp-server";
 const decoder = new TextDecoder();
 
@@ -85,14 +87,15 @@ export class ServerConn implements SessionConn {
   /** Reads until the peer leaves or an error occurs; never throws. */
   async run(): Promise<void> {
     this.log.info("opened");
-    const buf = new Uint8Array(READ_BUFFER_BYTES);
+    let buf = new Uint8Array(FIRST_READ_BUFFER_BYTES);
     let reason = "EOF";
     try {
       while (!this.#closed) {
         const n = await this.stream.read(buf);
         if (n === null) break;
         this.lastReadMs = performance.now();
-        this.#framer.push(buf.subarray(0, n));
+        this.#framer.push(buf.subarray(0, n)); // copied: the buffer can be replaced
+        if (n === buf.length && n < READ_BUFFER_BYTES) buf = new Uint8Array(READ_BUFFER_BYTES);
         await this.#drainFrames();
       }
     } catch (e) {

@@ -49,7 +49,12 @@ const SLASH = 0x2f;
 const UNDERSCORE = 0x5f;
 /** A method token longer than this is garbage, not a request (gortsplib: 64). */
 const MAX_METHOD_BYTES = 64;
-const INITIAL_CAPACITY = 64 * 1024;
+/**
+ * Small at first: a reader's connection only carries requests and RTCP, and with hundreds of
+ * readers 64 KiB each was most of the server's memory per reader (`deno task bench`). A
+ * publisher's frames make it grow (#makeRoom).
+ */
+const INITIAL_CAPACITY = 4 * 1024;
 /** An empty buffer larger than this is given back after a burst of big frames. */
 const SHRINK_ABOVE = 1024 * 1024;
 
