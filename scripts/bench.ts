@@ -134,7 +134,8 @@ async function runAll(list: { scenario: Scenario; n: number }[], netns: boolean)
       );
     } catch (e) {
       // One broken run must not lose the others.
-      say(`${tag} FAILED: ${(e as Error).message.split("\n")[0]}`);
+      const lines = (e as Error).message.split("\n");
+      say(`${tag} FAILED: ${lines[0]} ${lines.filter((l) => l.includes('"error"')).slice(-1).join("")}`);
       continue;
     }
     say(

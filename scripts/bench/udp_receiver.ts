@@ -104,6 +104,9 @@ export class UdpReceiver {
     mreq.set(sockaddrIn(iface, 0).subarray(4, 8), 4);
     check(c.setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq, 8), "IP_ADD_MEMBERSHIP");
     setIntOption(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+    if (setIntOption(fd, SOL_SOCKET, SO_RCVBUFFORCE, RCVBUF) < 0) {
+      setIntOption(fd, SOL_SOCKET, SO_RCVBUF, RCVBUF);
+    }
     return new UdpReceiver(reactor, fd, port);
   }
 
