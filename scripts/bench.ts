@@ -42,6 +42,7 @@ const { values: flags } = parseArgs({
     window: { type: "string" },
     warmup: { type: "string" },
     "no-write": { type: "boolean" },
+    render: { type: "boolean" },
     "netns-child": { type: "string" }, // internal: run these multicast specs, write results to this file
   },
 });
@@ -149,7 +150,20 @@ async function runAll(list: { scenario: Scenario; n: number }[], netns: boolean)
   return results;
 }
 
+/** Writes docs/benchmarks.md from `file`, keeping its notes, formatted as `deno fmt` wants it. */
+async function writeMarkdown(file: BenchFile): Promise<void> {
+  const mdPath = `${ROOT}docs/benchmarks.md`;
+  await Deno.writeTextFile(mdPath, markdown(file, await Deno.readTextFile(mdPath).catch(() => undefined)));
+  await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", mdPath], cwd: ROOT }).output();
+}
+
+/** Re-renders docs/benchmarks.md from docs/benchmarks.json. */
+async function render(): Promise<void> {
+  await writeMarkdown(JSON.parse(await Deno.readTextFile(`${ROOT}docs/benchmarks.json`)) as BenchFile);
+}
+
 async function main(): Promise<void> {
+  if (flags.render) return await render();
   if (Deno.build.os !== "linux") {
     throw new Error("the benchmark reads /proc and uses Linux sockets: Linux only");
   }
@@ -245,9 +259,7 @@ async function main(): Promise<void> {
   };
   await Deno.mkdir(`${ROOT}docs`, { recursive: true });
   await Deno.writeTextFile(jsonPath, JSON.stringify(file, null, 1) + "\n");
-  const mdPath = `${ROOT}docs/benchmarks.md`;
-  const previous = await Deno.readTextFile(mdPath).catch(() => undefined);
-  await Deno.writeTextFile(mdPath, markdown(file, previous));
+  await writeMarkdown(file);
   say(`\nwrote docs/benchmarks.json and docs/benchmarks.md (run "${label}")`);
 }
 
