@@ -153,7 +153,9 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   releasePlay(): void {
     const held = this.#deferred ?? [];
     this.#deferred = undefined;
-    for (const [i, p] of held) this.writeRtp(i, p);
+    // The held packets are the cached GOP (bounded by the cache itself): they bypass the
+    // per-reader queue bound, which a 4 Mbit/s GOP (~700 packets) would otherwise overflow.
+    for (const [i, p] of held) this.#write(i, p, true);
     this.#scheduleFirstReport();
   }
 
@@ -168,14 +170,18 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
       this.#deferred.push([mediaIndex, packet]);
       return;
     }
+    this.#write(mediaIndex, packet, false);
+  }
+
+  #write(mediaIndex: number, packet: OutboundPacket, force: boolean): void {
     const m = this.#byIndex[mediaIndex];
     if (m === undefined) return;
     if (this.secure) packet = this.reader!.medias[mediaIndex].secure(packet);
     let ok: boolean;
     if (this.transport === "tcp") {
-      ok = this.tcpConn !== undefined && this.tcpConn.writer.enqueue(packet.framed(m.channels![0]));
+      ok = this.tcpConn !== undefined && this.tcpConn.writer.enqueue(packet.framed(m.channels![0]), force);
     } else {
-      ok = this.#sendUdp("rtp", packet.data, m.clientRtp!);
+      ok = this.#sendUdp("rtp", packet.data, m.clientRtp!, force);
     }
     if (ok) {
       m.sentPackets++;
@@ -185,8 +191,8 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     }
   }
 
-  #sendUdp(channel: UdpChannel, data: Uint8Array, to: NetAddr): boolean {
-    if (this.#udpInFlight >= this.#ctx.options.writeQueueSize) return false;
+  #sendUdp(channel: UdpChannel, data: Uint8Array, to: NetAddr, force = false): boolean {
+    if (!force && this.#udpInFlight >= this.#ctx.options.writeQueueSize) return false;
     // Batched (undefined): leaves with every other reader's copy in one sendmmsg at the end of
     // this turn, no promise per packet. Otherwise an ordinary send, counted in flight.
     const pending = this.#ctx.udp!.sendBatched(channel, data, to, this.#udpError);
