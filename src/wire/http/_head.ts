@@ -123,3 +123,21 @@ export function joinHead(startLine: string, headers: Iterable<readonly [string, 
 export function clip(text: string): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
+
+/** Incremental head parser: scans chunks for the blank line, then parses the head with `parse`. */
+export class IncrementalHeadParser<T> {
+  readonly #scanner: HeadScanner;
+  readonly #parse: (text: string) => T;
+
+  constructor(maxHeadBytes: number, parse: (text: string) => T) {
+    this.#scanner = new HeadScanner(maxHeadBytes);
+    this.#parse = parse;
+  }
+
+  /** Adds received bytes; returns the head and the bytes after it once the blank line has arrived. */
+  push(chunk: Uint8Array): { head: T; rest: Uint8Array } | undefined {
+    const done = this.#scanner.push(chunk);
+    if (done === undefined) return undefined;
+    return { head: this.#parse(done.text), rest: done.rest };
+  }
+}

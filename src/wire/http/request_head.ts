@@ -8,8 +8,8 @@ import type { RtspHeaders } from "../rtsp/headers.ts";
 import {
   clip,
   DEFAULT_HTTP_HEAD_LIMITS,
-  HeadScanner,
   type HttpHeadLimits,
+  IncrementalHeadParser,
   joinHead,
   splitHead,
 } from "./_head.ts";
@@ -54,20 +54,9 @@ export function parseRequestHead(
  * Incremental request head parser: `push()` chunks until it returns the head and the bytes that
  * followed it (the start of a body or of a tunnelled stream). Throws SyntaxError or RangeError.
  */
-export class HttpRequestHeadParser {
-  readonly #limits: HttpHeadLimits;
-  readonly #scanner: HeadScanner;
-
+export class HttpRequestHeadParser extends IncrementalHeadParser<HttpRequestHead> {
   constructor(limits: HttpHeadLimits = DEFAULT_HTTP_HEAD_LIMITS) {
-    this.#limits = limits;
-    this.#scanner = new HeadScanner(limits.maxHeadBytes);
-  }
-
-  /** Adds received bytes; returns the head once the blank line has arrived. */
-  push(chunk: Uint8Array): { head: HttpRequestHead; rest: Uint8Array } | undefined {
-    const done = this.#scanner.push(chunk);
-    if (done === undefined) return undefined;
-    return { head: parseRequestHead(done.text, this.#limits), rest: done.rest };
+    super(limits.maxHeadBytes, (text) => parseRequestHead(text, limits));
   }
 }
 

@@ -8,8 +8,8 @@ import type { RtspHeaders } from "../rtsp/headers.ts";
 import {
   clip,
   DEFAULT_HTTP_HEAD_LIMITS,
-  HeadScanner,
   type HttpHeadLimits,
+  IncrementalHeadParser,
   joinHead,
   splitHead,
 } from "./_head.ts";
@@ -46,20 +46,9 @@ export function parseResponseHead(
 }
 
 /** Incremental response head parser; returns the head and the bytes after it. */
-export class HttpResponseHeadParser {
-  readonly #limits: HttpHeadLimits;
-  readonly #scanner: HeadScanner;
-
+export class HttpResponseHeadParser extends IncrementalHeadParser<HttpResponseHead> {
   constructor(limits: HttpHeadLimits = DEFAULT_HTTP_HEAD_LIMITS) {
-    this.#limits = limits;
-    this.#scanner = new HeadScanner(limits.maxHeadBytes);
-  }
-
-  /** Adds received bytes; returns the head once the blank line has arrived. */
-  push(chunk: Uint8Array): { head: HttpResponseHead; rest: Uint8Array } | undefined {
-    const done = this.#scanner.push(chunk);
-    if (done === undefined) return undefined;
-    return { head: parseResponseHead(done.text, this.#limits), rest: done.rest };
+    super(limits.maxHeadBytes, (text) => parseResponseHead(text, limits));
   }
 }
 
