@@ -4,6 +4,7 @@ import { Logger } from "../log/logger.ts";
 import { PathManager } from "../core/path_manager.ts";
 import { RtspServer } from "../server/rtsp_server.ts";
 import { Authenticator } from "../auth/mod.ts";
+import { playerAssets } from "../player/assets.ts";
 
 /**
  * The running server: builds the path manager and the RTSP server(s) from a Config,
@@ -74,6 +75,7 @@ export class App {
       pathManager: this.pathManager,
       auth: this.#auth,
       log: this.log,
+      player: c.rtspPlayer ? playerAssets() : undefined,
     });
     server.start();
     this.servers.push(server);

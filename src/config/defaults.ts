@@ -91,6 +91,7 @@ export function defaultGlobalConfig(): Config {
     multicastTTL: 16,
     multicastInterface: "",
     rtspSessionTimeout: 60_000,
+    rtspPlayer: true,
     pathDefaults: defaultPathConf(),
     paths: [],
   };

@@ -116,6 +116,7 @@ export const GLOBAL_DECODERS: { [K in GlobalKey]: Decoder<Config[K]> } = {
   multicastInterface: interfaceValue,
   // The Session header advertises the timeout minus 5 s, which must stay positive.
   rtspSessionTimeout: durationValue(5_000, true),
+  rtspPlayer: booleanValue,
 };
 
 /** Decoders of the per-path keys. */

@@ -143,6 +143,8 @@ export interface Config {
   multicastInterface: string;
   /** ms of inactivity before a session is closed (default 60000); Session header advertises −5 s. */
   rtspSessionTimeout: number;
+  /** Serve the browser player (page and `/player.js`) on the RTSP and RTSPS ports (default true). */
+  rtspPlayer: boolean;
   /** Settings every path starts from. */
   pathDefaults: PathConf;
   /** Configured paths, in file order. */

@@ -60,6 +60,9 @@ export class RtspServer implements ServerContext {
         else this.serve(stream);
       },
       onReject: (why, addr) => this.log.info(`[conn ${formatNetAddr(addr)}] refused: ${why}`),
+      player: options.player,
+      onPlayerRequest: (target, status, addr) =>
+        this.log.debug(`[conn ${formatNetAddr(addr)}] player: GET ${target} -> ${status}`),
       sniffTimeoutMs: options.readTimeoutMs,
     });
     if (options.multicast !== undefined && options.transports.includes("multicast")) {

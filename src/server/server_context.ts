@@ -5,6 +5,7 @@ import type { WriteScheduler } from "../transport/write_scheduler.ts";
 import type { PathManagerPort, ReaderHandle } from "./stream_port.ts";
 import type { ServerSession } from "./server_session.ts";
 import type { MulticastOptions, MulticastSender } from "./multicast_sender.ts";
+import type { PlayerAssets } from "../transport/http_page.ts";
 
 /** Transports a server may offer, with MediaMTX's names (`rtspTransports`). */
 export type ServerTransport = "udp" | "multicast" | "tcp";
@@ -36,6 +37,8 @@ export interface RtspServerOptions {
   rtcpReportIntervalMs?: number;
   pathManager: PathManagerPort;
   log: Logger;
+  /** The browser player served to plain GETs (`rtspPlayer`); such GETs get 400 when omitted. */
+  player?: PlayerAssets;
 }
 
 /** What connections and sessions share: the server's state, seen from inside. */

@@ -20,6 +20,7 @@ import {
   HttpRequestHeadParser,
 } from "../wire/http/request_head.ts";
 import { headerTokens, isWebSocketUpgrade } from "../wire/websocket/handshake.ts";
+import { type PlayerAssets, servePlayerRequest } from "./http_page.ts";
 
 export { TunnelRegistry };
 
@@ -31,6 +32,10 @@ export interface TunnelContext {
   sniffTimeoutMs?: number;
   headLimits?: HttpHeadLimits;
   websocket?: WebSocketStreamOptions;
+  /** The browser player; plain GETs (no tunnel, no upgrade) get it when set (`rtspPlayer`). */
+  player?: PlayerAssets;
+  /** Told of each answered player request (for the log). */
+  onPlayerRequest?: (target: string, status: number, remote: NetAddr) => void;
   /** Told why a connection was refused or dropped before it carried RTSP (for the log). */
   onReject?: (reason: string, remote: NetAddr) => void;
 }
@@ -107,6 +112,11 @@ export async function acceptCarrier(stream: ByteStream, ctx: TunnelContext): Pro
   }
   if (cookie !== "" && head.method === "POST" && postsTunnel(head)) {
     await servePostHalf({ role: "post", cookie, stream, rest }, ctx);
+    return undefined;
+  }
+  if (head.method === "GET" && cookie === "" && ctx.player !== undefined) {
+    const status = await servePlayerRequest(stream, head, ctx.player);
+    ctx.onPlayerRequest?.(head.target.slice(0, 100), status, remote);
     return undefined;
   }
   return await refuse(

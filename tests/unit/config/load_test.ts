@@ -39,6 +39,7 @@ Deno.test("defaults are MediaMTX's plus our extensions", () => {
     multicastTTL: 16,
     multicastInterface: "",
     rtspSessionTimeout: 60_000,
+    rtspPlayer: true,
     pathDefaults: undefined,
     paths: undefined,
   });
@@ -107,7 +108,14 @@ Deno.test("the root mediamtx.yml writes every key, and marks each extension", as
   }
   const lines = text.split("\n");
   for (
-    const key of ["multicastTTL", "multicastInterface", "rtspSessionTimeout", "gopCache", "sourceRetryPause"]
+    const key of [
+      "multicastTTL",
+      "multicastInterface",
+      "rtspSessionTimeout",
+      "rtspPlayer",
+      "gopCache",
+      "sourceRetryPause",
+    ]
   ) {
     // The comment lines right above the key.
     let i = lines.findIndex((line) => line.trimStart().startsWith(`${key}:`));

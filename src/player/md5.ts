@@ -1,0 +1,110 @@
+/**
+ * MD5 (RFC 1321) of a UTF-8 string as hex, for RTSP Digest authentication in the browser:
+ * WebCrypto has no MD5, and Digest with MD5 is what RTSP servers and cameras challenge with.
+ * Not for anything needing collision resistance.
+ *
+ * @module
+ */
+
+const S = [
+  7,
+  12,
+  17,
+  22,
+  7,
+  12,
+  17,
+  22,
+  7,
+  12,
+  17,
+  22,
+  7,
+  12,
+  17,
+  22,
+  5,
+  9,
+  14,
+  20,
+  5,
+  9,
+  14,
+  20,
+  5,
+  9,
+  14,
+  20,
+  5,
+  9,
+  14,
+  20,
+  4,
+  11,
+  16,
+  23,
+  4,
+  11,
+  16,
+  23,
+  4,
+  11,
+  16,
+  23,
+  4,
+  11,
+  16,
+  23,
+  6,
+  10,
+  15,
+  21,
+  6,
+  10,
+  15,
+  21,
+  6,
+  10,
+  15,
+  21,
+  6,
+  10,
+  15,
+  21,
+];
+const K = Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) >>> 0);
+
+/** Hex MD5 digest of `text` encoded as UTF-8. */
+export function md5Hex(text: string): string {
+  const input = new TextEncoder().encode(text);
+  const padded = new Uint8Array((((input.length + 8) >> 6) + 1) * 64);
+  padded.set(input);
+  padded[input.length] = 0x80;
+  const view = new DataView(padded.buffer);
+  const bits = input.length * 8;
+  view.setUint32(padded.length - 8, bits >>> 0, true);
+  view.setUint32(padded.length - 4, Math.floor(bits / 2 ** 32), true);
+  let a0 = 0x67452301, b0 = 0xefcdab89, c0 = 0x98badcfe, d0 = 0x10325476;
+  for (let block = 0; block < padded.length; block += 64) {
+    let a = a0, b = b0, c = c0, d = d0;
+    for (let i = 0; i < 64; i++) {
+      let f: number, g: number;
+      if (i < 16) [f, g] = [(b & c) | (~b & d), i];
+      else if (i < 32) [f, g] = [(d & b) | (~d & c), (5 * i + 1) % 16];
+      else if (i < 48) [f, g] = [b ^ c ^ d, (3 * i + 5) % 16];
+      else [f, g] = [c ^ (b | ~d), (7 * i) % 16];
+      const sum = (a + f + K[i] + view.getUint32(block + 4 * g, true)) >>> 0;
+      a = d;
+      d = c;
+      c = b;
+      b = (b + ((sum << S[i]) | (sum >>> (32 - S[i])))) >>> 0;
+    }
+    a0 = (a0 + a) >>> 0;
+    b0 = (b0 + b) >>> 0;
+    c0 = (c0 + c) >>> 0;
+    d0 = (d0 + d) >>> 0;
+  }
+  const out = new DataView(new ArrayBuffer(16));
+  [a0, b0, c0, d0].forEach((v, i) => out.setUint32(4 * i, v, true));
+  return Array.from(new Uint8Array(out.buffer), (x) => x.toString(16).padStart(2, "0")).join("");
+}
