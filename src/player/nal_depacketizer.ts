@@ -112,7 +112,11 @@ export abstract class NalDepacketizer {
     this.#open = false;
     this.#damaged = false;
     this.#fragments = undefined;
-    if (nalus.length === 0) return undefined;
+    // A picture lost whole (every NAL unit in lost fragments) is still reported, damaged, so the
+    // decoder waits for the next keyframe instead of predicting from a missing reference.
+    if (nalus.length === 0) {
+      return damaged ? { timestamp: this.#timestamp, nalus, keyframe: false, damaged } : undefined;
+    }
     for (const n of nalus) this.observe(n);
     const keyframe = nalus.some((n) => this.isRandomAccess(n));
     return {
