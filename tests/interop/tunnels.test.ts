@@ -92,7 +92,8 @@ Deno.test({
   ignore,
   async fn() {
     requireClients(available, ["ffmpeg"]);
-    await using server = await startServerWithPorts();
+    // MediaMTX's answer to a plain GET; ours serves the browser player there unless turned off.
+    await using server = await startServerWithPorts({ extraConfig: "rtspPlayer: no" });
     const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.ports!.rtsp });
     try {
       await conn.write(new TextEncoder().encode("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n"));
