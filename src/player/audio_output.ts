@@ -19,6 +19,8 @@ export interface AudioOutputOptions {
   /** Unix ms at which the samples of `rtpTime` should be heard, or undefined to play at once. */
   playAt: (rtpTime: number) => number | undefined;
   onDecoded: () => void;
+  /** A chunk was scheduled `lagMs` after its synchronised time (negative: early). */
+  onScheduled?: (lagMs: number) => void;
   onFatal: (message: string) => void;
 }
 
@@ -26,6 +28,10 @@ export interface AudioOutputOptions {
 const LEAD_S = 0.08;
 /** Chunks scheduled this close to the previous one's end are joined to it (no clicks). */
 const JOIN_S = 0.03;
+/** Least time between scheduling a chunk and its start, for the audio thread to pick it up. */
+const MIN_LEAD_S = 0.015;
+/** Audio queued further ahead than this means a backlog: start over. */
+const MAX_AHEAD_S = 0.5;
 
 /** An AudioDecoder feeding an AudioContext. */
 export class AudioOutput {
@@ -97,10 +103,16 @@ export class AudioOutput {
       }
       const now = ctx.currentTime;
       const at = this.#o.playAt(rtp);
-      let start = at === undefined ? Math.max(this.#next, now + LEAD_S) : now + (at - Date.now()) / 1000;
+      // When the samples should be heard, on the context clock (output latency included).
+      const outputLatency = ctx.outputLatency || ctx.baseLatency || 0;
+      const ideal = at === undefined ? undefined : now + (at - Date.now()) / 1000 - outputLatency;
+      let start = ideal ?? Math.max(this.#next, now + LEAD_S);
       if (Math.abs(start - this.#next) < JOIN_S) start = this.#next;
-      if (start < now) return; // late: skipping keeps sound and picture together
-      if (start > now + 2) start = now + LEAD_S; // a clock jump: start over
+      // Too late for its slot: play it as soon as the queue allows rather than drop it, and
+      // report how far sound trails the picture.
+      if (start < now + MIN_LEAD_S) start = Math.max(this.#next, now + MIN_LEAD_S);
+      if (start > now + MAX_AHEAD_S) start = now + LEAD_S; // a clock jump or a backlog: start over
+      if (ideal !== undefined) this.#o.onScheduled?.((start - ideal) * 1000);
       const node = ctx.createBufferSource();
       node.buffer = buffer;
       node.connect(ctx.destination);

@@ -78,7 +78,9 @@ function formatStats(path: string, s: PlayerStats): string {
   return [
     `${path || "/"}  ${s.state}${s.message ? `: ${s.message}` : ""}`,
     `video ${s.videoCodec ?? "-"} ${size}  decoded ${s.framesDecoded}  dropped ${s.framesDropped}`,
-    `audio ${s.audioCodec ?? "-"}  decoded ${s.audioFramesDecoded}`,
+    `audio ${s.audioCodec ?? "-"}  decoded ${s.audioFramesDecoded}  a/v ${
+      s.audioLagMs === null ? "-" : `${s.audioLagMs} ms`
+    }`,
     `latency ${s.latencyMs === null ? "-" : `${s.latencyMs} ms`}  first frame ${
       s.timeToFirstFrameMs === null ? "-" : `${s.timeToFirstFrameMs} ms`
     }  received ${(s.bytesReceived / 1e6).toFixed(1)} MB`,

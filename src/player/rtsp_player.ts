@@ -62,6 +62,8 @@ export interface PlayerStats {
   timeToFirstFrameMs: number | null;
   videoCodec: string | null;
   audioCodec: string | null;
+  /** How far sound trails the picture it belongs with (smoothed; null before the sync starts). */
+  audioLagMs: number | null;
   width: number;
   height: number;
   reconnects: number;
@@ -101,6 +103,7 @@ export class RtspPlayer {
     timeToFirstFrameMs: null as number | null,
     videoCodec: null as string | null,
     audioCodec: null as string | null,
+    audioLagMs: null as number | null,
     width: 0,
     height: 0,
     reconnects: 0,
@@ -323,6 +326,10 @@ export class RtspPlayer {
         return sent + this.#videoDelayMs;
       },
       onDecoded: () => this.#stats.audioFramesDecoded++,
+      onScheduled: (lagMs) => {
+        const s = this.#stats;
+        s.audioLagMs = Math.round(s.audioLagMs === null ? lagMs : s.audioLagMs * 0.9 + lagMs * 0.1);
+      },
       onFatal: (message) => notes.push(message),
     }, this.#audioContext);
     this.#audio = audio;

@@ -37,6 +37,7 @@ interface Stats {
   timeToFirstFrameMs: number | null;
   videoCodec: string | null;
   audioCodec: string | null;
+  audioLagMs: number | null;
   width: number;
   height: number;
   reconnects: number;
@@ -97,7 +98,7 @@ async function measure(page: Page, label: string, seconds = 5): Promise<Measured
     `player ${label}: decoded ${m.decodedInWindow}/${m.expected} in ${elapsed.toFixed(1)} s, ` +
       `total ${last.framesDecoded} dropped ${last.framesDropped} audio ${last.audioFramesDecoded}, ` +
       `first frame ${last.timeToFirstFrameMs} ms, latency p50 ${m.latencyP50} ms p99 ${m.latencyP99} ms, ` +
-      `${last.videoCodec} ${last.width}x${last.height} ${last.audioCodec}`,
+      `${last.videoCodec} ${last.width}x${last.height} ${last.audioCodec} a/v lag ${last.audioLagMs} ms`,
   );
   return m;
 }
@@ -123,12 +124,12 @@ function assertPlaying(m: Measured, label: string, logs: string): void {
 }
 
 Deno.test({
-  name: "player: Chromium plays H.264+AAC and H.264+Opus from ffmpeg on the RTSP port",
+  name: "player: headless Chromium plays the page of ffmpeg and GStreamer paths (one browser for all steps)",
   ignore,
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
-    requireClients(available, ["ffmpeg"]);
+    requireClients(available, ["ffmpeg", "gst", "rtspclientsink"]);
     await using browser = await HeadlessBrowser.launch();
     await using server = await startServerWithPorts();
     const port = server.ports!.rtsp;
@@ -167,6 +168,12 @@ Deno.test({
       assert.deepEqual(errors, []);
       await page.close();
     });
+
+    await t.step(
+      "https:// on the RTSPS port with Digest credentials, publisher restart",
+      () => secureDigestAndRestart(browser),
+    );
+    await t.step("GStreamer H.265", () => gstreamerH265(browser));
   },
 });
 
@@ -189,128 +196,114 @@ async function signIn(page: Page, user: string, pass: string): Promise<void> {
   await page.click("#login-submit");
 }
 
-Deno.test({
-  name: "player: https:// on the RTSPS port with Digest credentials, and recovery after a publisher restart",
-  ignore,
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    requireClients(available, ["ffmpeg"]);
-    const cert = await makeTestCert();
-    await using browser = await HeadlessBrowser.launch();
-    await using server = await startServerWithPorts({
-      extraConfig:
-        `rtspEncryption: optional\nrtspServerCert: ${cert.certFile}\nrtspServerKey: ${cert.keyFile}\n` +
-        AUTH,
-    });
-    const ports = server.ports!;
-    const publishUrl = `rtsp://pub:pubpass@127.0.0.1:${ports.rtsp}/secret`;
-    let pub = await ffmpegPublish({ url: publishUrl, transport: "tcp", media: "h264_aac" });
-    try {
-      await publishingSession(server, "secret");
-      const { page, errors } = await browser.page();
-      await page.goto(`https://127.0.0.1:${ports.rtsps}/secret`);
+/** https:// on the RTSPS port, a path that needs Digest credentials, then a publisher restart. */
+async function secureDigestAndRestart(browser: HeadlessBrowser): Promise<void> {
+  const cert = await makeTestCert();
+  await using server = await startServerWithPorts({
+    extraConfig:
+      `rtspEncryption: optional\nrtspServerCert: ${cert.certFile}\nrtspServerKey: ${cert.keyFile}\n` +
+      AUTH,
+  });
+  const ports = server.ports!;
+  const publishUrl = `rtsp://pub:pubpass@127.0.0.1:${ports.rtsp}/secret`;
+  let pub = await ffmpegPublish({ url: publishUrl, transport: "tcp", media: "h264_aac" });
+  try {
+    await publishingSession(server, "secret");
+    const { page, errors } = await browser.page();
+    await page.goto(`https://127.0.0.1:${ports.rtsps}/secret`);
 
-      await signIn(page, "viewer", "wrong");
-      await waitFor(async () => {
-        const s = await stats(page);
-        return s.state === "unauthorized" && /wrong/.test(s.message);
-      }, { timeoutMs: 15_000, message: "wrong credentials are refused" });
+    await signIn(page, "viewer", "wrong");
+    await waitFor(async () => {
+      const s = await stats(page);
+      return s.state === "unauthorized" && /wrong/.test(s.message);
+    }, { timeoutMs: 15_000, message: "wrong credentials are refused" });
 
-      await signIn(page, "viewer", "viewpass");
-      const m = await measure(page, "https+digest");
-      assertPlaying(m, "https+digest", server.describeLogs());
-      assert.ok(
-        server.logs.some((l) => /\[RTSPS\] \[conn [^\]]* tunnel=ws/.test(l) || /\[RTSPS\].*opened/.test(l)),
-        "read through the RTSPS listener",
-      );
-
-      // The publisher goes away and comes back: the player reconnects by itself.
-      await pub.stop();
-      const before = await stats(page);
-      await waitFor(async () => (await stats(page)).state !== "playing", {
-        timeoutMs: 15_000,
-        message: "the player notices the end of the stream",
-      });
-      pub = await ffmpegPublish({ url: publishUrl, transport: "tcp", media: "h264_aac" });
-      await waitFor(async () => {
-        const s = await stats(page);
-        return s.state === "playing" && s.framesDecoded > before.framesDecoded + 50;
-      }, { timeoutMs: 30_000, message: "the player recovers after the publisher restart" });
-      const after = await stats(page);
-      console.log(
-        `player restart: reconnects ${after.reconnects}, frames ${before.framesDecoded} -> ${after.framesDecoded}`,
-      );
-      assert.ok(after.reconnects > 0);
-      assert.deepEqual(errors.filter((e) => !/401|WebSocket/.test(e)), []);
-      await page.close();
-    } finally {
-      await pub.stop();
-    }
-  },
-});
-
-Deno.test({
-  name: "player: a GStreamer H.265 publisher is read by the page",
-  ignore,
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    requireClients(available, ["gst", "rtspclientsink"]);
-    await using browser = await HeadlessBrowser.launch();
-    await using server = await startServerWithPorts();
-    const args = [
-      ...["rtspclientsink", "name=s", `location=${server.url("hevc")}`, "protocols=tcp", "latency=0"],
-      ...[
-        "videotestsrc",
-        "is-live=true",
-        "pattern=ball",
-        "!",
-        "video/x-raw,width=640,height=360,framerate=25/1",
-      ],
-      ...["!", "x265enc", "tune=zerolatency", "speed-preset=ultrafast", "key-int-max=25", "bitrate=500"],
-      ...["!", "video/x-h265,profile=main", "!", "h265parse", "!", "queue", "!", "s.sink_0"],
-    ];
-    await using _pub = new PublisherProcess("gst-launch-1.0", args, 120);
-    await publishingSession(server, "hevc");
-    const { page } = await browser.page();
-    await page.goto(`http://127.0.0.1:${server.ports!.rtsp}/hevc`);
-    await waitFor(async () => (await stats(page)).framesReceived > 10, {
-      timeoutMs: 20_000,
-      message: "H.265 access units assembled",
-    });
-    const codec = (await stats(page)).videoCodec ?? "";
-    const decodable = await page.evaluate(
-      async (c) => {
-        const decoder = (globalThis as unknown as {
-          VideoDecoder: { isConfigSupported(config: { codec: string }): Promise<{ supported: boolean }> };
-        }).VideoDecoder;
-        return (await decoder.isConfigSupported({ codec: c })).supported === true;
-      },
-      codec,
+    await signIn(page, "viewer", "viewpass");
+    const m = await measure(page, "https+digest");
+    assertPlaying(m, "https+digest", server.describeLogs());
+    assert.ok(
+      server.logs.some((l) => /\[RTSPS\] \[conn [^\]]* tunnel=ws/.test(l) || /\[RTSPS\].*opened/.test(l)),
+      "read through the RTSPS listener",
     );
-    const first = await stats(page);
-    const t0 = performance.now();
-    await delay(4000);
-    const last = await stats(page);
-    const seconds = (performance.now() - t0) / 1000;
-    const expected = Math.floor(seconds * MEDIA_FPS);
-    const received = last.framesReceived - first.framesReceived;
-    const decoded = last.framesDecoded - first.framesDecoded;
+
+    // The publisher goes away and comes back: the player reconnects by itself.
+    await pub.stop();
+    const before = await stats(page);
+    await waitFor(async () => (await stats(page)).state !== "playing", {
+      timeoutMs: 15_000,
+      message: "the player notices the end of the stream",
+    });
+    pub = await ffmpegPublish({ url: publishUrl, transport: "tcp", media: "h264_aac" });
+    await waitFor(async () => {
+      const s = await stats(page);
+      return s.state === "playing" && s.framesDecoded > before.framesDecoded + 50;
+    }, { timeoutMs: 30_000, message: "the player recovers after the publisher restart" });
+    const after = await stats(page);
     console.log(
-      `player h265: codec ${codec} decodable=${decodable} received ${received}/${expected} decoded ${decoded} ` +
-        `state ${last.state} "${last.message}"`,
+      `player restart: reconnects ${after.reconnects}, frames ${before.framesDecoded} -> ${after.framesDecoded}`,
     );
-    assert.match(codec, /^hvc1\.1\.6\.L\d+/, "codec string from the in-band/SDP SPS");
-    assert.ok(received >= 0.9 * expected, `access units ${received} < 90 % of ${expected}`);
-    if (decodable) {
-      assert.equal(last.state, "playing", JSON.stringify(last));
-      assert.ok(decoded >= 0.9 * expected, `decoded ${decoded} < 90 % of ${expected}`);
-    } else {
-      // Debian's Chromium has no HEVC decoder: the page must say so clearly instead of failing silently.
-      assert.equal(last.state, "unsupported", JSON.stringify(last));
-      assert.match(last.message, /H265.*cannot be decoded/);
-    }
+    assert.ok(after.reconnects > 0);
+    assert.deepEqual(errors.filter((e) => !/401|WebSocket/.test(e)), []);
     await page.close();
-  },
-});
+  } finally {
+    await pub.stop();
+  }
+}
+
+/** A GStreamer H.265 publisher read by the page (decoded where the browser can). */
+async function gstreamerH265(browser: HeadlessBrowser): Promise<void> {
+  await using server = await startServerWithPorts();
+  const args = [
+    ...["rtspclientsink", "name=s", `location=${server.url("hevc")}`, "protocols=tcp", "latency=0"],
+    ...[
+      "videotestsrc",
+      "is-live=true",
+      "pattern=ball",
+      "!",
+      "video/x-raw,width=640,height=360,framerate=25/1",
+    ],
+    ...["!", "x265enc", "tune=zerolatency", "speed-preset=ultrafast", "key-int-max=25", "bitrate=500"],
+    ...["!", "video/x-h265,profile=main", "!", "h265parse", "!", "queue", "!", "s.sink_0"],
+  ];
+  await using _pub = new PublisherProcess("gst-launch-1.0", args, 120);
+  await publishingSession(server, "hevc");
+  const { page } = await browser.page();
+  await page.goto(`http://127.0.0.1:${server.ports!.rtsp}/hevc`);
+  await waitFor(async () => (await stats(page)).framesReceived > 10, {
+    timeoutMs: 20_000,
+    message: "H.265 access units assembled",
+  });
+  const codec = (await stats(page)).videoCodec ?? "";
+  const decodable = await page.evaluate(
+    async (c) => {
+      const decoder = (globalThis as unknown as {
+        VideoDecoder: { isConfigSupported(config: { codec: string }): Promise<{ supported: boolean }> };
+      }).VideoDecoder;
+      return (await decoder.isConfigSupported({ codec: c })).supported === true;
+    },
+    codec,
+  );
+  const first = await stats(page);
+  const t0 = performance.now();
+  await delay(4000);
+  const last = await stats(page);
+  const seconds = (performance.now() - t0) / 1000;
+  const expected = Math.floor(seconds * MEDIA_FPS);
+  const received = last.framesReceived - first.framesReceived;
+  const decoded = last.framesDecoded - first.framesDecoded;
+  console.log(
+    `player h265: codec ${codec} decodable=${decodable} received ${received}/${expected} decoded ${decoded} ` +
+      `state ${last.state} "${last.message}"`,
+  );
+  assert.match(codec, /^hvc1\.1\.6\.L\d+/, "codec string from the in-band/SDP SPS");
+  assert.ok(received >= 0.9 * expected, `access units ${received} < 90 % of ${expected}`);
+  if (decodable) {
+    assert.equal(last.state, "playing", JSON.stringify(last));
+    assert.ok(decoded >= 0.9 * expected, `decoded ${decoded} < 90 % of ${expected}`);
+  } else {
+    // Debian's Chromium has no HEVC decoder: the page must say so clearly instead of failing silently.
+    assert.equal(last.state, "unsupported", JSON.stringify(last));
+    assert.match(last.message, /H265.*cannot be decoded/);
+  }
+  await page.close();
+}
