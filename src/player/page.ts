@@ -10,7 +10,7 @@
 import { type PlayerStats, RtspPlayer } from "./rtsp_player.ts";
 
 /** Builds the player page inside `root` for `path` on the page's own host and port. */
-export function mountPage(root: HTMLElement, path: string): RtspPlayer {
+export function mountPage(root: HTMLElement, path: string): RtspPlayer | undefined {
   const doc = root.ownerDocument;
   const canvas = doc.createElement("canvas");
   canvas.id = "video";
@@ -30,7 +30,7 @@ export function mountPage(root: HTMLElement, path: string): RtspPlayer {
   root.append(canvas, overlay, form, hint);
 
   const url = `${location.protocol}//${location.host}/${path.split("/").map(encodeURIComponent).join("/")}`;
-  let player: RtspPlayer;
+  let player: RtspPlayer | undefined;
   const start = (user?: string, pass?: string) => {
     player?.close();
     player = new RtspPlayer(canvas, {
@@ -55,18 +55,23 @@ export function mountPage(root: HTMLElement, path: string): RtspPlayer {
     start(value("user"), value("pass"));
   });
   const unmute = () => {
-    void player.resumeAudio().then(() => (hint.hidden = true));
+    void player?.resumeAudio().then(() => (hint.hidden = true));
   };
   hint.addEventListener("click", unmute);
   doc.addEventListener("pointerdown", unmute);
   setInterval(() => {
+    if (player === undefined) return;
     const s = player.stats();
     overlay.textContent = formatStats(path, s);
     hint.hidden = !(s.audioCodec !== null && s.audioFramesDecoded > 0 && !audioRunning(player));
   }, 250);
   doc.title = `${path || "/"} · player`;
+  if (path === "") {
+    overlay.textContent = `Open ${location.origin}/<path> to watch the stream published on <path>.`;
+    return undefined;
+  }
   start();
-  return player!;
+  return player;
 }
 
 function audioRunning(player: RtspPlayer): boolean {

@@ -13,15 +13,11 @@
  */
 import { parseRtpHeader } from "../wire/rtp/packet.ts";
 import { parseRtcpCompound } from "../wire/rtcp/packet.ts";
-import { aacCodec, AacDepacketizer } from "./aac_depacketizer.ts";
-import { AudioOutput } from "./audio_output.ts";
-import { H264Depacketizer } from "./h264_depacketizer.ts";
-import { H265Depacketizer } from "./h265_depacketizer.ts";
 import type { RtpFields } from "./nal_depacketizer.ts";
 import { AuthRequiredError, RtspTunnelClient } from "./rtsp_tunnel_client.ts";
-import { type AudioTrack, playableTracks } from "./sdp_tracks.ts";
+import { type AudioTrack, playableTracks, type VideoTrack } from "./sdp_tracks.ts";
 import { SenderReportClock } from "./sender_report_clock.ts";
-import { VideoOutput } from "./video_output.ts";
+import { AudioPipeline, VideoPipeline } from "./track_pipelines.ts";
 
 /** Where the player is. */
 export type PlayerState =
@@ -84,8 +80,8 @@ export class RtspPlayer {
   #state: PlayerState = "idle";
   #message = "";
   #client: RtspTunnelClient | undefined;
-  #video: VideoOutput | undefined;
-  #audio: AudioOutput | undefined;
+  #video: VideoPipeline | undefined;
+  #audio: AudioPipeline | undefined;
   #audioContext: AudioContext | undefined;
   #timers: ReturnType<typeof setTimeout>[] = [];
   #attempt = 0;
@@ -214,7 +210,7 @@ export class RtspPlayer {
       const notes: string[] = [];
       const setups: Array<{ control: string; channel: number }> = [];
       if (tracks.video !== undefined) {
-        this.#startVideo(tracks.video.codec, tracks.video.clockRate, tracks.video.sprop);
+        this.#startVideo(tracks.video);
         setups.push({ control: tracks.video.control, channel: 0 });
       }
       if (tracks.audio !== undefined && (await this.#startAudio(tracks.audio, notes))) {
@@ -250,22 +246,13 @@ export class RtspPlayer {
     }
   }
 
-  #startVideo(
-    codec: "H264" | "H265",
-    clockRate: number,
-    sprop: { parameterSets?: string; vps?: string; sps?: string; pps?: string },
-  ): void {
-    const depacketizer = codec === "H264"
-      ? new H264Depacketizer(sprop.parameterSets)
-      : new H265Depacketizer(sprop);
-    const clock = new SenderReportClock(clockRate);
-    let checked: string | undefined;
-    let supported = true;
-    const video = new VideoOutput({
-      canvas: this.#canvas,
-      clockRate,
+  #startVideo(track: VideoTrack): void {
+    const clock = new SenderReportClock(track.clockRate);
+    const s = this.#stats;
+    const video = new VideoPipeline(track, this.#canvas, {
+      onReceived: () => s.framesReceived++,
+      onCodec: (codec) => (s.videoCodec = codec),
       onDrawn: (rtp, w, h) => {
-        const s = this.#stats;
         s.framesDecoded++;
         s.width = w;
         s.height = h;
@@ -274,74 +261,44 @@ export class RtspPlayer {
         }
         this.#attempt = 0;
         const sent = clock.wallMs(rtp);
-        if (sent !== undefined) {
-          const latency = Date.now() - sent;
-          s.latencyMs = Math.round(latency);
-          this.#videoDelayMs = this.#videoDelayMs === undefined
-            ? latency
-            : this.#videoDelayMs * 0.9 + latency * 0.1;
-        }
+        if (sent === undefined) return;
+        const latency = Date.now() - sent;
+        s.latencyMs = Math.round(latency);
+        this.#videoDelayMs = this.#videoDelayMs === undefined
+          ? latency
+          : this.#videoDelayMs * 0.9 + latency * 0.1;
       },
-      onDropped: () => this.#stats.framesDropped++,
-      onFatal: (message) => this.#setState("unsupported", message),
+      onDropped: () => s.framesDropped++,
+      onUnsupported: (message) => this.#setState("unsupported", message),
     });
     this.#video = video;
-    this.#stats.videoCodec = codec;
-    this.#handlers.set(0, (p) => {
-      for (const au of depacketizer.push(p)) {
-        this.#stats.framesReceived++;
-        const c = depacketizer.codec();
-        if (c !== undefined && c !== checked) {
-          checked = c;
-          this.#stats.videoCodec = c;
-          void VideoOutput.supports(c).then((ok) => {
-            supported = ok;
-            if (!ok) {
-              this.#setState("unsupported", `${codec} (${c}) cannot be decoded by this browser's WebCodecs`);
-            }
-          });
-        }
-        if (supported) video.push(au, c);
-      }
-    });
+    s.videoCodec = track.codec;
+    this.#handlers.set(0, (p) => video.push(p));
     this.#rtcpHandlers.set(1, clock);
   }
 
   async #startAudio(track: AudioTrack, notes: string[]): Promise<boolean> {
-    const codec = track.codec === "AAC" ? aacCodec(track.config ?? new Uint8Array()) : "opus";
-    const sampleRate = track.clockRate;
-    if (!(await AudioOutput.supports(codec, sampleRate, track.channels))) {
-      notes.push(`audio ${codec} is not supported by this browser: playing video only`);
-      return false;
-    }
     const clock = new SenderReportClock(track.clockRate);
-    const audio = new AudioOutput({
-      codec,
-      sampleRate,
-      channels: track.channels,
-      description: track.codec === "AAC" ? track.config : undefined,
+    const s = this.#stats;
+    const audio = await AudioPipeline.open(track, this.#audioContext, {
       playAt: (rtp) => {
         const sent = clock.wallMs(rtp);
         if (sent === undefined || this.#videoDelayMs === undefined) return undefined;
         return sent + this.#videoDelayMs;
       },
-      onDecoded: () => this.#stats.audioFramesDecoded++,
+      onDecoded: () => s.audioFramesDecoded++,
       onScheduled: (lagMs) => {
-        const s = this.#stats;
         s.audioLagMs = Math.round(s.audioLagMs === null ? lagMs : s.audioLagMs * 0.9 + lagMs * 0.1);
       },
       onFatal: (message) => notes.push(message),
-    }, this.#audioContext);
-    this.#audio = audio;
-    this.#stats.audioCodec = codec;
-    if (track.codec === "AAC") {
-      const aac = new AacDepacketizer(track);
-      this.#handlers.set(2, (p) => {
-        for (const unit of aac.push(p)) audio.push(unit.timestamp, unit.data);
-      });
-    } else {
-      this.#handlers.set(2, (p) => audio.push(p.timestamp, p.payload.slice()));
+    });
+    if (audio === undefined) {
+      notes.push(`audio ${track.codec} is not supported by this browser: playing video only`);
+      return false;
     }
+    this.#audio = audio;
+    s.audioCodec = audio.codec;
+    this.#handlers.set(2, (p) => audio.push(p));
     this.#rtcpHandlers.set(3, clock);
     return true;
   }

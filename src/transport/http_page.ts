@@ -21,6 +21,9 @@ export interface PlayerAssets {
 /** Where the player module is served. */
 export const PLAYER_MODULE_PATH = "/player.js";
 
+/** A browser that does not take the answer within this time is cut off. */
+const WRITE_TIMEOUT_MS = 10_000;
+
 const encoder = new TextEncoder();
 
 /** Status and body of the answer to `target`, without I/O (for the log and the tests). */
@@ -67,11 +70,15 @@ export async function servePlayerRequest(
     ["X-Content-Type-Options", "nosniff"],
     ["Connection", "close"],
   ];
+  // Closing the stream ends a write stuck on a browser that stopped reading.
+  const deadline = setTimeout(() => stream.close(), WRITE_TIMEOUT_MS);
   try {
     await stream.write(formatResponseHead({ status: res.status, version: "HTTP/1.1", headers }));
     await stream.write(body);
   } catch {
     // the browser is gone
+  } finally {
+    clearTimeout(deadline);
   }
   stream.close();
   return res.status;
