@@ -21,6 +21,7 @@ import { publishingSession } from "../_helpers/server_logs.ts";
 import { startServerWithPorts } from "../_helpers/server_process.ts";
 import { makeTestCert } from "../_helpers/certs.ts";
 import { delay, waitFor } from "../_helpers/wait.ts";
+import { allocatePorts } from "../_helpers/ports.ts";
 
 const available = await clientsAvailable();
 const hasChromium = await chromiumAvailable();
@@ -166,6 +167,56 @@ Deno.test({
       assertPlaying(m, "h264+opus", server.describeLogs());
       assert.equal(m.last.audioCodec, "opus");
       assert.deepEqual(errors, []);
+      await page.close();
+    });
+
+    await t.step("another origin imports /player.js and plays (the public contract)", async () => {
+      await using _pub = await ffmpegPublish({
+        url: server.url("embed"),
+        transport: "tcp",
+        media: "h264_aac",
+      });
+      await publishingSession(server, "embed");
+      const [webPort] = await allocatePorts(1);
+      const html = `<!doctype html><canvas id="v"></canvas><script type="module">
+import { RtspPlayer } from "http://127.0.0.1:${port}/player.js";
+globalThis.player = new RtspPlayer(document.getElementById("v"), { url: "http://127.0.0.1:${port}/embed" });
+globalThis.player.play();
+</script>`;
+      const ac = new AbortController();
+      const web = Deno.serve(
+        { hostname: "127.0.0.1", port: webPort, signal: ac.signal, onListen: () => {} },
+        () => new Response(html, { headers: { "Content-Type": "text/html" } }),
+      );
+      try {
+        const { page, errors } = await browser.page();
+        await page.goto(`http://127.0.0.1:${webPort}/`);
+        const m = await measure(page, "embedded", 3);
+        assert.ok(m.decodedInWindow >= 0.9 * m.expected, JSON.stringify(m.last));
+        assert.deepEqual(errors, []);
+        await page.close();
+      } finally {
+        ac.abort();
+        await web.finished;
+      }
+    });
+
+    await t.step("a browser without WebCodecs gets a clear message", async () => {
+      const { page } = await browser.page();
+      await page.evaluateOnNewDocument(() => {
+        delete (globalThis as { VideoDecoder?: unknown }).VideoDecoder;
+      });
+      await page.goto(`http://127.0.0.1:${port}/anything`);
+      await waitFor(async () => (await stats(page)).state === "unsupported", {
+        timeoutMs: 10_000,
+        message: "unsupported state without WebCodecs",
+      });
+      assert.match((await stats(page)).message, /no WebCodecs/);
+      const overlay = () => page.$eval("#stats", (e) => e.textContent ?? "");
+      await waitFor(async () => /unsupported: this browser has no WebCodecs/.test(await overlay()), {
+        timeoutMs: 5000,
+        message: "the overlay tells the viewer",
+      });
       await page.close();
     });
 
