@@ -202,6 +202,7 @@ export class RtspPlayer {
       const base = describe.headers.get("Content-Base") ?? rtspUrl;
       const tracks = playableTracks(new TextDecoder().decode(describe.body), base);
       if (tracks.video === undefined && tracks.audio === undefined) {
+        this.#stopSession();
         return this.#setState(
           "unsupported",
           `no playable track (the stream has ${tracks.skipped.join(", ") || "none"})`,
