@@ -147,8 +147,14 @@ Deno.test({
       await using _pub = await ffmpegPublish({ url: server.url("aac"), transport: "tcp", media: "h264_aac" });
       await publishingSession(server, "aac");
       const { page, errors } = await browser.page();
+      const requested: string[] = [];
+      page.on("request", (r) => requested.push(r.url()));
       await page.goto(`http://127.0.0.1:${port}/aac`);
       const m = await measure(page, "h264+aac");
+      // The page, the module and the tunnel: nothing from any other host.
+      const foreign = requested.filter((u) => new URL(u).host !== `127.0.0.1:${port}`);
+      assert.deepEqual(foreign, [], `requests: ${requested.join(" ")}`);
+      assert.ok(requested.some((u) => u.endsWith("/player.js")), `requests: ${requested.join(" ")}`);
       assertPlaying(m, "h264+aac", server.describeLogs());
       assert.equal(m.last.audioCodec, "mp4a.40.2");
       assert.deepEqual(pageErrors(errors), []);
