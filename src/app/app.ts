@@ -3,7 +3,8 @@ import { parseListenAddress } from "../config/mod.ts";
 import { Logger } from "../log/logger.ts";
 import { PathManager } from "../core/path_manager.ts";
 import { RtspServer } from "../server/rtsp_server.ts";
-import { Authenticator } from "../auth/mod.ts";
+import type { Authenticator } from "../auth/mod.ts";
+import { HttpAuthenticator, InternalAuthenticator, JwtAuthenticator } from "../auth/mod.ts";
 
 /**
  * The running server: builds the path manager and the RTSP server(s) from a Config,
@@ -20,11 +21,7 @@ export class App {
     this.#config = config;
     this.log = log;
     this.pathManager = new PathManager(config, log);
-    if (config.authMethod !== "internal") {
-      // Ignoring an external authorizer would open every path: refuse to start instead.
-      throw new Error(`authMethod '${config.authMethod}' is not supported by this server (use 'internal')`);
-    }
-    this.#auth = new Authenticator(config.authInternalUsers, config.rtspAuthMethods);
+    this.#auth = createAuthenticator(config, log);
   }
 
   /** Opens every listener; on failure closes what was opened and rethrows. */
@@ -87,5 +84,32 @@ export class App {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+}
+
+/** The authenticator of `authMethod`, from the config's plain values. */
+function createAuthenticator(c: Config, log: Logger): Authenticator {
+  switch (c.authMethod) {
+    case "internal":
+      return new InternalAuthenticator(c.authInternalUsers, c.rtspAuthMethods);
+    case "http":
+      return new HttpAuthenticator({
+        address: c.authHTTPAddress,
+        exclude: c.authHTTPExclude,
+        timeoutMs: c.readTimeout,
+        methods: c.rtspAuthMethods,
+        log,
+      });
+    case "jwt":
+      return new JwtAuthenticator({
+        jwksUrl: c.authJWTJWKS,
+        claimKey: c.authJWTClaimKey,
+        exclude: c.authJWTExclude,
+        issuer: c.authJWTIssuer,
+        audience: c.authJWTAudience,
+        timeoutMs: c.readTimeout,
+        methods: c.rtspAuthMethods,
+        log,
+      });
   }
 }

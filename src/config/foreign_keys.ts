@@ -28,14 +28,8 @@ export const FOREIGN_GLOBAL_KEYS: ReadonlySet<string> = new Set([
   "runOnDisconnect",
   // authentication
   "authHTTPFingerprint",
-  "authHTTPExclude",
-  "authJWTJWKS",
   "authJWTJWKSFingerprint",
-  "authJWTClaimKey",
-  "authJWTExclude",
   "authJWTInHTTPQuery",
-  "authJWTIssuer",
-  "authJWTAudience",
   // control API, metrics, pprof, playback
   "api",
   "apiAddress",

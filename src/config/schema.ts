@@ -1,7 +1,7 @@
 /** Every key this server reads: its decoder, and the deprecated MediaMTX names that map to it. */
 
 import { parseListenAddress } from "./address.ts";
-import { authInternalUsersValue } from "./auth_users.ts";
+import { authInternalUsersValue, permissionListValue } from "./auth_users.ts";
 import {
   booleanValue,
   type Decoder,
@@ -92,6 +92,15 @@ export const GLOBAL_DECODERS: { [K in GlobalKey]: Decoder<Config[K]> } = {
   authMethod: enumValue(["internal", "http", "jwt"] as const),
   authInternalUsers: authInternalUsersValue,
   authHTTPAddress: stringValue,
+  authHTTPExclude: permissionListValue,
+  authJWTJWKS: stringValue,
+  authJWTClaimKey: refine(stringValue, (text) => {
+    if (text === "") throw new Error("must not be empty");
+    return text;
+  }),
+  authJWTExclude: permissionListValue,
+  authJWTIssuer: stringValue,
+  authJWTAudience: stringValue,
   rtsp: booleanValue,
   rtspTransports: listValue(enumValue(["udp", "multicast", "tcp"] as const), {
     nonEmpty: true,

@@ -101,6 +101,18 @@ export interface Config {
   authInternalUsers: AuthInternalUser[];
   /** URL asked to authorize each request when authMethod is "http". */
   authHTTPAddress: string;
+  /** Requests allowed without asking the HTTP authorizer. */
+  authHTTPExclude: AuthPermission[];
+  /** URL of the JSON Web Key Set when authMethod is "jwt". */
+  authJWTJWKS: string;
+  /** JWT claim holding the permissions (default `mediamtx_permissions`). */
+  authJWTClaimKey: string;
+  /** Requests allowed without a JWT. */
+  authJWTExclude: AuthPermission[];
+  /** Required `iss` of JWTs; "" = not checked. */
+  authJWTIssuer: string;
+  /** Required `aud` of JWTs; "" = not checked. */
+  authJWTAudience: string;
   // RTSP server
   /** Run the RTSP server(s). */
   rtsp: boolean;

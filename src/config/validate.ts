@@ -140,6 +140,18 @@ function validateAuth(config: Config, origins: Origins): void {
       );
     }
   }
+  if (config.authMethod === "jwt") {
+    const url = config.authJWTJWKS;
+    if (!/^https?:\/\/[^/]/.test(url) || !URL.canParse(url)) {
+      throw new ConfigError(
+        "authJWTJWKS",
+        url === ""
+          ? 'must be set when authMethod is "jwt"'
+          : `${JSON.stringify(url)} is not an http:// or https:// URL`,
+        origins.global("authJWTJWKS"),
+      );
+    }
+  }
   if (config.rtsp && config.rtspAuthMethods.includes("digest")) {
     if (config.authMethod !== "internal") {
       throw new ConfigError(

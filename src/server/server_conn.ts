@@ -42,6 +42,8 @@ export class ServerConn implements SessionConn {
     (b) => b.toString(16).padStart(2, "0"),
   )
     .join("");
+  /** UUID of the connection, as MediaMTX's API and hooks (`MTX_CONN_ID`) show it. */
+  readonly uuid: string = crypto.randomUUID();
   #closed = false;
   #closeReason = "";
 

@@ -17,7 +17,7 @@ export async function handleAnnounce(rc: RequestContext): Promise<RequestResult>
     throw new RtspError(400, `unsupported Content-Type '${contentType ?? ""}', expected application/sdp`);
   }
   const target = parseRequestTarget(rc.req.url);
-  authorize(rc, "publish", target.path, target.query);
+  await authorize(rc, "publish", target.path, target.query);
   let medias: SdpMedia[];
   let title: string | undefined;
   try {

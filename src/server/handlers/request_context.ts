@@ -53,17 +53,27 @@ export function sessionLabel(rc: RequestContext, session: ServerSession): string
  * first, so unknown paths get 400 before any 401). No credentials: 401 with challenges;
  * wrong credentials: 401, then the connection is closed (reference §2.15).
  */
-export function authorize(rc: RequestContext, action: AuthAction, path: string, query: string): void {
+export async function authorize(
+  rc: RequestContext,
+  action: AuthAction,
+  path: string,
+  query: string,
+): Promise<void> {
   const auth = rc.ctx.options.auth;
   if (auth === undefined) return;
   rc.ctx.options.pathManager.checkPath(pathRequest(rc, path, query, ""));
-  const result = auth.check({
+  const result = await auth.check({
     action,
     path,
     ip: rc.conn.remote.hostname,
     method: rc.req.method,
     authorization: rc.req.headers.get("Authorization"),
     nonce: rc.conn.nonce,
+    query,
+    protocol: "rtsp",
+    // MediaMTX sends the connection's UUID for DESCRIBE and the session's for ANNOUNCE/SETUP.
+    id: rc.session?.uuid ?? rc.conn.uuid,
+    userAgent: rc.req.headers.get("User-Agent") ?? "",
   });
   if (result.kind === "ok") return;
   if (result.kind === "challenge") {
