@@ -25,6 +25,22 @@ export function defaultPathConf(): PathConf {
     rtspUDPSourcePortRange: [32768, 60999],
     gopCache: true,
     sourceRetryPause: 5_000,
+    runOnInit: "",
+    runOnInitRestart: false,
+    runOnDemand: "",
+    runOnDemandRestart: false,
+    runOnDemandStartTimeout: 10_000,
+    runOnDemandCloseAfter: 10_000,
+    runOnUnDemand: "",
+    runOnAvailable: "",
+    runOnAvailableRestart: false,
+    runOnUnavailable: "",
+    runOnOnline: "",
+    runOnOnlineRestart: false,
+    runOnOffline: "",
+    runOnRead: "",
+    runOnReadRestart: false,
+    runOnUnread: "",
   };
 }
 
@@ -97,6 +113,9 @@ export function defaultGlobalConfig(): Config {
     multicastTTL: 16,
     multicastInterface: "",
     rtspSessionTimeout: 60_000,
+    runOnConnect: "",
+    runOnConnectRestart: false,
+    runOnDisconnect: "",
     pathDefaults: defaultPathConf(),
     paths: [],
   };

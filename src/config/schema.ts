@@ -125,6 +125,9 @@ export const GLOBAL_DECODERS: { [K in GlobalKey]: Decoder<Config[K]> } = {
   multicastInterface: interfaceValue,
   // The Session header advertises the timeout minus 5 s, which must stay positive.
   rtspSessionTimeout: durationValue(5_000, true),
+  runOnConnect: stringValue,
+  runOnConnectRestart: booleanValue,
+  runOnDisconnect: stringValue,
 };
 
 /** Decoders of the per-path keys. */
@@ -145,6 +148,22 @@ export const PATH_DECODERS: { [K in PathKey]: Decoder<PathConf[K]> } = {
   rtspUDPSourcePortRange: portRangeValue,
   gopCache: booleanValue,
   sourceRetryPause: durationValue(0, true),
+  runOnInit: stringValue,
+  runOnInitRestart: booleanValue,
+  runOnDemand: stringValue,
+  runOnDemandRestart: booleanValue,
+  runOnDemandStartTimeout: durationValue(0, true),
+  runOnDemandCloseAfter: durationValue(0),
+  runOnUnDemand: stringValue,
+  runOnAvailable: stringValue,
+  runOnAvailableRestart: booleanValue,
+  runOnUnavailable: stringValue,
+  runOnOnline: stringValue,
+  runOnOnlineRestart: booleanValue,
+  runOnOffline: stringValue,
+  runOnRead: stringValue,
+  runOnReadRestart: booleanValue,
+  runOnUnread: stringValue,
 };
 
 /** A deprecated MediaMTX name for one of our keys. */
@@ -174,6 +193,9 @@ export const PATH_ALIASES: Readonly<Record<string, Alias>> = {
   sourceProtocol: { canonical: "rtspTransport" },
   sourceAnyPortEnable: { canonical: "rtspAnyPort" },
   disablePublisherOverride: { canonical: "overridePublisher", invert: true },
+  runOnReady: { canonical: "runOnAvailable" },
+  runOnReadyRestart: { canonical: "runOnAvailableRestart" },
+  runOnNotReady: { canonical: "runOnUnavailable" },
 };
 
 /** Legacy per-path credentials, converted into authInternalUsers (see legacy_credentials.ts). */

@@ -46,6 +46,7 @@ export class ServerConn implements SessionConn {
   readonly uuid: string = crypto.randomUUID();
   #closed = false;
   #closeReason = "";
+  #onClose: (() => void) | undefined;
 
   constructor(ctx: ServerContext, stream: ByteStream) {
     this.#ctx = ctx;
@@ -89,6 +90,11 @@ export class ServerConn implements SessionConn {
   /** Reads until the peer leaves or an error occurs; never throws. */
   async run(): Promise<void> {
     this.log.info("opened");
+    const o = this.#ctx.options;
+    if (!this.#closed) {
+      const type = o.label === "RTSPS" ? "rtspsConn" : "rtspConn";
+      this.#onClose = o.onConnOpen?.({ type, id: this.uuid, log: this.log });
+    }
     let buf = new Uint8Array(FIRST_READ_BUFFER_BYTES);
     let reason = "EOF";
     try {
@@ -203,6 +209,7 @@ export class ServerConn implements SessionConn {
     for (const s of this.sessions) s.onConnClosed(this);
     this.sessions.clear();
     this.log.info(`closed: ${reason}`);
+    this.#onClose?.();
   }
 
   /** Why the connection closed ("" while open). */

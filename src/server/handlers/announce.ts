@@ -31,7 +31,7 @@ export async function handleAnnounce(rc: RequestContext): Promise<RequestResult>
   const session = rc.session ?? new ServerSession(rc.ctx, rc.conn);
   try {
     session.publisher = await rc.ctx.options.pathManager.addPublisher(
-      pathRequest(rc, target.path, target.query, sessionLabel(rc, session)),
+      pathRequest(rc, target.path, target.query, sessionLabel(rc, session), session),
       medias,
       title,
       session,

@@ -38,9 +38,22 @@ export function setSessionHeader(headers: RtspHeaders, rc: RequestContext, sessi
   headers.set("Session", formatSession(session.id, timeout));
 }
 
-/** The path request seen by the core. */
-export function pathRequest(rc: RequestContext, path: string, query: string, label: string): PathRequest {
-  return { path, query, remote: rc.conn.remote, label };
+/** The path request seen by the core; `session` names the asker for hooks (MTX_READER_ID…). */
+export function pathRequest(
+  rc: RequestContext,
+  path: string,
+  query: string,
+  label: string,
+  session?: ServerSession,
+): PathRequest {
+  const req: PathRequest = { path, query, remote: rc.conn.remote, label };
+  if (session !== undefined) {
+    req.entity = {
+      type: rc.ctx.options.label === "RTSPS" ? "rtspsSession" : "rtspSession",
+      id: session.uuid,
+    };
+  }
+  return req;
 }
 
 /** Session label for path logs, e.g. `RTSP session 1a2b3c4d`. */

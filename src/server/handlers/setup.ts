@@ -56,7 +56,7 @@ async function setupPlay(
   try {
     if (session.reader === undefined) {
       session.reader = await rc.ctx.options.pathManager.addReader(
-        pathRequest(rc, target.path, target.query, sessionLabel(rc, session)),
+        pathRequest(rc, target.path, target.query, sessionLabel(rc, session), session),
       );
       session.path = target.path;
       session.query = target.query;

@@ -233,7 +233,7 @@ Deno.test("env variables for foreign MediaMTX settings warn once and create noth
   const { config, warnings } = parse("", {
     MTX_HLS: "no",
     MTX_WEBRTCICESERVERS2_0_URL: "stun:x",
-    MTX_PATHS_CAM_RUNONREADY: "ffmpeg",
+    MTX_PATHS_CAM_RUNONRECORDSEGMENTCREATE: "ffmpeg",
     MTX_PATHS_CAM_ALWAYSAVAILABLETRACKS_0_CODEC: "H264",
     MTX_PATHDEFAULTS_RECORD: "yes",
   });

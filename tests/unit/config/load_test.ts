@@ -45,6 +45,9 @@ Deno.test("defaults are MediaMTX's plus our extensions", () => {
     multicastTTL: 16,
     multicastInterface: "",
     rtspSessionTimeout: 60_000,
+    runOnConnect: "",
+    runOnConnectRestart: false,
+    runOnDisconnect: "",
     pathDefaults: undefined,
     paths: undefined,
   });
@@ -86,6 +89,22 @@ Deno.test("defaults are MediaMTX's plus our extensions", () => {
     rtspUDPSourcePortRange: [32768, 60999],
     gopCache: true,
     sourceRetryPause: 5_000,
+    runOnInit: "",
+    runOnInitRestart: false,
+    runOnDemand: "",
+    runOnDemandRestart: false,
+    runOnDemandStartTimeout: 10_000,
+    runOnDemandCloseAfter: 10_000,
+    runOnUnDemand: "",
+    runOnAvailable: "",
+    runOnAvailableRestart: false,
+    runOnUnavailable: "",
+    runOnOnline: "",
+    runOnOnlineRestart: false,
+    runOnOffline: "",
+    runOnRead: "",
+    runOnReadRestart: false,
+    runOnUnread: "",
   });
   // Built-in defaults (no file): anyone may publish and read any path.
   deepStrictEqual(config.paths, [{ ...defaultPathConf(), name: "all_others", regex: /^.*$/ }]);
