@@ -59,6 +59,7 @@ export class HookProcess {
       if (this.#stopped) break;
       if (!this.#opts.restart) {
         this.#stopped = true;
+        if (code !== undefined && code !== 0) log.info(`${name} command exited with code ${code}`);
         break;
       }
       log.info(`${name} command exited with code ${code ?? "unknown"}`);
