@@ -99,7 +99,7 @@ export class Path {
     }
     clearTimeout(this.#closeTimer);
     if (source !== undefined) source.start();
-    else this.#hooks.startDemand(req?.query ?? "");
+    else this.#hooks.startDemand(req?.query ?? "", () => this.#checkIdle());
     await new Promise<void>((resolve, reject) => {
       const done = () => {
         clearTimeout(timer);
@@ -253,6 +253,7 @@ export class Path {
     if (this.#publisher !== publisher) return;
     this.#publisher = undefined;
     this.#endStream("the stream is not available any more");
+    this.#scheduleClose(); // runOnDemand: its publisher left while nobody reads
     this.#checkIdle();
   }
 

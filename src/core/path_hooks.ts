@@ -47,8 +47,11 @@ export class PathHooks {
     return this.#demand !== undefined;
   }
 
-  /** Starts runOnDemand for the first reader (idempotent: later readers share it). */
-  startDemand(query: string): void {
+  /**
+   * Starts runOnDemand for the first reader (idempotent: later readers share it). `onEnded` is
+   * called if the command ends by itself for good (it exited and is not restarted).
+   */
+  startDemand(query: string, onEnded: () => void): void {
     if (this.#demand !== undefined || !this.demandConfigured) return;
     const env = { ...this.#base, MTX_QUERY: queryEscape(query) };
     const hook = this.#runner!.start(
@@ -58,7 +61,14 @@ export class PathHooks {
       this.#conf.runOnDemandRestart,
       this.#log,
     );
-    if (hook !== undefined) this.#demand = { hook, env };
+    if (hook === undefined) return;
+    const demand = { hook, env };
+    this.#demand = demand;
+    hook.done.then(() => {
+      if (this.#demand !== demand) return; // stopped by stopDemand()
+      this.#demand = undefined;
+      onEnded();
+    });
   }
 
   /** Stops runOnDemand (`reason` is logged) and launches runOnUnDemand. */

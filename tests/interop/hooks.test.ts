@@ -39,6 +39,15 @@ function groupMembers(pgid: number): number[] {
   return members;
 }
 
+/** Sends one DESCRIBE on a fresh connection and returns the status line. */
+async function describeStatus(port: number, url: string): Promise<string> {
+  using conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(new TextEncoder().encode(`DESCRIBE ${url} RTSP/1.0\r\nCSeq: 1\r\n\r\n`));
+  const buf = new Uint8Array(4096);
+  const n = await conn.read(buf);
+  return new TextDecoder().decode(buf.subarray(0, n ?? 0)).split("\r\n")[0];
+}
+
 function readLines(file: string): string[] {
   try {
     return Deno.readTextFileSync(file).split("\n").filter((l) => l !== "");
@@ -118,17 +127,34 @@ paths:
     runOnDemandStartTimeout: 1s
 `);
     try {
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.ports.rtsp });
-      await conn.write(
-        new TextEncoder().encode(`DESCRIBE ${server.url("late")} RTSP/1.0\r\nCSeq: 1\r\n\r\n`),
-      );
-      const buf = new Uint8Array(4096);
-      const n = await conn.read(buf);
-      conn.close();
-      assert.match(new TextDecoder().decode(buf.subarray(0, n ?? 0)), /^RTSP\/1.0 400/);
+      assert.equal(await describeStatus(server.ports.rtsp, server.url("late")), "RTSP/1.0 400 Bad Request");
       const pgid = Number(readLines(`${dir}/pid`)[0]);
       await waitFor(() => groupMembers(pgid).length === 0, { timeoutMs: 8000, message: "sleep still runs" });
       assert.ok(server.logs.some((l) => /runOnDemand command stopped: timed out/.test(l)));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "runOnDemand: a command that ended by itself is started again for the next reader",
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    await using server = await startTestServer(`
+paths:
+  flaky:
+    runOnDemand: sh -c 'echo $$ >> ${dir}/pids'
+    runOnDemandStartTimeout: 500ms
+`);
+    try {
+      for (let i = 1; i <= 2; i++) {
+        assert.equal(
+          await describeStatus(server.ports.rtsp, server.url("flaky")),
+          "RTSP/1.0 400 Bad Request",
+        );
+        assert.equal(readLines(`${dir}/pids`).length, i, `attempt ${i} started a command`);
+      }
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
