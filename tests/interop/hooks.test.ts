@@ -162,6 +162,43 @@ paths:
 });
 
 Deno.test({
+  name: "runOnInit runs from startup to shutdown; runOnDemand gets the first reader's query",
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const server = await startTestServer(`
+paths:
+  init:
+    runOnInit: sh -c 'env > ${dir}/init.env; echo $$ > ${dir}/init.pid; exec sleep 60'
+  demand:
+    runOnDemand: sh -c 'echo "$MTX_QUERY" > ${dir}/demand.query; exec sleep 60'
+    runOnDemandStartTimeout: 300ms
+`);
+    try {
+      await waitFor(() => readLines(`${dir}/init.pid`).length === 1, {
+        timeoutMs: 5000,
+        message: "no runOnInit",
+      });
+      const env = readEnv(`${dir}/init.env`);
+      assert.equal(env.MTX_PATH, "init");
+      assert.equal(env.RTSP_PORT, String(server.ports.rtsp));
+      assert.equal(
+        await describeStatus(server.ports.rtsp, `${server.url("demand")}?user=a b&x=1`.replace(" ", "%20")),
+        "RTSP/1.0 400 Bad Request",
+      );
+      assert.equal(readLines(`${dir}/demand.query`)[0], "user%3Da%2520b%26x%3D1");
+      const pgid = Number(readLines(`${dir}/init.pid`)[0]);
+      assert.ok(groupMembers(pgid).length > 0);
+      await server[Symbol.asyncDispose]();
+      assert.equal(groupMembers(pgid).length, 0, "runOnInit is stopped at shutdown");
+      assert.ok(server.logs.some((l) => /\[path init\] runOnInit command stopped/.test(l)));
+    } finally {
+      await server[Symbol.asyncDispose]();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
   name: "runOnReady, runOnRead and runOnConnect get MediaMTX's variables",
   ignore,
   async fn() {
