@@ -135,7 +135,9 @@ Deno.test("scoped permissions: --allow-run only with hooks, narrowed to the prog
     };
     assert.deepEqual(await flagsFor(""), []);
     assert.deepEqual(
-      await flagsFor("runOnConnect: sh -c 'echo hi'\npaths:\n  cam:\n    runOnDemand: ffmpeg -i x -f rtsp y\n"),
+      await flagsFor(
+        "runOnConnect: sh -c 'echo hi'\npaths:\n  cam:\n    runOnDemand: ffmpeg -i x -f rtsp y\n",
+      ),
       ["--allow-run=sh,ffmpeg"],
     );
     assert.deepEqual(await flagsFor("paths:\n  cam:\n    runOnRead: $MY_TOOL --flag\n"), ["--allow-run"]);
