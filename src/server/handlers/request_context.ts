@@ -84,7 +84,7 @@ export async function authorize(
     nonce: rc.conn.nonce,
     query,
     protocol: "rtsp",
-    // MediaMTX sends the connection's UUID for DESCRIBE and the session's for ANNOUNCE/SETUP.
+    // The connection's UUID (MediaMTX sends the session's for ANNOUNCE/SETUP, created after this check here).
     id: rc.session?.uuid ?? rc.conn.uuid,
     userAgent: rc.req.headers.get("User-Agent") ?? "",
   });
