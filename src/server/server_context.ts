@@ -37,6 +37,11 @@ export interface RtspServerOptions {
   rtcpReportIntervalMs?: number;
   pathManager: PathManagerPort;
   log: Logger;
+  /**
+   * Called when a client connection opens (runOnConnect); the returned function is called when it
+   * closes (runOnDisconnect).
+   */
+  onConnOpen?: (conn: { type: "rtspConn" | "rtspsConn"; id: string; log: Logger }) => () => void;
   /** The browser player served to plain GETs (`rtspPlayer`); such GETs get 400 when omitted. */
   player?: PlayerAssets;
 }
