@@ -11,8 +11,12 @@
 import { type AccessUnit, annexB } from "./nal_depacketizer.ts";
 import { RtpTimeline } from "./sender_report_clock.ts";
 
-/** Decoded frames beyond this many waiting means the machine cannot keep up: skip to a keyframe. */
-const MAX_DECODE_QUEUE = 25;
+/**
+ * More frames than this waiting for the decoder means the machine cannot keep up: skip to the next
+ * keyframe. The GOP cache replays a whole GOP (a few seconds at most) in one burst at PLAY, and
+ * that burst must not count as a backlog (at 25 it dropped the rest of the first GOP under load).
+ */
+const MAX_DECODE_QUEUE = 150;
 
 /** Settings of a video output. */
 export interface VideoOutputOptions {
