@@ -1,10 +1,16 @@
 /**
  * MediaMTX settings this server does not implement (other protocols, API, metrics, recording,
- * hooks, …). A MediaMTX config that contains them still loads: each one is reported once as a
- * warning and otherwise ignored. Keys that are neither ours nor in these lists are errors.
+ * hooks, MoQ, …), in one place. A MediaMTX config that contains them still loads: each one is
+ * reported once as a warning and otherwise ignored. Keys that are neither ours nor listed here
+ * (by name or by family prefix) are errors.
+ *
+ * The lists name every global and per-path key of MediaMTX v1.20.1 (its `api/openapi.yaml`
+ * `GlobalConf` and `PathConf` schemas), plus the deprecated names older releases (v1.0 on, and
+ * rtsp-simple-server) still accept. A key that is ours (schema.ts) wins over this list, so a
+ * feature implemented later only has to add its key there.
  */
 
-/** Families of MediaMTX keys, matched by prefix, so keys added by newer MediaMTX versions load too. */
+/** Families of global MediaMTX keys, matched by prefix, so keys added by newer MediaMTX versions load too. */
 export const FOREIGN_GLOBAL_PREFIXES: readonly string[] = [
   "api",
   "metrics",
@@ -13,11 +19,16 @@ export const FOREIGN_GLOBAL_PREFIXES: readonly string[] = [
   "rtmp",
   "hls",
   "webrtc",
+  "srt",
+  "srtla",
+  "moq",
   "record",
   "runOn",
+  "authHTTP",
+  "authJWT",
 ];
 
-/** Global MediaMTX keys this server ignores (besides the prefix families). */
+/** Global MediaMTX keys this server ignores (the prefix families cover later additions too). */
 export const FOREIGN_GLOBAL_KEYS: ReadonlySet<string> = new Set([
   // general
   "logStructured",
@@ -26,7 +37,7 @@ export const FOREIGN_GLOBAL_KEYS: ReadonlySet<string> = new Set([
   "runOnConnect",
   "runOnConnectRestart",
   "runOnDisconnect",
-  // authentication
+  // authentication (HTTP and JWT methods)
   "authHTTPFingerprint",
   "authHTTPExclude",
   "authJWTJWKS",
@@ -36,7 +47,7 @@ export const FOREIGN_GLOBAL_KEYS: ReadonlySet<string> = new Set([
   "authJWTInHTTPQuery",
   "authJWTIssuer",
   "authJWTAudience",
-  // control API, metrics, pprof, playback
+  // control API
   "api",
   "apiAddress",
   "apiEncryption",
@@ -45,6 +56,7 @@ export const FOREIGN_GLOBAL_KEYS: ReadonlySet<string> = new Set([
   "apiAllowOrigin",
   "apiAllowOrigins",
   "apiTrustedProxies",
+  // metrics
   "metrics",
   "metricsAddress",
   "metricsEncryption",
@@ -53,6 +65,7 @@ export const FOREIGN_GLOBAL_KEYS: ReadonlySet<string> = new Set([
   "metricsAllowOrigin",
   "metricsAllowOrigins",
   "metricsTrustedProxies",
+  // pprof
   "pprof",
   "pprofAddress",
   "pprofEncryption",
@@ -61,6 +74,7 @@ export const FOREIGN_GLOBAL_KEYS: ReadonlySet<string> = new Set([
   "pprofAllowOrigin",
   "pprofAllowOrigins",
   "pprofTrustedProxies",
+  // playback server
   "playback",
   "playbackAddress",
   "playbackEncryption",
@@ -98,6 +112,7 @@ export const FOREIGN_GLOBAL_KEYS: ReadonlySet<string> = new Set([
   "hlsSegmentMaxSize",
   "hlsDirectory",
   "hlsMuxerCloseAfter",
+  "hlsCDNSecret",
   // WebRTC server
   "webrtc",
   "webrtcDisable",
@@ -112,6 +127,7 @@ export const FOREIGN_GLOBAL_KEYS: ReadonlySet<string> = new Set([
   "webrtcLocalTCPAddress",
   "webrtcIPsFromInterfaces",
   "webrtcIPsFromInterfacesList",
+  "webrtcIPsFromInterfacesExcludeList",
   "webrtcAdditionalHosts",
   "webrtcICEServers",
   "webrtcICEServers2",
@@ -122,9 +138,23 @@ export const FOREIGN_GLOBAL_KEYS: ReadonlySet<string> = new Set([
   "webrtcSTUNGatherTimeout",
   "webrtcHandshakeTimeout",
   "webrtcTrackGatherTimeout",
-  // SRT server
+  // SRT and SRTLA servers
   "srt",
+  "srtDisable",
   "srtAddress",
+  "srtla",
+  "srtlaAddress",
+  // MoQ server (MediaMTX v1.19.0 and later)
+  "moq",
+  "moqHTTP2Address",
+  "moqHTTP3Address",
+  "moqHTTPS2Address",
+  "moqHTTPS3Address",
+  "moqQUICAddress",
+  "moqServerKey",
+  "moqServerCert",
+  "moqAllowOrigins",
+  "moqTrustedProxies",
   // recording (deprecated globals, moved to pathDefaults by MediaMTX)
   "record",
   "recordPath",
@@ -141,24 +171,40 @@ export const FOREIGN_PATH_PREFIXES: readonly string[] = [
   "record",
   "whep",
   "alwaysAvailable",
+  "srt",
+  "moq",
+  "rtp",
+  "mpegts",
 ];
 
-/** Per-path MediaMTX keys this server ignores (besides the prefix families). */
+/** Per-path MediaMTX keys this server ignores (the prefix families cover later additions too). */
 export const FOREIGN_PATH_KEYS: ReadonlySet<string> = new Set([
-  "srtReadPassphrase",
-  "srtPublishPassphrase",
+  // general
   "useAbsoluteTimestamp",
+  "forward",
+  "playback",
+  // always available
   "alwaysAvailable",
   "alwaysAvailableTracks",
   "alwaysAvailableFile",
+  "alwaysAvailableRecorded",
+  // SRT
+  "srtReadPassphrase",
+  "srtPublishPassphrase",
+  // RTSP features not implemented here
   "rtspDemuxMpegts",
   "rtspScale",
   "rtspUDPReadBufferSize",
+  // RTP, MPEG-TS, MoQ and WHEP sources
   "rtpSDP",
   "rtpUDPReadBufferSize",
   "mpegtsUDPReadBufferSize",
-  "forward",
-  "playback",
+  "moqTransport",
+  "whepBearerToken",
+  "whepSTUNGatherTimeout",
+  "whepHandshakeTimeout",
+  "whepTrackGatherTimeout",
+  // recording
   "record",
   "recordPath",
   "recordFormat",
@@ -166,10 +212,7 @@ export const FOREIGN_PATH_KEYS: ReadonlySet<string> = new Set([
   "recordMaxPartSize",
   "recordSegmentDuration",
   "recordDeleteAfter",
-  "whepBearerToken",
-  "whepSTUNGatherTimeout",
-  "whepHandshakeTimeout",
-  "whepTrackGatherTimeout",
+  // hooks (runOnPublish* is the rtsp-simple-server name of runOnReady*)
   "runOnInit",
   "runOnInitRestart",
   "runOnDemand",
@@ -180,16 +223,25 @@ export const FOREIGN_PATH_KEYS: ReadonlySet<string> = new Set([
   "runOnReady",
   "runOnReadyRestart",
   "runOnNotReady",
+  "runOnPublish",
+  "runOnPublishRestart",
   "runOnAvailable",
   "runOnAvailableRestart",
+  "runOnAvailableStdin",
+  "runOnAvailableStdinRestart",
   "runOnUnavailable",
   "runOnOnline",
+  "runOnOnlineRestart",
   "runOnOffline",
   "runOnRead",
   "runOnReadRestart",
   "runOnUnread",
   "runOnRecordSegmentCreate",
   "runOnRecordSegmentComplete",
+  // Raspberry Pi camera source (the family prefix covers every rpiCamera* key)
+  "rpiCameraCamID",
+  "rpiCameraWidth",
+  "rpiCameraHeight",
 ]);
 
 /** Whether `key` is a global MediaMTX setting this server ignores. */
@@ -203,7 +255,8 @@ export function isForeignPathKey(key: string): boolean {
 }
 
 // "hlsFoo" belongs to the "hls" family, "hlsx" or "hl" do not: the prefix must be the whole key
-// or be followed by an upper-case letter (camelCase word boundary).
+// or be followed by an upper-case letter (camelCase word boundary). So "srtpAddress" (ours) is
+// not in the "srt" family, and "srtlaAddress" has a family of its own.
 function hasFamilyPrefix(key: string, prefix: string): boolean {
   if (!key.startsWith(prefix)) return false;
   const next = key.charAt(prefix.length);
