@@ -356,3 +356,94 @@ Deno.test("interleaved frames on a connection without a TCP session close it", a
   assert.ok(r.eof, "a UDP session's connection");
   assert.ok(srv.logs.some((l) => l.includes("unexpected interleaved frame")));
 });
+
+Deno.test("two UDP readers of one host cannot share client ports: 400", async () => {
+  await using srv = await startTestServer();
+  const { pub } = await publishTcp(srv, "ports");
+  await using _p = pub;
+  await using pair = udpPair();
+  const url = srv.url("ports") + "/trackID=0";
+  const transport = `RTP/AVP;unicast;client_port=${pair.port}-${pair.port + 1}`;
+  await using a = await RawRtsp.connect(srv.ports.rtsp);
+  await using b = await RawRtsp.connect(srv.ports.rtsp);
+  assert.equal((await a.request("SETUP", url, { Transport: transport })).statusCode, 200);
+  assert.equal((await b.request("SETUP", url, { Transport: transport })).statusCode, 400);
+});
+
+Deno.test("a session that is not playing or recording ends with its last connection", async () => {
+  await using srv = await startTestServer();
+  const { pub } = await publishTcp(srv, "idle");
+  await using _p = pub;
+  const before = srv.app.servers[0].sessions.size;
+  const c = await RawRtsp.connect(srv.ports.rtsp);
+  const res = await c.request("SETUP", srv.url("idle") + "/trackID=0", {
+    Transport: "RTP/AVP;unicast;client_port=40020-40021",
+  });
+  assert.equal(res.statusCode, 200);
+  assert.equal(srv.app.servers[0].sessions.size, before + 1);
+  await c[Symbol.asyncDispose]();
+  await waitFor(() => srv.app.servers[0].sessions.size === before, {
+    timeoutMs: 3000,
+    message: "the prePlay session outlived its connection",
+  });
+});
+
+Deno.test("TEARDOWN ends the session and closes its other connections, not the one that asked", async () => {
+  await using srv = await startTestServer();
+  const { pub } = await publishTcp(srv, "td");
+  await using _p = pub;
+  await using pair = udpPair();
+  const url = srv.url("td");
+  await using first = await RawRtsp.connect(srv.ports.rtsp);
+  const res = await first.request("SETUP", `${url}/trackID=0`, {
+    Transport: `RTP/AVP;unicast;client_port=${pair.port}-${pair.port + 1}`,
+  });
+  const session = sessionId(res.headers.get("Session"));
+  assert.equal((await first.request("PLAY", url, { Session: session })).statusCode, 200);
+  await using second = await RawRtsp.connect(srv.ports.rtsp);
+  assert.equal((await second.request("TEARDOWN", url, { Session: session })).statusCode, 200);
+  await first.waitClosed();
+  assert.ok(first.eof, "the other connection of the session is closed");
+  assert.equal((await second.request("OPTIONS", url)).statusCode, 200, "the connection that asked stays");
+});
+
+Deno.test("record: the same announced media set up twice gets 400", async () => {
+  await using srv = await startTestServer();
+  await using pub = await RawRtsp.connect(srv.ports.rtsp);
+  const url = srv.url("twice");
+  assert.equal((await pub.request("ANNOUNCE", url, SDP, FFMPEG_ANNOUNCE_SDP)).statusCode, 200);
+  const res = await pub.request("SETUP", `${url}/streamid=0`, {
+    Transport: "RTP/AVP/TCP;unicast;interleaved=0-1;mode=record",
+  });
+  const again = await pub.request("SETUP", `${url}/streamid=0`, {
+    Transport: "RTP/AVP/TCP;unicast;interleaved=2-3;mode=record",
+    Session: sessionId(res.headers.get("Session")),
+  });
+  assert.equal(again.statusCode, 400);
+  const unknown = await pub.request("SETUP", `${url}/streamid=7`, {
+    Transport: "RTP/AVP/TCP;unicast;interleaved=4-5;mode=record",
+    Session: sessionId(res.headers.get("Session")),
+  });
+  assert.equal(unknown.statusCode, 400, "a media the SDP does not announce");
+});
+
+Deno.test("record over UDP: the session outlives its control connection and keeps feeding readers", async () => {
+  await using srv = await startTestServer();
+  await using pair = udpPair();
+  const pub = await RawRtsp.connect(srv.ports.rtsp);
+  const url = srv.url("udpkeep");
+  assert.equal((await pub.request("ANNOUNCE", url, SDP, FFMPEG_VIDEO_SDP)).statusCode, 200);
+  const res = await pub.request("SETUP", `${url}/streamid=0`, {
+    Transport: `RTP/AVP/UDP;unicast;client_port=${pair.port}-${pair.port + 1};mode=record`,
+  });
+  assert.equal(
+    (await pub.request("RECORD", url, { Session: sessionId(res.headers.get("Session")) })).statusCode,
+    200,
+  );
+  await pub[Symbol.asyncDispose]();
+  const { r } = await readTcp(srv, "udpkeep");
+  await using _r = r;
+  const to = { transport: "udp" as const, hostname: "127.0.0.1", port: srv.ports.rtp };
+  await pair.rtp.send(rtpPacket(1, 0, new Uint8Array([0x41, 1])), to);
+  assert.deepEqual((await r.nextInterleaved()).payload.subarray(12), new Uint8Array([0x41, 1]));
+});
