@@ -116,7 +116,12 @@ export class ServerConn implements SessionConn {
     for (let f = this.#framer.next(); f !== undefined && !this.#closed; f = this.#framer.next()) {
       switch (f.kind) {
         case "interleaved":
-          this.tcpSession?.onInterleaved(f.channel, f.payload);
+          if (this.tcpSession !== undefined) this.tcpSession.onInterleaved(f.channel, f.payload);
+          else if (![...this.sessions].some((s) => s.transport === "tcp")) {
+            // gortsplib ends a connection that sends media without a TCP session (none, or a
+            // UDP one): the bytes cannot be routed, and it may be a peer speaking another protocol.
+            this.close("unexpected interleaved frame: the connection has no TCP session");
+          }
           break;
         case "request":
           await this.#onRequest(f.request);
@@ -125,8 +130,10 @@ export class ServerConn implements SessionConn {
           break; // answers to requests we never send (or keepalive echoes): ignored
         case "invalid":
           this.log.warn(`invalid data: ${f.error.message}`);
-          // RFC 2326 §12.17: echo the CSeq of the rejected message when it can be read.
+          // RFC 2326 §12.17: echo the CSeq of the rejected message when it can be read. Then
+          // close, as gortsplib does after any unreadable message: what follows cannot be trusted.
           this.#send(newResponse(f.error.status), /^CSeq:[ \t]*(\S+)/im.exec(f.raw ?? "")?.[1]);
+          this.close(`invalid data: ${f.error.message}`);
           break;
       }
     }
@@ -137,10 +144,18 @@ export class ServerConn implements SessionConn {
       this.log.debug(`[c->s] ${describeMessage(req.method + " " + req.url, req)}`);
     }
     const cseq = req.headers.get("CSeq");
+    if (req.version !== "RTSP/1.0") {
+      // RFC 2326 §11.3.7 (gortsplib cannot read the request and just closes the connection).
+      this.log.warn(`${req.method} with unsupported version ${req.version}`);
+      this.#send(newResponse(505), cseq);
+      this.close(`unsupported RTSP version ${req.version}`);
+      return;
+    }
     if (cseq === undefined) {
-      // RFC 2326 §12.17: CSeq is mandatory; gortsplib answers 400 without echoing one.
+      // RFC 2326 §12.17: CSeq is mandatory; gortsplib answers 400 without echoing one, then closes.
       this.log.warn(`${req.method} without CSeq`);
       this.#send(newResponse(400), undefined);
+      this.close("request without CSeq");
       return;
     }
     let response: RtspResponse;
@@ -176,6 +191,10 @@ export class ServerConn implements SessionConn {
     if (session === undefined) throw new RtspError(454, `session not found: ${id}`);
     if (session.remoteHost !== this.remote.hostname) {
       throw new RtspError(400, "session belongs to another host");
+    }
+    if (session.transport === "tcp" && !session.conns.has(this)) {
+      // A TCP session lives on its connection: no other one may pause or tear it down (gortsplib).
+      throw new RtspError(400, "session is linked to another connection");
     }
     session.touch();
     this.attach(session);

@@ -20,6 +20,7 @@ import type {
 import type { ServerContext } from "./server_context.ts";
 import type { SessionMedia } from "./session_media.ts";
 import type { MulticastMember, MulticastSender } from "./multicast_sender.ts";
+import { inboundRtpError, InboundRtpErrors } from "./inbound_rtp.ts";
 
 /** RTSP session states (RFC 2326 appendix A.2, as MediaMTX names them). */
 export type SessionState = "initial" | "prePlay" | "play" | "preRecord" | "record";
@@ -80,6 +81,8 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   #lastReportMs = 0;
   #badPackets = 0;
   #lastBadLogMs = -Infinity;
+  /** Publisher packets dropped as invalid (not RTP, unknown payload type). */
+  readonly rtpErrors: InboundRtpErrors;
   /** SSRC of the server's own receiver reports to a publisher. */
   readonly ownSsrc = crypto.getRandomValues(new Uint32Array(1))[0];
 
@@ -90,6 +93,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.remoteHost = creator.remote.hostname;
     this.conns.add(creator);
     this.log = ctx.log.with(`[session ${this.id.slice(0, 8)}]`);
+    this.rtpErrors = new InboundRtpErrors(this.log);
     ctx.sessions.set(this.id, this);
     this.log.info(`created by ${formatNetAddr(creator.remote)}`);
   }
@@ -274,7 +278,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
 
   /** A publisher's RTP packet: decrypted when SAVP, counted for receiver reports, into the stream. */
   #ingest(m: SessionMedia, data: Uint8Array): void {
-    if (this.#publisherInput === undefined || data.length < 12) return;
+    if (this.#publisherInput === undefined) return;
     if (m.srtpIn !== undefined) {
       try {
         data = m.srtpIn.decryptRtp(data);
@@ -283,6 +287,13 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
         return;
       }
     }
+    if (m.payloadTypes !== undefined) {
+      const error = inboundRtpError(data, m.payloadTypes);
+      if (error !== undefined) {
+        this.rtpErrors.add(error);
+        return;
+      }
+    } else if (data.length < 12) return;
     if (m.receiver !== undefined) {
       m.remoteSsrc = rtpSsrc(data);
       const arrival = Math.round((performance.now() * (m.clockRate ?? 90000)) / 1000) >>> 0;

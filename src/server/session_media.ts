@@ -16,6 +16,8 @@ export interface SessionMedia {
   sentOctets: number;
   /** Record: clock rate of the media's first format (jitter in RTP units). */
   clockRate?: number;
+  /** Record: the payload types the ANNOUNCE lists for this media; other packets are dropped. */
+  payloadTypes?: ReadonlySet<number>;
   /** Record: reception statistics for receiver reports. */
   receiver?: RtpReceiverStats;
   /** SAVP: decrypts what the client sends (its RTP when recording, its RTCP always). */

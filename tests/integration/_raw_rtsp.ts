@@ -163,6 +163,9 @@ export const FFMPEG_ANNOUNCE_SDP = [
   "",
 ].join("\r\n");
 
+/** The video media of `FFMPEG_ANNOUNCE_SDP` alone, for publishers that set up one media. */
+export const FFMPEG_VIDEO_SDP = FFMPEG_ANNOUNCE_SDP.split("m=audio")[0];
+
 /** A minimal RTP packet: marker, PT 96, the given seq/timestamp/SSRC and payload. */
 export function rtpPacket(
   seq: number,

@@ -4,7 +4,7 @@
  * well-behaved publisher and reader throughout.
  */
 import assert from "node:assert/strict";
-import { FFMPEG_ANNOUNCE_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
+import { FFMPEG_VIDEO_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
 import { startTestServer } from "./_server.ts";
 import { waitFor } from "../_helpers/wait.ts";
 
@@ -25,7 +25,7 @@ const SEEDS = [
   "DESCRIBE rtsp://h/x RTSP/1.0\r\nCSeq: 2\r\nAccept: application/sdp\r\n\r\n",
   "SETUP rtsp://h/x/trackID=0 RTSP/1.0\r\nCSeq: 3\r\nTransport: RTP/AVP/TCP;unicast;interleaved=0-1\r\n\r\n",
   "SETUP rtsp://h/x/trackID=0 RTSP/1.0\r\nCSeq: 3\r\nTransport: RTP/AVP;unicast;client_port=5000-5001\r\n\r\n",
-  `ANNOUNCE rtsp://h/y RTSP/1.0\r\nCSeq: 4\r\nContent-Type: application/sdp\r\nContent-Length: ${FFMPEG_ANNOUNCE_SDP.length}\r\n\r\n${FFMPEG_ANNOUNCE_SDP}`,
+  `ANNOUNCE rtsp://h/y RTSP/1.0\r\nCSeq: 4\r\nContent-Type: application/sdp\r\nContent-Length: ${FFMPEG_VIDEO_SDP.length}\r\n\r\n${FFMPEG_VIDEO_SDP}`,
   "PLAY rtsp://h/x RTSP/1.0\r\nCSeq: 5\r\nSession: 12345678\r\n\r\n",
   "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
   "POST /x HTTP/1.0\r\nContent-Type: application/x-rtsp-tunnelled\r\nx-sessioncookie: abc\r\n\r\nT1BUSU9OUw==",
@@ -61,7 +61,7 @@ Deno.test("fuzz: mutated requests and random bytes from many connections leave t
   // A real publisher and reader stay up during the whole run.
   await using pub = await RawRtsp.connect(srv.ports.rtsp);
   const url = srv.url("steady");
-  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
   let res = await pub.request("SETUP", `${url}/streamid=0`, {
     Transport: "RTP/AVP/TCP;interleaved=0-1;mode=record",
   });

@@ -1,6 +1,6 @@
 /** The GOP cache over real sockets: a late reader starts at the last keyframe, even past writeQueueSize. */
 import assert from "node:assert/strict";
-import { FFMPEG_ANNOUNCE_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
+import { FFMPEG_VIDEO_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
 import { startTestServer } from "./_server.ts";
 
 const sessionId = (h: string | undefined) => h!.split(";")[0];
@@ -9,7 +9,7 @@ Deno.test("gop cache: a late TCP reader gets the whole cached GOP even when it e
   await using srv = await startTestServer("writeQueueSize: 16");
   await using pub = await RawRtsp.connect(srv.ports.rtsp);
   const url = srv.url("gop");
-  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
   let res = await pub.request("SETUP", `${url}/streamid=0`, {
     Transport: "RTP/AVP/TCP;interleaved=0-1;mode=record",
   });

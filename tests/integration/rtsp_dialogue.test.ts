@@ -40,13 +40,14 @@ Deno.test("OPTIONS lists the methods and echoes CSeq", async () => {
   );
 });
 
-Deno.test("a request without CSeq gets 400 without CSeq, and the connection keeps working", async () => {
+Deno.test("a request without CSeq gets 400 without CSeq, then the connection is closed (gortsplib)", async () => {
   await using srv = await startTestServer();
   await using c = await RawRtsp.connect(srv.ports.rtsp);
   const res = await c.request("OPTIONS", srv.url("x"), {}, "", { cseq: null });
   assert.equal(res.statusCode, 400);
   assert.equal(res.headers.get("CSeq"), undefined);
-  assert.equal((await c.request("OPTIONS", srv.url("x"))).statusCode, 200);
+  await c.waitClosed();
+  assert.ok(c.eof, "closed after the 400");
 });
 
 Deno.test("unknown methods and SET_PARAMETER get 501", async () => {
@@ -197,7 +198,7 @@ Deno.test("sessions: 454 for unknown ids, GET_PARAMETER keepalive, TEARDOWN ends
   await using r = await RawRtsp.connect(srv.ports.rtsp);
   const url = srv.url("k");
   assert.equal((await r.request("PLAY", url, { Session: "0123456789abcdef" })).statusCode, 454);
-  assert.equal((await r.request("PLAY", url)).statusCode, 454);
+  assert.equal((await r.request("PLAY", url)).statusCode, 501, "PLAY without Session: 501, as MediaMTX");
   const res = await r.request("SETUP", `${url}/trackID=1`, { Transport: "RTP/AVP/TCP;unicast" });
   assert.equal(res.statusCode, 200);
   assert.match(
@@ -214,11 +215,26 @@ Deno.test("sessions: 454 for unknown ids, GET_PARAMETER keepalive, TEARDOWN ends
   assert.equal((await r.request("OPTIONS", url)).statusCode, 200, "the connection survives TEARDOWN");
 });
 
-Deno.test("PLAY and RECORD in the wrong state get 455", async () => {
+Deno.test("PLAY and RECORD in the wrong state get 400, as in MediaMTX (gortsplib never sends 455)", async () => {
   await using srv = await startTestServer();
   const { pub, session } = await publishTcp(srv, "w");
   await using _p = pub;
-  assert.equal((await pub.request("PLAY", srv.url("w"), { Session: session })).statusCode, 455);
+  assert.equal((await pub.request("PLAY", srv.url("w"), { Session: session })).statusCode, 400);
+  assert.equal(
+    (await pub.request("RECORD", srv.url("w"), { Session: session })).statusCode,
+    400,
+    "RECORD twice",
+  );
+  const ann = await pub.request("ANNOUNCE", srv.url("w"), {
+    "Content-Type": "application/sdp",
+    Session: session,
+  }, FFMPEG_ANNOUNCE_SDP);
+  assert.equal(ann.statusCode, 400, "a second ANNOUNCE");
+  await using r = await RawRtsp.connect(srv.ports.rtsp);
+  const res = await r.request("SETUP", srv.url("w") + "/trackID=0", { Transport: "RTP/AVP/TCP;unicast" });
+  const reader = sessionId(res.headers.get("Session"));
+  assert.equal((await r.request("RECORD", srv.url("w"), { Session: reader })).statusCode, 400);
+  assert.equal((await r.request("PLAY", srv.url("w"), { Session: reader })).statusCode, 200, "still usable");
 });
 
 Deno.test("maxReaders: the reader over the limit gets 400", async () => {
@@ -310,16 +326,23 @@ Deno.test("when the publisher leaves, its readers are closed", async () => {
   });
 });
 
-Deno.test("garbage and oversized input get 400 without disturbing other connections", async () => {
+Deno.test("garbage and oversized input get 400 and a close, without disturbing other connections", async () => {
   await using srv = await startTestServer();
   await using bad = await RawRtsp.connect(srv.ports.rtsp);
   await using good = await RawRtsp.connect(srv.ports.rtsp);
   await bad.writeRaw("\x00\x01\x02garbage\r\n\r\n");
   await bad.writeRaw(`OPTIONS ${"a".repeat(10000)} RTSP/1.0\r\nCSeq: 1\r\n\r\n`);
-  const res = await bad.nextResponse().catch(() => undefined);
-  if (res !== undefined) assert.equal(res.statusCode, 400);
+  assert.equal((await bad.nextResponse()).statusCode, 400);
+  await bad.waitClosed();
+  assert.ok(bad.eof, "the connection is closed after the 400");
   assert.equal((await good.request("OPTIONS", srv.url("x"))).statusCode, 200);
-  if (!bad.eof) assert.equal((await bad.request("OPTIONS", srv.url("x"))).statusCode, 200, "resynchronised");
+  await using bad2 = await RawRtsp.connect(srv.ports.rtsp);
+  await bad2.writeRaw("OPTIONS rtsp://h/x RTSP/1.0\r\nCSeq: 1\r\nno colon here\r\n\r\n");
+  const res = await bad2.nextResponse();
+  assert.equal(res.statusCode, 400);
+  assert.equal(res.headers.get("CSeq"), "1", "the CSeq of the rejected request is echoed");
+  await bad2.waitClosed();
+  assert.ok(bad2.eof);
 });
 
 Deno.test("a vanished TCP reader leaves no session behind", async () => {

@@ -1,6 +1,6 @@
 /** Keepalive, timeouts and RTCP reports over real sockets (reference §2.11, §2.12). */
 import assert from "node:assert/strict";
-import { FFMPEG_ANNOUNCE_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
+import { FFMPEG_VIDEO_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
 import { startTestServer } from "./_server.ts";
 import { waitFor } from "../_helpers/wait.ts";
 import { parseRtcpCompound } from "../../src/wire/rtcp/mod.ts";
@@ -28,7 +28,7 @@ function udpPair(): { rtp: Deno.DatagramConn; rtcp: Deno.DatagramConn; port: num
 
 async function announceUdp(port: number, url: string, pair: { port: number }) {
   const pub = await RawRtsp.connect(port);
-  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
   const res = await pub.request("SETUP", `${url}/streamid=0`, {
     Transport: `RTP/AVP/UDP;unicast;client_port=${pair.port}-${pair.port + 1};mode=record`,
   });
@@ -42,7 +42,7 @@ Deno.test("a TCP reader gets an RTCP sender report with the stream's SSRC", asyn
   await using srv = await startTestServer();
   await using pub = await RawRtsp.connect(srv.ports.rtsp);
   const url = srv.url("sr");
-  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
   let res = await pub.request("SETUP", `${url}/streamid=0`, {
     Transport: "RTP/AVP/TCP;interleaved=0-1;mode=record",
   });
@@ -106,7 +106,7 @@ Deno.test("a UDP reader without keepalives times out; with keepalives it stays",
   await using srv = await startTestServer("rtspSessionTimeout: 6s");
   await using pub = await RawRtsp.connect(srv.ports.rtsp);
   const url = srv.url("ka");
-  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
   let res = await pub.request("SETUP", `${url}/streamid=0`, {
     Transport: "RTP/AVP/TCP;interleaved=0-1;mode=record",
   });

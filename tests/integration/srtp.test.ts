@@ -1,6 +1,6 @@
 /** SRTP on RTSPS over real sockets: MIKEY keys in SDP and KeyMgmt, encrypt-once, SAVP publishing. */
 import assert from "node:assert/strict";
-import { bodyText, FFMPEG_ANNOUNCE_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
+import { bodyText, FFMPEG_VIDEO_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
 import { startTestServer } from "./_server.ts";
 import type { TestServer } from "./_server.ts";
 import { makeTestCert } from "../_helpers/certs.ts";
@@ -29,7 +29,7 @@ async function secureServer(): Promise<{ srv: TestServer; ca: string[] }> {
 async function publishInTls(srv: TestServer, ca: string[], path: string): Promise<RawRtsp> {
   const pub = await RawRtsp.connectTls(srv.ports.rtsps, ca);
   const url = srv.secureUrl(path);
-  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
   const res = await pub.request("SETUP", `${url}/streamid=0`, {
     Transport: "RTP/AVP/TCP;interleaved=0-1;mode=record",
   });
@@ -103,7 +103,7 @@ Deno.test("srtp: a SAVP publisher's packets are decrypted into the stream; SAVP 
   await using _srv = srv;
   const url = srv.secureUrl("savp");
   await using pub = await RawRtsp.connectTls(srv.ports.rtsps, ca);
-  const savpSdp = FFMPEG_ANNOUNCE_SDP.replaceAll("RTP/AVP", "RTP/SAVP");
+  const savpSdp = FFMPEG_VIDEO_SDP.replaceAll("RTP/AVP", "RTP/SAVP");
   assert.equal(
     (await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, savpSdp)).statusCode,
     200,

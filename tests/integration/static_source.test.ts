@@ -1,6 +1,6 @@
 /** Pulling a path from another server (`source:`), always on and on demand, over every scheme. */
 import assert from "node:assert/strict";
-import { FFMPEG_ANNOUNCE_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
+import { FFMPEG_VIDEO_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
 import { startTestServer } from "./_server.ts";
 import type { TestServer } from "./_server.ts";
 import { waitFor } from "../_helpers/wait.ts";
@@ -11,7 +11,7 @@ const sessionId = (h: string | undefined) => h!.split(";")[0];
 async function publish(srv: TestServer, path: string): Promise<RawRtsp> {
   const pub = await RawRtsp.connect(srv.ports.rtsp);
   const url = srv.url(path);
-  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
   const res = await pub.request("SETUP", `${url}/streamid=0`, {
     Transport: "RTP/AVP/TCP;interleaved=0-1;mode=record",
   });
@@ -66,7 +66,7 @@ paths:
     "ANNOUNCE",
     srv.url("relay"),
     { "Content-Type": "application/sdp" },
-    FFMPEG_ANNOUNCE_SDP,
+    FFMPEG_VIDEO_SDP,
   );
   assert.equal(ann.statusCode, 400, "nobody can publish on a path with a static source");
 });

@@ -1,7 +1,7 @@
 import { newResponse } from "../../wire/rtsp/format.ts";
 import { parseRequestTarget } from "../../wire/rtsp/request_target.ts";
 import { RtspError } from "../../wire/rtsp/rtsp_error.ts";
-import { parseSdp } from "../../wire/sdp/mod.ts";
+import { parseSdp, unusableFormatReason } from "../../wire/sdp/mod.ts";
 import type { SdpMedia } from "../../wire/sdp/mod.ts";
 import { ServerSession } from "../server_session.ts";
 import type { RequestContext, RequestResult } from "./request_context.ts";
@@ -10,7 +10,7 @@ import { authorize, pathRequest, sessionLabel } from "./request_context.ts";
 /** ANNOUNCE: a publisher describes what it will RECORD; creates its session. */
 export async function handleAnnounce(rc: RequestContext): Promise<RequestResult> {
   if (rc.session !== undefined && rc.session.state !== "initial") {
-    throw new RtspError(455, "ANNOUNCE is not valid in this state");
+    throw new RtspError(400, `ANNOUNCE is not valid in state ${rc.session.state}`);
   }
   const contentType = rc.req.headers.get("Content-Type")?.split(";")[0].trim().toLowerCase();
   if (contentType !== "application/sdp") {
@@ -28,6 +28,11 @@ export async function handleAnnounce(rc: RequestContext): Promise<RequestResult>
     throw new RtspError(400, `invalid SDP: ${(e as Error).message}`, { cause: e });
   }
   if (medias.length === 0) throw new RtspError(400, "the SDP announces no media");
+  // gortsplib refuses an SDP it cannot describe; readers would get a track without a clock.
+  medias.forEach((m, i) => {
+    const why = unusableFormatReason(m);
+    if (why !== undefined) throw new RtspError(400, `invalid SDP: media ${i} (${m.type}): ${why}`);
+  });
   const session = rc.session ?? new ServerSession(rc.ctx, rc.conn);
   try {
     session.publisher = await rc.ctx.options.pathManager.addPublisher(

@@ -19,7 +19,7 @@ export function handlePause(rc: RequestContext): Promise<RequestResult> {
     case "preRecord":
       break; // pausing twice is harmless
     default:
-      throw new RtspError(455, "PAUSE is not valid before SETUP");
+      throw new RtspError(400, "PAUSE is not valid before SETUP");
   }
   const headers = new RtspHeaders();
   setSessionHeader(headers, rc, session);

@@ -11,10 +11,10 @@ import { describeTracks, transportName } from "./track_names.ts";
 export function handlePlay(rc: RequestContext): Promise<RequestResult> {
   const session = requireSession(rc);
   if (session.state !== "prePlay" && session.state !== "play") {
-    throw new RtspError(455, `PLAY is not valid in state ${session.state}`);
+    throw new RtspError(400, `PLAY is not valid in state ${session.state}`);
   }
   if (session.medias.size === 0 || session.reader === undefined) {
-    throw new RtspError(455, "no media has been set up");
+    throw new RtspError(400, "no media has been set up");
   }
   const headers = new RtspHeaders();
   setSessionHeader(headers, rc, session);

@@ -8,13 +8,15 @@ import { describeTracks, transportName } from "./track_names.ts";
 /** RECORD: the publisher's packets start flowing into the path's stream. */
 export function handleRecord(rc: RequestContext): Promise<RequestResult> {
   const session = requireSession(rc);
-  if (session.state !== "preRecord" && session.state !== "record") {
-    throw new RtspError(455, `RECORD is not valid in state ${session.state}`);
+  if (session.state !== "preRecord") {
+    throw new RtspError(400, `RECORD is not valid in state ${session.state}`);
   }
-  if (session.medias.size === 0) throw new RtspError(455, "no media has been set up");
+  // gortsplib: every announced media must be set up, or readers get a track nobody feeds.
+  if (session.medias.size !== session.announced!.medias.length) {
+    throw new RtspError(400, "not all announced medias have been setup");
+  }
   const headers = new RtspHeaders();
   setSessionHeader(headers, rc, session);
-  if (session.state === "record") return Promise.resolve({ response: newResponse(200, headers) });
   if (session.transport === "tcp") {
     if (rc.conn.tcpSession !== undefined && rc.conn.tcpSession !== session) {
       throw new RtspError(400, "the connection already carries another session");

@@ -26,9 +26,12 @@ export interface RequestResult {
 /** One RTSP method. Throws RtspError for protocol failures. */
 export type RequestHandler = (rc: RequestContext) => Promise<RequestResult>;
 
-/** The session of a request that needs one: 454 when the header is missing. */
+/**
+ * The session of a request that needs one. Without a `Session` header gortsplib does not handle
+ * PLAY, RECORD, PAUSE or TEARDOWN at all and answers 501, so this does too (an unknown id is 454).
+ */
 export function requireSession(rc: RequestContext): ServerSession {
-  if (rc.session === undefined) throw new RtspError(454, "the request needs a Session header");
+  if (rc.session === undefined) throw new RtspError(501, `${rc.req.method} without a Session header`);
   return rc.session;
 }
 

@@ -5,7 +5,7 @@ import { matchControl } from "../../wire/rtsp/request_target.ts";
 import { RtspError } from "../../wire/rtsp/rtsp_error.ts";
 import { formatTransport, parseTransports } from "../../wire/rtsp/headers/transport.ts";
 import type { TransportSpec } from "../../wire/rtsp/headers/transport.ts";
-import { clockRateOf, mediaControl } from "../../wire/sdp/mod.ts";
+import { clockRateOf, mediaControl, payloadTypes } from "../../wire/sdp/mod.ts";
 import { ServerSession } from "../server_session.ts";
 import { newSessionMedia } from "../session_media.ts";
 import type { SessionMedia } from "../session_media.ts";
@@ -25,16 +25,13 @@ export async function handleSetup(rc: RequestContext): Promise<RequestResult> {
   } catch (e) {
     throw new RtspError(400, (e as Error).message, { cause: e });
   }
-  // Clients that omit `Session` on later SETUPs continue the session they started here.
+  // Clients that omit `Session` on later SETUPs continue the session they started here; as in
+  // gortsplib, a connection whose session already plays or records cannot start another one.
   const pending = rc.conn.pendingSession;
-  const session = rc.session ??
-    (pending !== undefined && !pending.closed &&
-        (pending.state === "preRecord" || pending.state === "prePlay")
-      ? pending
-      : undefined);
+  const session = rc.session ?? (pending !== undefined && !pending.closed ? pending : undefined);
   if (session?.state === "preRecord") return setupRecord(rc, session, specs);
   if (session !== undefined && session.state !== "prePlay") {
-    throw new RtspError(455, `SETUP is not valid in state ${session.state}`);
+    throw new RtspError(400, `SETUP is not valid in state ${session.state}`);
   }
   return await setupPlay(rc, session, specs);
 }
@@ -148,6 +145,7 @@ function setupRecord(
   const media = configureMedia(rc, session, negotiated, index);
   const sdpMedia = announced.medias[index];
   media.clockRate = clockRateOf(sdpMedia, Number(sdpMedia.formats[0] ?? "96"));
+  media.payloadTypes = new Set(payloadTypes(sdpMedia));
   let keyMgmt: string | undefined;
   if (negotiated.spec.profile === "SAVP") {
     // The publisher's key decrypts its media; without it nothing could be read (400, as MediaMTX).
@@ -204,6 +202,9 @@ function configureMedia(
       while (session.usesChannel(c) || session.usesChannel(c + 1)) c += 2;
       channels = [c, c + 1];
       n.spec = { ...n.spec, interleaved: channels };
+    } else if (channels[1] !== channels[0] + 1) {
+      // RTCP travels on the channel after RTP's (RFC 2326 §10.12); gortsplib insists too.
+      throw new RtspError(400, `invalid interleaved channels ${channels[0]}-${channels[1]}: not consecutive`);
     } else if (session.usesChannel(channels[0]) || session.usesChannel(channels[1])) {
       throw new RtspError(400, `interleaved channels ${channels[0]}-${channels[1]} are already in use`);
     }

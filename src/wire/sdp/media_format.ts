@@ -155,6 +155,22 @@ export function clockRateOf(m: SdpMedia, pt: number): number {
   return rtpMaps(m).get(pt)?.clockRate ?? defaultClockRate(m.type);
 }
 
+/**
+ * Why a publisher's media cannot be used, or undefined when every format has a payload type and
+ * a clock rate: an `rtpmap`, or a static payload type (RFC 3551 §6). A dynamic payload type
+ * without `rtpmap` (`m=video 0 RTP/AVP 96` with only `a=rtpmap:97 …`) has no clock rate, so
+ * timestamps could never be turned into time; MediaMTX rejects such an ANNOUNCE.
+ */
+export function unusableFormatReason(m: SdpMedia): string | undefined {
+  if (m.formats.length === 0) return "no format";
+  const maps = rtpMaps(m);
+  for (const f of m.formats) {
+    if (!/^\d{1,3}$/.test(f) || Number(f) > 127) return `invalid payload type "${f}"`;
+    if (!maps.has(Number(f))) return `no clock rate for payload type ${f} (no rtpmap)`;
+  }
+  return undefined;
+}
+
 /** Upper-cased encoding name (`H264`, `H265`, `MPEG4-GENERIC`, `OPUS` ...), "" when unknown. */
 export function codecOf(m: SdpMedia, pt: number): string {
   return rtpMaps(m).get(pt)?.encoding.toUpperCase() ?? "";

@@ -7,7 +7,7 @@ import { parseConfig } from "../../../src/config/mod.ts";
 import { App } from "../../../src/app/app.ts";
 import { Logger } from "../../../src/log/logger.ts";
 import type { RtspServer } from "../../../src/server/rtsp_server.ts";
-import { bodyText, FFMPEG_ANNOUNCE_SDP, RawRtsp, rtpPacket } from "../../integration/_raw_rtsp.ts";
+import { bodyText, FFMPEG_VIDEO_SDP, RawRtsp, rtpPacket } from "../../integration/_raw_rtsp.ts";
 import { ffmpegPublish, ffmpegRead, gstRead } from "../../_helpers/clients.ts";
 import { waitFor } from "../../_helpers/wait.ts";
 import { makeTestCert } from "../../_helpers/certs.ts";
@@ -90,7 +90,7 @@ Deno.test("multicast: three readers cost one copy of the stream; groups are free
   await using srv = startServer("multicastTTL: 3");
   await using pub = await RawRtsp.connect(srv.port);
   const url = srv.url("three");
-  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
   let res = await pub.request("SETUP", `${url}/streamid=0`, {
     Transport: "RTP/AVP/TCP;interleaved=0-1;mode=record",
   });
@@ -169,7 +169,7 @@ Deno.test("multicast: two streams get distinct groups; vlcmulticast DESCRIBE; RE
       const pub = await RawRtsp.connect(srv.port);
       pubs.push(pub);
       const url = srv.url(path);
-      await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+      await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
       let res = await pub.request("SETUP", `${url}/streamid=0`, {
         Transport: "RTP/AVP/TCP;interleaved=0-1;mode=record",
       });
@@ -186,7 +186,7 @@ Deno.test("multicast: two streams get distinct groups; vlcmulticast DESCRIBE; RE
 
     const rec = await RawRtsp.connect(srv.port);
     readers.push(rec);
-    await rec.request("ANNOUNCE", srv.url("c"), { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+    await rec.request("ANNOUNCE", srv.url("c"), { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
     const res = await rec.request("SETUP", srv.url("c") + "/streamid=0", {
       Transport: "RTP/AVP;multicast;mode=record",
     });
@@ -201,7 +201,7 @@ Deno.test("multicast: a reader that vanishes without TEARDOWN times out and free
   await using srv = startServer("rtspSessionTimeout: 6s");
   await using pub = await RawRtsp.connect(srv.port);
   const url = srv.url("gone");
-  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
   let res = await pub.request("SETUP", `${url}/streamid=0`, {
     Transport: "RTP/AVP/TCP;interleaved=0-1;mode=record",
   });

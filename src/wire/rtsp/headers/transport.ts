@@ -97,7 +97,7 @@ function parseSpec(raw: string): TransportSpec {
         if (v !== undefined && v !== "") spec.source = address(v, key);
         break;
       case "interleaved":
-        spec.interleaved = range(v, key, 255);
+        spec.interleaved = range(v, key, 255, { ordered: true });
         break;
       case "ttl":
         spec.ttl = integer(v, key, 255);
@@ -106,7 +106,8 @@ function parseSpec(raw: string): TransportSpec {
         spec.port = range(v, key, 65535);
         break;
       case "client_port":
-        spec.clientPort = range(v, key, 65535);
+        // Port 0 cannot be sent to, and RTCP's port follows RTP's (gortsplib refuses both).
+        spec.clientPort = range(v, key, 65535, { ordered: true, nonZero: true });
         break;
       case "server_port":
         spec.serverPort = range(v, key, 65535);
@@ -153,13 +154,21 @@ export function formatTransports(specs: readonly TransportSpec[]): string {
   return specs.map(formatTransport).join(",");
 }
 
-function range(v: string | undefined, key: string, max: number): [number, number] {
+/** `ordered`: the second value must be above the first; `nonZero`: 0 is not a usable value. */
+function range(
+  v: string | undefined,
+  key: string,
+  max: number,
+  rules: { ordered?: boolean; nonZero?: boolean } = {},
+): [number, number] {
   const m = v === undefined ? null : /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(v);
   if (m === null) throw new Error(`invalid ${key} "${clip(v)}"`);
   const a = Number(m[1]);
   // A single value "a" means the pair a, a+1 (RFC 2326 §12.39, e.g. "interleaved=0").
   const b = m[2] === undefined ? a + 1 : Number(m[2]);
   if (a > max || b > max) throw new Error(`invalid ${key} "${clip(v)}"`);
+  if (rules.ordered === true && b <= a) throw new Error(`invalid ${key} "${clip(v)}": descending range`);
+  if (rules.nonZero === true && a === 0) throw new Error(`invalid ${key} "${clip(v)}": port 0`);
   return [a, b];
 }
 

@@ -256,6 +256,11 @@ Deno.test("parseTransports rejects a header with no usable spec", () => {
     ["RTP/AVP;client_port=70000-70001", /invalid client_port/],
     ["RTP/AVP;client_port=65535", /invalid client_port/],
     ["RTP/AVP/TCP;interleaved=256-257", /invalid interleaved/],
+    // Leniency gortsplib does not have: port 0, descending ranges.
+    ["RTP/AVP;unicast;client_port=0-0", /invalid client_port "0-0"/],
+    ["RTP/AVP;unicast;client_port=0", /invalid client_port "0": port 0/],
+    ["RTP/AVP;unicast;client_port=5-4", /invalid client_port "5-4": descending range/],
+    ["RTP/AVP/TCP;unicast;interleaved=1-0", /invalid interleaved "1-0": descending range/],
     ["RTP/AVP;ssrc=123456789", /invalid ssrc/],
     ["RTP/AVP;ssrc=xyz", /invalid ssrc/],
     ["RTP/AVP;ttl=300", /invalid ttl/],
