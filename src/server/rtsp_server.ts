@@ -143,7 +143,10 @@ export class RtspServer implements ServerContext {
           port: o.port,
           certFile: o.tls.certFile,
           keyFile: o.tls.keyFile,
-          onConn: (conn) => this.#onTlsConn(conn),
+          handshakeTimeoutMs: o.readTimeoutMs,
+          onConn: (stream) => this.#closed ? stream.close() : this.#sniffer.accept(stream),
+          onHandshakeFailed: (peer, why) =>
+            this.log.info(`[conn ${formatNetAddr(peer)}] TLS handshake failed: ${why}`),
           onReload: (r) =>
             r.ok
               ? this.log.info("TLS certificate reloaded")
@@ -170,33 +173,6 @@ export class RtspServer implements ServerContext {
     }
     this.#ticker = setInterval(() => this.#tick(), TICK_MS);
     if (this.#listener !== undefined) this.#acceptLoop = this.#accept(this.#listener);
-  }
-
-  /** A TLS connection: handshake off the accept path, so a stalled or garbage client blocks nobody. */
-  async #onTlsConn(conn: Deno.TlsConn): Promise<void> {
-    const peer = conn.remoteAddr as Deno.NetAddr;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("handshake timed out")), this.options.readTimeoutMs);
-      });
-      await Promise.race([conn.handshake(), deadline]);
-    } catch (e) {
-      this.log.info(`[conn ${peer.hostname}:${peer.port}] TLS handshake failed: ${(e as Error).message}`);
-      try {
-        conn.close();
-      } catch {
-        // already closed
-      }
-      return;
-    } finally {
-      clearTimeout(timer);
-    }
-    if (this.#closed) {
-      conn.close();
-      return;
-    }
-    this.#sniffer.accept(new DenoConnStream(conn, "tls"));
   }
 
   /** Serves an already-established byte stream (used by tunnels and tests). */

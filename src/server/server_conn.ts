@@ -27,6 +27,8 @@ export class ServerConn implements SessionConn {
   readonly writer: StreamWriter;
   readonly log: Logger;
   readonly stream: ByteStream;
+  /** Public id (API ids); random, unrelated to any secret. */
+  readonly uuid: string = crypto.randomUUID();
   readonly #ctx: ServerContext;
   readonly #framer = new RtspFramer();
   /** Sessions this connection has used, so they learn when it closes. */

@@ -81,15 +81,23 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   /** SSRC of the server's own receiver reports to a publisher. */
   readonly ownSsrc = crypto.getRandomValues(new Uint32Array(1))[0];
 
+  /** Public id (API, logs): unlike `id`, which is a secret, it may be shown anywhere. */
+  readonly uuid: string = crypto.randomUUID();
+
   constructor(ctx: ServerContext, creator: SessionConn) {
     this.#ctx = ctx;
     this.id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0"))
       .join("");
     this.remoteHost = creator.remote.hostname;
     this.conns.add(creator);
-    this.log = ctx.log.with(`[session ${this.id.slice(0, 8)}]`);
+    this.log = ctx.log.with(`[session ${this.logId}]`);
     ctx.sessions.set(this.id, this);
     this.log.info(`created by ${formatNetAddr(creator.remote)}`);
+  }
+
+  /** The log tag: the first 8 hex digits of `uuid` (never a piece of the secret `id`). */
+  get logId(): string {
+    return this.uuid.slice(0, 8);
   }
 
   /** Whether the session has ended. */
@@ -403,7 +411,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.#deferred = undefined;
     this.log.info(`destroyed: ${reason}`);
     for (const c of this.conns) {
-      if (c !== except) c.close(`session ${this.id.slice(0, 8)} destroyed: ${reason}`);
+      if (c !== except) c.close(`session ${this.logId} destroyed: ${reason}`);
     }
     this.conns.clear();
   }
