@@ -27,6 +27,8 @@ function timestamp(d: Date): string {
 const CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/g;
 /** `scheme://user:pass@` in any URL: the userinfo is replaced. */
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@?#]*@/gi;
+/** A `Session` header's id (a bearer secret: whoever presents it controls the session). */
+const SESSION_HEADER = /^(Session:[ \t]*)[^;\n]+/gim;
 /** An `Authorization` / `Proxy-Authorization` header value after its scheme. */
 const AUTHORIZATION = /\b((?:Proxy-)?Authorization:[ \t]*[A-Za-z0-9_-]+)[^\n]*/gi;
 
@@ -48,13 +50,15 @@ function escapeControl(c: string): string {
  * values, reasons): control characters are escaped (`\r`, `\0`, `\x1b`…), so a peer cannot end
  * a line, rewrite the terminal or forge a line of its own; a line break in our own multi-line
  * messages is followed by a tab, so a continuation never looks like a new entry; the userinfo of
- * URLs (`rtsp://user:pass@host`) and the credentials of `Authorization` headers are redacted.
+ * URLs (`rtsp://user:pass@host`), the credentials of `Authorization` headers and the id of
+ * `Session` headers are redacted.
  */
 export function sanitizeLogText(message: string): string {
   return message
     .replace(CONTROL, escapeControl)
     .replace(USERINFO, "$1***@")
     .replace(AUTHORIZATION, "$1 ***")
+    .replace(SESSION_HEADER, "$1***")
     .replaceAll("\n", "\n\t");
 }
 

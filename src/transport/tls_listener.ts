@@ -17,6 +17,8 @@ export interface TlsListenerOptions extends TlsFiles {
   onConn: (stream: ByteStream) => void;
   /** A handshake that failed or did not complete in time (the connection is already closed). */
   onHandshakeFailed?: (remote: NetAddr, reason: string) => void;
+  /** Asked for every accepted connection before its handshake; false closes it at once. */
+  admit?: (remote: NetAddr) => boolean;
   /** Time allowed for the whole handshake, in ms; 10 s by default. */
   handshakeTimeoutMs?: number;
   /** Reports reloads and reload failures. */
@@ -95,6 +97,11 @@ export class ReloadingTlsListener {
     return this.#handshaking.size;
   }
 
+  /** Calls `f` with the peer of every connection whose handshake is running. */
+  forEachHandshaking(f: (remote: NetAddr) => void): void {
+    for (const c of this.#handshaking) f(c.remoteAddr as Deno.NetAddr);
+  }
+
   #currentStamp(): string {
     return `${fileStamp(this.#opts.certFile)}|${fileStamp(this.#opts.keyFile)}`;
   }
@@ -107,6 +114,11 @@ export class ReloadingTlsListener {
       } catch (e) {
         if (e instanceof Deno.errors.BadResource || this.#closed) return;
         await new Promise((r) => setTimeout(r, 100)); // EMFILE and the like: keep serving
+        continue;
+      }
+      const r = conn.remoteAddr as Deno.NetAddr;
+      if (this.#opts.admit?.({ hostname: r.hostname, port: r.port }) === false) {
+        conn.close();
         continue;
       }
       this.#handshake(conn);
