@@ -147,7 +147,7 @@ Deno.test("hardening: no password, Authorization value, session id or raw contro
     assert.ok(!all.includes(secret), `the log holds ${secret}`);
   }
   assert.ok(all.includes("rtsp://***@127.0.0.1"), "redacted URL not logged");
-  assert.ok(!/[\x00\r\x1b]/.test(all), "raw control characters in the log");
+  assert.ok(!["\x00", "\r", "\x1b"].some((c) => all.includes(c)), "raw control characters in the log");
   assert.ok(all.includes("a\\0b\\x1b[31m"), "escaped request line not logged");
   const server = plainServer(srv);
   const session = server.sessions.get(sessionId)!;
