@@ -5,6 +5,7 @@ import { encodeFrame, Opcode, WebSocketFrameParser } from "../../../src/wire/web
 import { parseClosePayload } from "../../../src/wire/websocket/message.ts";
 import { FIREFOX_STYLE_UPGRADE } from "../wire/http/_fixtures.ts";
 import { CarrierServer } from "./_loopback.ts";
+import { withTimeout } from "../../_helpers/wait.ts";
 
 const enc = new TextEncoder();
 const MASK = new Uint8Array([1, 2, 3, 4]);
@@ -38,7 +39,7 @@ Deno.test("websocket limits: a frame announcing 4 MiB is refused with 1009 from 
   const { raw, tunnel } = await handshake(server);
   await raw.send(bigHeader(4 * 1024 * 1024 - 100));
   await raw.send(new Uint8Array(1000));
-  assert.equal(await tunnel.read(new Uint8Array(10)), null);
+  assert.equal(await withTimeout(tunnel.read(new Uint8Array(10)), 3000, "4 MiB frame not refused"), null);
   const parser = new WebSocketFrameParser({ requireMask: false });
   for (let c = await raw.readChunk(); c !== null; c = await raw.readChunk()) parser.push(c);
   const close = parser.next();
