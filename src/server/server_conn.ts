@@ -17,7 +17,7 @@ const READ_BUFFER_BYTES = 64 * 1024;
 const FIRST_READ_BUFFER_BYTES = 4 * 1024;
 const SERVER_HEADER = "deno-rtsp-server";
 /** Pause before answering wrong credentials, as MediaMTX does. */
-export const DEFAULT_AUTH_FAILURE_DELAY_MS = 2000;
+const DEFAULT_AUTH_FAILURE_DELAY_MS = 2000;
 const decoder = new TextDecoder();
 
 /**

@@ -28,7 +28,7 @@ export interface TlsListenerOptions extends TlsFiles {
 }
 
 /** Reads the PEM files; the error names the file that cannot be read. */
-export function readTlsFiles(files: TlsFiles): { cert: string; key: string } {
+function readTlsFiles(files: TlsFiles): { cert: string; key: string } {
   const read = (path: string, what: string) => {
     try {
       return Deno.readTextFileSync(path);
