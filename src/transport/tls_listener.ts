@@ -228,7 +228,7 @@ function connDuplex(conn: Deno.TcpConn): Duplex {
       // already closed
     }
   };
-  return new Duplex({
+  const duplex = new Duplex({
     read() {
       conn.read(buf).then(
         (n) => this.push(n === null ? null : buf.slice(0, n)),
@@ -248,4 +248,7 @@ function connDuplex(conn: Deno.TcpConn): Duplex {
       done(err);
     },
   });
+  // A reset surfaces through the TLS socket; an unheard 'error' here would end the process.
+  duplex.on("error", () => {});
+  return duplex;
 }
