@@ -204,8 +204,8 @@ export class RtspServer implements ServerContext {
         tcp = await listener.accept() as Deno.TcpConn;
       } catch (e) {
         if (this.#closed) return;
-        // EMFILE and friends: log and keep accepting rather than dying.
-        this.log.error(`accept failed: ${(e as Error).message}`);
+        // EMFILE and friends: log (at most once a second) and keep accepting rather than dying.
+        this.#logRateLimited("error", `accept failed: ${(e as Error).message}`);
         await new Promise((r) => setTimeout(r, 100));
         continue;
       }
@@ -248,20 +248,21 @@ export class RtspServer implements ServerContext {
       reason = `too many connections without a session (${this.limits.maxPending})`;
     }
     if (reason === undefined) return true;
-    this.#logRefusal(reason);
+    this.#logRateLimited("warn", `connection refused: ${reason}`);
     return false;
   }
 
-  #logRefusal(reason: string): void {
+  /** Logs `text` at most once per REFUSAL_LOG_INTERVAL_MS, with how many times it happened since. */
+  #logRateLimited(level: "warn" | "error", text: string): void {
     const now = performance.now();
-    const r = this.#refusals.get(reason) ?? { count: 0, lastLogMs: -Infinity };
+    const r = this.#refusals.get(text) ?? { count: 0, lastLogMs: -Infinity };
     r.count++;
     if (now - r.lastLogMs >= REFUSAL_LOG_INTERVAL_MS) {
-      this.log.warn(`connection refused: ${reason}${r.count > 1 ? ` (${r.count} refused)` : ""}`);
+      this.log.log(level, `${text}${r.count > 1 ? ` (${r.count} times)` : ""}`);
       r.count = 0;
       r.lastLogMs = now;
     }
-    this.#refusals.set(reason, r);
+    this.#refusals.set(text, r);
     if (this.#refusals.size > 1000) this.#refusals.clear(); // many source IPs: forget the oldest counts
   }
 
