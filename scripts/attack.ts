@@ -10,8 +10,9 @@
  *   flood      `conns` TCP connections that send nothing
  *   slowloris  `conns` connections trickling a request head, one byte every second
  *   tls        `conns` RTSPS connections sending 11 bytes of a ClientHello, then nothing
- * Each case holds its connections for readTimeout (3 s here) + 3 s, then probes RTSP and RTSPS
- * with a fresh client, reports, and closes everything before the next case.
+ * Each case counts descriptors and probes RTSP and RTSPS with fresh clients 0.5 s into the attack
+ * and again after readTimeout (3 s here) + 3 s, counts the attack connections the server has
+ * closed, and closes everything before the next case. Loopback only; at most 2000 connections.
  *
  * @module
  */
@@ -222,6 +223,7 @@ async function main(): Promise<void> {
         })();
       } else throw new Error(`unknown case ${kind}`);
       const t0 = performance.now();
+      await sleep(500); // let the server accept the backlog before counting its descriptors
       const during = await probes(child.pid, rtsp, rtsps, ca);
       await sleep(Math.max(0, (READ_TIMEOUT_S + 3) * 1000 - (performance.now() - t0)));
       const after = await probes(child.pid, rtsp, rtsps, ca);
