@@ -80,8 +80,9 @@ export class NodeTlsStream implements ByteStream {
   write(data: Uint8Array): Promise<void> {
     if (this.#closed || this.#tls.destroyed) return Promise.reject(new Error("connection closed"));
     return new Promise((resolve, reject) => {
-      // The copy: callers may reuse their buffer once the promise settles, node may hold it longer.
-      this.#tls.write(data.slice(), (e?: Error | null) => e ? reject(e) : resolve());
+      // No copy: like Deno.Conn.write, the caller leaves `data` alone until the promise settles,
+      // which is after node has consumed it.
+      this.#tls.write(data, (e?: Error | null) => e ? reject(e) : resolve());
     });
   }
 
