@@ -59,9 +59,9 @@ function fileStamp(path: string): string {
  * connections are untouched, so no session is dropped. Invalid new files are reported and the old
  * certificate stays.
  *
- * TCP is accepted with node:net and the handshake runs in node:tls over the socket we own: a
- * handshake that does not complete within `handshakeTimeoutMs` is cut by destroying that socket,
- * which really closes it (see NodeTlsStream for why `Deno.listenTls` cannot).
+ * TCP is accepted with `Deno.listen` and the handshake runs in node:tls over that socket, which
+ * stays ours: a handshake that does not complete within `handshakeTimeoutMs` is cut by closing
+ * it, which really closes it (see NodeTlsStream for why `Deno.listenTls` cannot).
  */
 export class ReloadingTlsListener {
   readonly #opts: TlsListenerOptions;
