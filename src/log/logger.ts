@@ -22,6 +22,46 @@ function timestamp(d: Date): string {
     `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/** C0 controls (but LF), DEL and C1 controls: what a forged log line or a terminal escape needs. */
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/g;
+/** `scheme://user:pass@` in any URL: the userinfo is replaced. */
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@?#]*@/gi;
+/** A `Session` header's id (a bearer secret: whoever presents it controls the session). */
+const SESSION_HEADER = /^(Session:[ \t]*)[^;\n]+/gim;
+/** An `Authorization` / `Proxy-Authorization` header value after its scheme. */
+const AUTHORIZATION = /\b((?:Proxy-)?Authorization:[ \t]*[A-Za-z0-9_-]+)[^\n]*/gi;
+
+function escapeControl(c: string): string {
+  switch (c) {
+    case "\r":
+      return "\\r";
+    case "\t":
+      return "\\t";
+    case "\x00":
+      return "\\0";
+    default:
+      return "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0");
+  }
+}
+
+/**
+ * What every logged message goes through, since much of it came from the wire (URLs, header
+ * values, reasons): control characters are escaped (`\r`, `\0`, `\x1b`…), so a peer cannot end
+ * a line, rewrite the terminal or forge a line of its own; a line break in our own multi-line
+ * messages is followed by a tab, so a continuation never looks like a new entry; the userinfo of
+ * URLs (`rtsp://user:pass@host`), the credentials of `Authorization` headers and the id of
+ * `Session` headers are redacted.
+ */
+export function sanitizeLogText(message: string): string {
+  return message
+    .replace(CONTROL, escapeControl)
+    .replace(USERINFO, "$1***@")
+    .replace(AUTHORIZATION, "$1 ***")
+    .replace(SESSION_HEADER, "$1***")
+    .replaceAll("\n", "\n\t");
+}
+
 /**
  * A leveled logger writing MediaMTX-style lines:
  * `2026/11/24 10:00:00 INF [RTSP] [conn 127.0.0.1:5123] opened`.
@@ -55,7 +95,7 @@ export class Logger {
 
   /** A logger that adds `tag` (e.g. `[RTSP]`, `[conn 1.2.3.4:5]`) before every message. */
   with(tag: string): Logger {
-    const child = new Logger(this.#level.value, this.#sink, this.#prefix + tag + " ");
+    const child = new Logger(this.#level.value, this.#sink, this.#prefix + sanitizeLogText(tag) + " ");
     child.#level = this.#level;
     return child;
   }
@@ -63,7 +103,7 @@ export class Logger {
   /** Writes one line at `level`. */
   log(level: LogLevel, message: string): void {
     if (!this.enabled(level)) return;
-    this.#sink(`${timestamp(new Date())} ${TAG[level]} ${this.#prefix}${message}`, level);
+    this.#sink(`${timestamp(new Date())} ${TAG[level]} ${this.#prefix}${sanitizeLogText(message)}`, level);
   }
 
   /** Error-level line. */

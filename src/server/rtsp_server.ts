@@ -10,11 +10,16 @@ import { RtspError } from "../wire/rtsp/rtsp_error.ts";
 import { MulticastSender } from "./multicast_sender.ts";
 import type { FanOut, ReaderHandle } from "./stream_port.ts";
 import type { Logger } from "../log/logger.ts";
-import type { RtspServerOptions, ServerContext, ServerTransport } from "./server_context.ts";
+import type { RtspServerOptions, ServerContext, ServerLimits, ServerTransport } from "./server_context.ts";
 import { ServerConn } from "./server_conn.ts";
 import type { ServerSession } from "./server_session.ts";
 
 const TICK_MS = 1000;
+/** Defaults of the pending-connection limits (requestTimeoutMs defaults to readTimeout). */
+const DEFAULT_MAX_PENDING_PER_IP = 32;
+const DEFAULT_MAX_PENDING = 512;
+/** At most one "refused" log line per this many ms and reason, so a flood cannot flood the log. */
+const REFUSAL_LOG_INTERVAL_MS = 1000;
 /**
  * When interleaved packets are written: 0 = at the end of the event-loop turn that queued them,
  * so what one publisher read fanned out (a video frame's packets) leaves in one write per reader.
@@ -49,11 +54,19 @@ export class RtspServer implements ServerContext {
   /** One sender per stream, shared by its multicast readers (a promise while opening). */
   readonly multicastSenders = new Map<FanOut, Promise<MulticastSender>>();
   #acceptLoop: Promise<void> | undefined;
+  readonly limits: ServerLimits;
+  /** Refusals not logged yet, by reason, and when the last line was written. */
+  #refusals = new Map<string, { count: number; lastLogMs: number }>();
 
   constructor(options: RtspServerOptions) {
     this.options = options;
     this.log = options.log.with(`[${options.label}]`);
     this.srtp = options.tls !== undefined;
+    this.limits = {
+      requestTimeoutMs: options.limits?.requestTimeoutMs ?? options.readTimeoutMs,
+      maxPendingPerIp: options.limits?.maxPendingPerIp ?? DEFAULT_MAX_PENDING_PER_IP,
+      maxPending: options.limits?.maxPending ?? DEFAULT_MAX_PENDING,
+    };
     this.#sniffer = new CarrierSniffer({
       onCarrier: (stream) => {
         if (this.#closed) stream.close();
@@ -146,7 +159,11 @@ export class RtspServer implements ServerContext {
           port: o.port,
           certFile: o.tls.certFile,
           keyFile: o.tls.keyFile,
-          onConn: (conn) => this.#onTlsConn(conn),
+          handshakeTimeoutMs: o.readTimeoutMs,
+          admit: (peer) => this.#admit(peer),
+          onConn: (stream) => this.#closed ? stream.close() : this.#sniffer.accept(stream),
+          onHandshakeFailed: (peer, why) =>
+            this.log.info(`[conn ${formatNetAddr(peer)}] TLS handshake failed: ${why}`),
           onReload: (r) =>
             r.ok
               ? this.log.info("TLS certificate reloaded")
@@ -175,33 +192,6 @@ export class RtspServer implements ServerContext {
     if (this.#listener !== undefined) this.#acceptLoop = this.#accept(this.#listener);
   }
 
-  /** A TLS connection: handshake off the accept path, so a stalled or garbage client blocks nobody. */
-  async #onTlsConn(conn: Deno.TlsConn): Promise<void> {
-    const peer = conn.remoteAddr as Deno.NetAddr;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("handshake timed out")), this.options.readTimeoutMs);
-      });
-      await Promise.race([conn.handshake(), deadline]);
-    } catch (e) {
-      this.log.info(`[conn ${peer.hostname}:${peer.port}] TLS handshake failed: ${(e as Error).message}`);
-      try {
-        conn.close();
-      } catch {
-        // already closed
-      }
-      return;
-    } finally {
-      clearTimeout(timer);
-    }
-    if (this.#closed) {
-      conn.close();
-      return;
-    }
-    this.#sniffer.accept(new DenoConnStream(conn, "tls"));
-  }
-
   /** Serves an already-established byte stream (used by tunnels and tests). */
   serve(stream: ByteStream): ServerConn {
     const conn = new ServerConn(this, stream);
@@ -217,9 +207,13 @@ export class RtspServer implements ServerContext {
         tcp = await listener.accept() as Deno.TcpConn;
       } catch (e) {
         if (this.#closed) return;
-        // EMFILE and friends: log and keep accepting rather than dying.
-        this.log.error(`accept failed: ${(e as Error).message}`);
+        // EMFILE and friends: log (at most once a second) and keep accepting rather than dying.
+        this.#logRateLimited("error", `accept failed: ${(e as Error).message}`);
         await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      if (!this.#admit(tcp.remoteAddr as Deno.NetAddr)) {
+        tcp.close();
         continue;
       }
       try {
@@ -232,6 +226,49 @@ export class RtspServer implements ServerContext {
     }
   }
 
+  /** Connections without a session yet: handshaking, being sniffed, or served but sessionless. */
+  pendingCounts(host: string): { all: number; fromHost: number } {
+    let all = 0;
+    let fromHost = 0;
+    const count = (h: string) => {
+      all++;
+      if (h === host) fromHost++;
+    };
+    this.#tlsListener?.forEachHandshaking((peer) => count(peer.hostname));
+    this.#sniffer.forEachPending((peer) => count(peer.hostname));
+    for (const c of this.conns) if (c.pending && !c.closed) count(c.remote.hostname);
+    return { all, fromHost };
+  }
+
+  /** Whether a new connection from `peer` fits under the pending caps; logs (rate-limited) when not. */
+  #admit(peer: Deno.NetAddr | { hostname: string; port: number }): boolean {
+    const { all, fromHost } = this.pendingCounts(peer.hostname);
+    let reason: string | undefined;
+    if (fromHost >= this.limits.maxPendingPerIp) {
+      reason =
+        `too many connections without a session from ${peer.hostname} (${this.limits.maxPendingPerIp})`;
+    } else if (all >= this.limits.maxPending) {
+      reason = `too many connections without a session (${this.limits.maxPending})`;
+    }
+    if (reason === undefined) return true;
+    this.#logRateLimited("warn", `connection refused: ${reason}`);
+    return false;
+  }
+
+  /** Logs `text` at most once per REFUSAL_LOG_INTERVAL_MS, with how many times it happened since. */
+  #logRateLimited(level: "warn" | "error", text: string): void {
+    const now = performance.now();
+    const r = this.#refusals.get(text) ?? { count: 0, lastLogMs: -Infinity };
+    r.count++;
+    if (now - r.lastLogMs >= REFUSAL_LOG_INTERVAL_MS) {
+      this.log.log(level, `${text}${r.count > 1 ? ` (${r.count} times)` : ""}`);
+      r.count = 0;
+      r.lastLogMs = now;
+    }
+    this.#refusals.set(text, r);
+    if (this.#refusals.size > 1000) this.#refusals.clear(); // many source IPs: forget the oldest counts
+  }
+
   #tick(): void {
     const now = performance.now();
     for (const s of [...this.sessions.values()]) s.tick(now);
@@ -239,6 +276,9 @@ export class RtspServer implements ServerContext {
     for (const c of [...this.conns]) {
       const deadline = c.readDeadlineMs;
       if (deadline > 0 && now - c.lastReadMs > deadline) c.close("read timeout");
+      else if (c.partialSinceMs !== undefined && now - c.partialSinceMs > this.limits.requestTimeoutMs) {
+        c.close("request not completed in time");
+      }
     }
   }
 

@@ -16,6 +16,8 @@ const READ_BUFFER_BYTES = 64 * 1024;
 /** Readers send little (requests, RTCP); a connection that fills this (a publisher) gets READ_BUFFER_BYTES. */
 const FIRST_READ_BUFFER_BYTES = 4 * 1024;
 const SERVER_HEADER = "deno-rtsp-server";
+/** Pause before answering wrong credentials, as MediaMTX does. */
+const DEFAULT_AUTH_FAILURE_DELAY_MS = 2000;
 const decoder = new TextDecoder();
 
 /**
@@ -27,6 +29,8 @@ export class ServerConn implements SessionConn {
   readonly writer: StreamWriter;
   readonly log: Logger;
   readonly stream: ByteStream;
+  /** Public id (API ids); random, unrelated to any secret. */
+  readonly uuid: string = crypto.randomUUID();
   readonly #ctx: ServerContext;
   readonly #framer = new RtspFramer();
   /** Sessions this connection has used, so they learn when it closes. */
@@ -36,17 +40,23 @@ export class ServerConn implements SessionConn {
   /** The session whose interleaved packets travel on this connection. */
   tcpSession: ServerSession | undefined;
   lastReadMs = performance.now();
+  /**
+   * Since when bytes have been waiting without completing a request or frame (undefined: none
+   * pending). The idle deadline resets on every byte; this one does not, so a request head
+   * trickled byte by byte is cut at the request deadline (slowloris).
+   */
+  partialSinceMs: number | undefined;
   /** Digest nonce of this connection (reference §2.15: one per connection). */
   readonly nonce = Array.from(
     crypto.getRandomValues(new Uint8Array(16)),
     (b) => b.toString(16).padStart(2, "0"),
   )
     .join("");
-  /** UUID of the connection, as MediaMTX's API and hooks (`MTX_CONN_ID`) show it. */
-  readonly uuid: string = crypto.randomUUID();
   #closed = false;
   #closeReason = "";
   #onClose: (() => void) | undefined;
+  /** Ends a running auth-failure pause (on close). */
+  #wakePause: (() => void) | undefined;
 
   constructor(ctx: ServerContext, stream: ByteStream) {
     this.#ctx = ctx;
@@ -104,7 +114,11 @@ export class ServerConn implements SessionConn {
         this.lastReadMs = performance.now();
         this.#framer.push(buf.subarray(0, n)); // copied: the buffer can be replaced
         if (n === buf.length && n < READ_BUFFER_BYTES) buf = new Uint8Array(READ_BUFFER_BYTES);
-        await this.#drainFrames();
+        if (await this.#drainFrames()) {
+          this.partialSinceMs = this.#framer.bufferedBytes > 0 ? this.lastReadMs : undefined;
+        } else {
+          this.partialSinceMs ??= this.lastReadMs;
+        }
       }
     } catch (e) {
       reason = errorText(e);
@@ -112,8 +126,11 @@ export class ServerConn implements SessionConn {
     this.close(reason);
   }
 
-  async #drainFrames(): Promise<void> {
+  /** Handles every complete frame; tells whether there was one. */
+  async #drainFrames(): Promise<boolean> {
+    let any = false;
     for (let f = this.#framer.next(); f !== undefined && !this.#closed; f = this.#framer.next()) {
+      any = true;
       switch (f.kind) {
         case "interleaved":
           if (this.tcpSession !== undefined) this.tcpSession.onInterleaved(f.channel, f.payload);
@@ -137,6 +154,12 @@ export class ServerConn implements SessionConn {
           break;
       }
     }
+    return any;
+  }
+
+  /** Whether the connection carries no session yet (what the pending-connection caps count). */
+  get pending(): boolean {
+    return this.sessions.size === 0 && this.tcpSession === undefined;
   }
 
   async #onRequest(req: RtspRequest): Promise<void> {
@@ -169,12 +192,33 @@ export class ServerConn implements SessionConn {
       const err = e instanceof RtspError ? e : undefined;
       if (err === undefined) this.log.error(`${req.method} ${req.url}: ${errorText(e)}`);
       else this.log.info(`${req.method} ${req.url}: ${err.status} ${err.message}`);
+      if (err?.status === 401 && err.close) await this.#authFailurePause();
       response = newResponse(err?.status ?? 500);
       for (const [k, v] of err?.headers ?? []) response.headers.append(k, v);
       if (err?.close) after = () => this.close(err.message);
     }
     this.#send(response, cseq);
     after?.();
+  }
+
+  /**
+   * MediaMTX's brute-force brake: a request with wrong credentials is answered only after a pause
+   * (2 s by default). Only this connection waits (its next requests queue behind the answer);
+   * the event loop and every other connection go on. Cut short when the connection closes.
+   */
+  async #authFailurePause(): Promise<void> {
+    const ms = this.#ctx.options.authFailureDelayMs ?? DEFAULT_AUTH_FAILURE_DELAY_MS;
+    if (ms <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wakePause = undefined;
+        resolve();
+      }, ms);
+      this.#wakePause = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   /** The session named by the `Session` header: 454 when unknown, 400 from another host. */
@@ -188,7 +232,7 @@ export class ServerConn implements SessionConn {
       throw new RtspError(400, `invalid Session header: ${header}`);
     }
     const session = this.#ctx.sessions.get(id);
-    if (session === undefined) throw new RtspError(454, `session not found: ${id}`);
+    if (session === undefined) throw new RtspError(454, "session not found");
     if (session.remoteHost !== this.remote.hostname) {
       throw new RtspError(400, "session belongs to another host");
     }
@@ -223,6 +267,7 @@ export class ServerConn implements SessionConn {
     if (this.#closed) return;
     this.#closed = true;
     this.#closeReason = reason;
+    this.#wakePause?.();
     // Let queued responses (e.g. a 401 before closing) reach the peer, then close.
     this.writer.flushed().finally(() => this.stream.close());
     for (const s of this.sessions) s.onConnClosed(this);

@@ -44,6 +44,23 @@ export interface RtspServerOptions {
   onConnOpen?: (conn: { type: "rtspConn" | "rtspsConn"; id: string; log: Logger }) => () => void;
   /** The browser player served to plain GETs (`rtspPlayer`); such GETs get 400 when omitted. */
   player?: PlayerAssets;
+  /** Pause before answering a request with wrong credentials; 2000 ms by default (MediaMTX). */
+  authFailureDelayMs?: number;
+  /** Limits on connections that have no session yet (see ServerLimits); defaults when omitted. */
+  limits?: Partial<ServerLimits>;
+}
+
+/**
+ * Bounds on connections that carry no session yet, against slowloris and floods. Our extension:
+ * MediaMTX has none of these (only readTimeout).
+ */
+export interface ServerLimits {
+  /** Time a connection without a session gets to complete one request (head and body), in ms. */
+  requestTimeoutMs: number;
+  /** Connections without a session from one IP; more are closed at once. */
+  maxPendingPerIp: number;
+  /** Connections without a session overall; more are closed at once. */
+  maxPending: number;
 }
 
 /** What connections and sessions share: the server's state, seen from inside. */

@@ -92,10 +92,15 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
       .join("");
     this.remoteHost = creator.remote.hostname;
     this.conns.add(creator);
-    this.log = ctx.log.with(`[session ${this.id.slice(0, 8)}]`);
+    this.log = ctx.log.with(`[session ${this.logId}]`);
     this.rtpErrors = new InboundRtpErrors(this.log);
     ctx.sessions.set(this.id, this);
     this.log.info(`created by ${formatNetAddr(creator.remote)}`);
+  }
+
+  /** The log tag: the first 8 hex digits of `uuid` (never a piece of the secret `id`). */
+  get logId(): string {
+    return this.uuid.slice(0, 8);
   }
 
   /** Whether the session has ended. */
@@ -416,7 +421,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.#deferred = undefined;
     this.log.info(`destroyed: ${reason}`);
     for (const c of this.conns) {
-      if (c !== except) c.close(`session ${this.id.slice(0, 8)} destroyed: ${reason}`);
+      if (c !== except) c.close(`session ${this.logId} destroyed: ${reason}`);
     }
     this.conns.clear();
   }

@@ -226,6 +226,11 @@ export class CarrierSniffer implements AsyncDisposable {
     return this.#undecided.size;
   }
 
+  /** Calls `f` with the peer of every undecided connection. */
+  forEachPending(f: (remote: NetAddr) => void): void {
+    for (const s of this.#undecided) f(s.remoteAddr);
+  }
+
   /** Sniffs `stream` in the background; `onCarrier` gets the result if it carries RTSP. */
   accept(stream: ByteStream): void {
     if (this.#closed) {

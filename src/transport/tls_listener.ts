@@ -1,3 +1,8 @@
+import { Duplex } from "node:stream";
+import { createSecureContext, type SecureContext, TLSSocket } from "node:tls";
+import type { ByteStream, NetAddr } from "./byte_stream.ts";
+import { NodeTlsStream } from "./node_tls_stream.ts";
+
 /** Certificate and key files of a TLS listener (`rtspServerCert`, `rtspServerKey`). */
 export interface TlsFiles {
   certFile: string;
@@ -8,8 +13,14 @@ export interface TlsFiles {
 export interface TlsListenerOptions extends TlsFiles {
   hostname: string;
   port: number;
-  /** Every accepted connection (the TLS handshake is not done yet). */
-  onConn: (conn: Deno.TlsConn) => void;
+  /** Every connection whose TLS handshake completed. */
+  onConn: (stream: ByteStream) => void;
+  /** A handshake that failed or did not complete in time (the connection is already closed). */
+  onHandshakeFailed?: (remote: NetAddr, reason: string) => void;
+  /** Asked for every accepted connection before its handshake; false closes it at once. */
+  admit?: (remote: NetAddr) => boolean;
+  /** Time allowed for the whole handshake, in ms; 10 s by default. */
+  handshakeTimeoutMs?: number;
   /** Reports reloads and reload failures. */
   onReload?: (result: { ok: true } | { ok: false; error: string }) => void;
   /** How often the files are checked for changes, in ms. */
@@ -17,7 +28,7 @@ export interface TlsListenerOptions extends TlsFiles {
 }
 
 /** Reads the PEM files; the error names the file that cannot be read. */
-export function readTlsFiles(files: TlsFiles): { cert: string; key: string } {
+function readTlsFiles(files: TlsFiles): { cert: string; key: string } {
   const read = (path: string, what: string) => {
     try {
       return Deno.readTextFileSync(path);
@@ -43,23 +54,37 @@ function fileStamp(path: string): string {
 /**
  * A TLS listener that picks up new certificate files without a restart.
  *
- * The files are polled (robust to editors, certbot and Kubernetes secrets, which
- * replace files by rename); on change a second listener opens on the same port with
- * SO_REUSEPORT, then the old one closes. Established connections are untouched, so no
- * session is dropped. Invalid new files are reported and the old certificate stays.
+ * The files are polled (robust to editors, certbot and Kubernetes secrets, which replace files by
+ * rename); on change a new secure context is built and used for the next handshakes. Established
+ * connections are untouched, so no session is dropped. Invalid new files are reported and the old
+ * certificate stays.
+ *
+ * TCP is accepted with `Deno.listen` and the handshake runs in node:tls over that socket, which
+ * stays ours: a handshake that does not complete within `handshakeTimeoutMs` is cut by closing
+ * it, which really closes it (see NodeTlsStream for why `Deno.listenTls` cannot).
  */
 export class ReloadingTlsListener {
   readonly #opts: TlsListenerOptions;
-  #listener: Deno.TlsListener;
+  readonly #listener: Deno.Listener;
+  #context: SecureContext;
   #stamp: string;
   #timer: ReturnType<typeof setInterval>;
   #closed = false;
+  /** Connections whose handshake is running, closed by close(). */
+  readonly #handshaking = new Set<Deno.Conn>();
 
+  /** Reads the files and binds; throws with the file or the address that failed. */
   constructor(opts: TlsListenerOptions) {
     this.#opts = opts;
+    this.#context = secureContextOf(opts);
+    try {
+      this.#listener = Deno.listen({ hostname: opts.hostname, port: opts.port, transport: "tcp" });
+    } catch (e) {
+      throw new Error(`cannot listen on TLS ${opts.hostname}:${opts.port}: ${(e as Error).message}`);
+    }
     this.#stamp = this.#currentStamp();
-    this.#listener = this.#listen();
     this.#timer = setInterval(() => this.#checkFiles(), opts.pollIntervalMs ?? 2000);
+    this.#acceptLoop();
   }
 
   /** The bound port. */
@@ -67,41 +92,74 @@ export class ReloadingTlsListener {
     return (this.#listener.addr as Deno.NetAddr).port;
   }
 
+  /** Connections whose handshake is still running. */
+  get handshaking(): number {
+    return this.#handshaking.size;
+  }
+
+  /** Calls `f` with the peer of every connection whose handshake is running. */
+  forEachHandshaking(f: (remote: NetAddr) => void): void {
+    for (const c of this.#handshaking) f(c.remoteAddr as Deno.NetAddr);
+  }
+
   #currentStamp(): string {
     return `${fileStamp(this.#opts.certFile)}|${fileStamp(this.#opts.keyFile)}`;
   }
 
-  #listen(): Deno.TlsListener {
-    const { cert, key } = readTlsFiles(this.#opts);
-    let listener: Deno.TlsListener;
-    try {
-      listener = Deno.listenTls(
-        {
-          hostname: this.#opts.hostname,
-          port: this.#opts.port,
-          cert,
-          key,
-          reusePort: true,
-        } as Deno.ListenTlsOptions & Deno.TlsCertifiedKeyPem,
-      );
-    } catch (e) {
-      throw new Error(
-        `cannot listen on TLS ${this.#opts.hostname}:${this.#opts.port}: ${(e as Error).message}`,
-      );
+  async #acceptLoop(): Promise<void> {
+    while (!this.#closed) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await this.#listener.accept() as Deno.TcpConn;
+      } catch (e) {
+        if (e instanceof Deno.errors.BadResource || this.#closed) return;
+        await new Promise((r) => setTimeout(r, 100)); // EMFILE and the like: keep serving
+        continue;
+      }
+      const r = conn.remoteAddr as Deno.NetAddr;
+      if (this.#opts.admit?.({ hostname: r.hostname, port: r.port }) === false) {
+        conn.close();
+        continue;
+      }
+      this.#handshake(conn);
     }
-    this.#acceptLoop(listener);
-    return listener;
   }
 
-  async #acceptLoop(listener: Deno.TlsListener): Promise<void> {
-    for (;;) {
-      try {
-        this.#opts.onConn(await listener.accept());
-      } catch (e) {
-        if (e instanceof Deno.errors.BadResource || this.#closed || listener !== this.#listener) return;
-        await new Promise((r) => setTimeout(r, 100)); // EMFILE and the like: keep serving
-      }
+  #handshake(conn: Deno.TcpConn): void {
+    const r = conn.remoteAddr as Deno.NetAddr;
+    const l = conn.localAddr as Deno.NetAddr;
+    const remote = { hostname: r.hostname, port: r.port };
+    const local = { hostname: l.hostname, port: l.port };
+    try {
+      conn.setNoDelay(true);
+    } catch {
+      // the peer may already be gone
     }
+    this.#handshaking.add(conn);
+    const raw = connDuplex(conn);
+    const tls = new TLSSocket(raw, { isServer: true, secureContext: this.#context });
+    let settled = false;
+    const fail = (reason: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      this.#handshaking.delete(conn);
+      tls.destroy();
+      raw.destroy();
+      this.#opts.onHandshakeFailed?.(remote, reason);
+    };
+    const timer = setTimeout(() => fail("handshake timed out"), this.#opts.handshakeTimeoutMs ?? 10_000);
+    tls.once("error", (e: Error) => fail(e.message));
+    tls.once("close", () => fail("connection closed during the handshake"));
+    tls.once("secure", () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      this.#handshaking.delete(conn);
+      const stream = new NodeTlsStream(tls, raw, remote, local);
+      if (this.#closed) stream.close();
+      else this.#opts.onConn(stream);
+    });
   }
 
   #checkFiles(): void {
@@ -111,26 +169,18 @@ export class ReloadingTlsListener {
     this.reload();
   }
 
-  /** Re-reads the files now; keeps the old listener when the new files are not usable. */
+  /** Re-reads the files now; keeps the old certificate when the new files are not usable. */
   reload(): void {
-    let next: Deno.TlsListener;
     try {
-      next = this.#listen();
+      this.#context = secureContextOf(this.#opts);
     } catch (e) {
       this.#opts.onReload?.({ ok: false, error: (e as Error).message });
       return;
     }
-    const old = this.#listener;
-    this.#listener = next;
-    try {
-      old.close();
-    } catch {
-      // already closed
-    }
     this.#opts.onReload?.({ ok: true });
   }
 
-  /** Stops listening (established connections stay open). */
+  /** Stops listening and drops pending handshakes (established connections stay open). */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -140,5 +190,65 @@ export class ReloadingTlsListener {
     } catch {
       // already closed
     }
+    for (const conn of this.#handshaking) conn.close();
+    this.#handshaking.clear();
   }
+}
+
+/**
+ * Reads and checks the files: node:tls accepts any text at context creation, so rustls judges
+ * them first through a throw-away listener on an ephemeral loopback port.
+ */
+function secureContextOf(files: TlsFiles): SecureContext {
+  const { cert, key } = readTlsFiles(files);
+  try {
+    Deno.listenTls(
+      { hostname: "127.0.0.1", port: 0, cert, key } as Deno.ListenTlsOptions & Deno.TlsCertifiedKeyPem,
+    )
+      .close();
+    return createSecureContext({ cert, key });
+  } catch (e) {
+    throw new Error(`invalid TLS certificate or key: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * A node Duplex over a Deno TCP connection, for node:tls to run the handshake and the record
+ * layer on: the connection stays ours, and `Deno.Conn.close()` really closes it.
+ */
+function connDuplex(conn: Deno.TcpConn): Duplex {
+  const buf = new Uint8Array(16 * 1024);
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    try {
+      conn.close();
+    } catch {
+      // already closed
+    }
+  };
+  const duplex = new Duplex({
+    read() {
+      conn.read(buf).then(
+        (n) => this.push(n === null ? null : buf.slice(0, n)),
+        (e) => closed ? this.push(null) : this.destroy(e),
+      );
+    },
+    write(chunk: Uint8Array, _enc, done) {
+      (async () => {
+        for (let off = 0; off < chunk.length;) off += await conn.write(chunk.subarray(off));
+      })().then(() => done(), done);
+    },
+    final(done) {
+      conn.closeWrite().then(() => done(), () => done());
+    },
+    destroy(err, done) {
+      close();
+      done(err);
+    },
+  });
+  // A reset surfaces through the TLS socket; an unheard 'error' here would end the process.
+  duplex.on("error", () => {});
+  return duplex;
 }

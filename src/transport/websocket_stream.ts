@@ -6,6 +6,7 @@
  * @module
  */
 import type { ByteStream, NetAddr } from "./byte_stream.ts";
+import { DEFAULT_FRAMER_LIMITS } from "../wire/rtsp/framer.ts";
 import { encodeFrame, Opcode, WebSocketFrameParser } from "../wire/websocket/frame.ts";
 import {
   CloseCode,
@@ -33,9 +34,22 @@ import {
 
 /** Settings of a WebSocket tunnel end. */
 export interface WebSocketStreamOptions {
-  /** Largest message (and frame) accepted; bigger ones close with 1009. 4 MiB by default. */
+  /**
+   * Largest message (and frame) accepted; bigger ones close with 1009. By default
+   * `RTSP_MAX_MESSAGE_BYTES` on the server side (what a client sends), 4 MiB on the client side.
+   */
   maxMessageBytes?: number;
 }
+
+/**
+ * The largest message an RTSP peer needs: one RTSP message at the framer's limits (head and
+ * body), or one interleaved frame (4 + 65535 bytes), or a 64 KiB batch of smaller ones, plus
+ * slack. A peer announcing more (to make the server buffer megabytes per socket) is closed with
+ * 1009 as soon as the frame header arrives; nothing is allocated for the announced length.
+ */
+export const RTSP_MAX_MESSAGE_BYTES = DEFAULT_FRAMER_LIMITS.maxHeaderBytes +
+  DEFAULT_FRAMER_LIMITS.maxBodyBytes +
+  64 * 1024;
 
 const READ_CHUNK = 64 * 1024;
 /** How long a close frame may take to leave before the socket is closed anyway. */
@@ -79,7 +93,8 @@ export class WebSocketStream implements ByteStream {
     this.secure = inner.secure;
     this.remoteAddr = inner.remoteAddr;
     this.localAddr = inner.localAddr;
-    const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    const max = options.maxMessageBytes ??
+      (role === "server" ? RTSP_MAX_MESSAGE_BYTES : DEFAULT_MAX_MESSAGE_BYTES);
     this.#parser = new WebSocketFrameParser({ maxPayloadBytes: max, requireMask: role === "server" });
     this.#assembler = new WebSocketMessageAssembler(max);
     this.#parser.push(rest);
@@ -241,6 +256,9 @@ export class WebSocketStream implements ByteStream {
     this.#state = "closed";
     this.#closeReason ??= reason;
     this.#pending = new Uint8Array(0);
+    // An unfinished frame's bytes are not kept for as long as something references this stream.
+    this.#parser.clear();
+    this.#assembler.clear();
     this.#inner.close();
     this.#resolveClosed();
   }

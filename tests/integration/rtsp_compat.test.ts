@@ -109,7 +109,7 @@ Deno.test("record over UDP: non-RTP datagrams and unknown payload types are drop
   await using pub = await RawRtsp.connect(srv.ports.rtsp);
   const url = srv.url("udpbad");
   assert.equal((await pub.request("ANNOUNCE", url, SDP, FFMPEG_VIDEO_SDP)).statusCode, 200);
-  let res = await pub.request("SETUP", `${url}/streamid=0`, {
+  const res = await pub.request("SETUP", `${url}/streamid=0`, {
     Transport: `RTP/AVP/UDP;unicast;client_port=${pair.port}-${pair.port + 1};mode=record`,
   });
   assert.equal(res.statusCode, 200);

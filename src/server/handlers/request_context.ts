@@ -61,7 +61,7 @@ export function pathRequest(
 
 /** Session label for path logs, e.g. `RTSP session 1a2b3c4d`. */
 export function sessionLabel(rc: RequestContext, session: ServerSession): string {
-  return `${rc.ctx.options.label} session ${session.id.slice(0, 8)}`;
+  return `${rc.ctx.options.label} session ${session.logId}`;
 }
 
 /**

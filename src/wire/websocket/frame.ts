@@ -254,7 +254,7 @@ export class WebSocketFrameParser {
       const live = this.#end - this.#start;
       const need = live + chunk.length;
       if (need > this.#buf.length) {
-        let cap = this.#buf.length;
+        let cap = Math.max(this.#buf.length, INITIAL_CAPACITY);
         while (cap < need) cap *= 2;
         const grown = new Uint8Array(cap);
         grown.set(this.#buf.subarray(this.#start, this.#end));
@@ -267,6 +267,13 @@ export class WebSocketFrameParser {
     }
     this.#buf.set(chunk, this.#end);
     this.#end += chunk.length;
+  }
+
+  /** Drops every buffered byte and the buffer itself (the stream is over). */
+  clear(): void {
+    this.#buf = new Uint8Array(0);
+    this.#start = 0;
+    this.#end = 0;
   }
 
   /** The next complete frame, or undefined when more bytes are needed. */

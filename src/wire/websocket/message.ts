@@ -32,6 +32,13 @@ export class WebSocketMessageAssembler {
     this.#maxMessageBytes = maxMessageBytes;
   }
 
+  /** Drops a partly assembled message (the stream is over). */
+  clear(): void {
+    this.#opcode = undefined;
+    this.#parts = [];
+    this.#size = 0;
+  }
+
   /** Accepts one frame; returns a message when one is complete. */
   accept(frame: WebSocketFrame): WebSocketMessage | undefined {
     if (isControlOpcode(frame.opcode)) return controlMessage(frame);
