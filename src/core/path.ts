@@ -6,13 +6,14 @@ import type {
   PathRequest,
   PublisherEvents,
   PublisherHandle,
+  ReaderDelivery,
   ReaderHandle,
   ReaderSink,
   RtpStart,
   StreamDescription,
   StreamPublisher,
 } from "../server/stream_port.ts";
-import { Stream } from "./stream.ts";
+import { Stream, type StreamOptions } from "./stream.ts";
 import { StaticSource } from "./static_source.ts";
 import { sourceType } from "../config/mod.ts";
 
@@ -22,6 +23,8 @@ export interface PathOptions {
   matches: string[];
   /** readTimeout, for pulled sources. */
   readTimeoutMs: number;
+  /** Largest RTP packet for UDP readers: udpMaxPayloadSize, minus the SRTP tag when RTSPS runs. */
+  udpMaxPacketSize?: number;
 }
 
 /**
@@ -39,6 +42,7 @@ export class Path {
   readonly #source: StaticSource | undefined;
   readonly #readyWaiters = new Set<() => void>();
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #udpMaxPacketSize: number | undefined;
 
   constructor(
     name: string,
@@ -51,6 +55,7 @@ export class Path {
     this.conf = conf;
     this.#log = log.with(`[path ${name}]`);
     this.#onIdle = onIdle;
+    this.#udpMaxPacketSize = options?.udpMaxPacketSize;
     if (sourceType(conf.source) === "rtsp") {
       const groups = options?.matches ?? [];
       this.#source = new StaticSource({
@@ -111,11 +116,15 @@ export class Path {
       this.#stream.replaceSource();
     } else {
       this.#endStream("the source changed its medias");
-      this.#stream = new Stream(medias, title, { gopCache: this.conf.gopCache });
+      this.#stream = new Stream(medias, title, this.#streamOptions());
     }
     for (const w of [...this.#readyWaiters]) w();
     this.#readyWaiters.clear();
     return this.#stream;
+  }
+
+  #streamOptions(): StreamOptions {
+    return { gopCache: this.conf.gopCache, udpMaxPacketSize: this.#udpMaxPacketSize, log: this.#log };
   }
 
   /** On-demand sources stop sourceOnDemandCloseAfter after the last reader leaves. */
@@ -201,7 +210,7 @@ export class Path {
       this.#log.info(`stream continues with a new publisher: ${publisher.label}`);
       return this.#stream;
     }
-    this.#stream = new Stream(publisher.medias, publisher.title, { gopCache: this.conf.gopCache });
+    this.#stream = new Stream(publisher.medias, publisher.title, this.#streamOptions());
     this.#log.debug(`stream is ready: ${publisher.label}`);
     return this.#stream;
   }
@@ -306,12 +315,16 @@ class PathReader implements ReaderHandle {
     return this.#stream;
   }
 
-  play(sink: ReaderSink, mediaIndexes: readonly number[]): (RtpStart | undefined)[] {
+  play(
+    sink: ReaderSink,
+    mediaIndexes: readonly number[],
+    delivery?: ReaderDelivery,
+  ): (RtpStart | undefined)[] {
     if (this.#removed || this.#stream.closed) {
       throw new RtspError(404, "the stream is not available any more");
     }
     this.#sink = sink;
-    return this.#stream.attach(sink, mediaIndexes);
+    return this.#stream.attach(sink, mediaIndexes, delivery);
   }
 
   pause(): void {

@@ -140,7 +140,11 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
       return starts;
     }
     this.#deferred = [];
-    return this.reader!.play(this, [...this.medias.keys()]);
+    // UDP readers get the copy of the stream split for udpMaxPayloadSize; TCP readers the original.
+    return this.reader!.play(this, [...this.medias.keys()], {
+      udp: this.transport === "udp",
+      secure: this.secure,
+    });
   }
 
   /** MulticastMember: this reader's host sent RTCP to the group. */
