@@ -6,8 +6,11 @@
 import assert from "node:assert/strict";
 import { RtspClient } from "../../src/client/mod.ts";
 import { startTestServer } from "./_server.ts";
-import { waitFor } from "../_helpers/wait.ts";
-import { FFMPEG_ANNOUNCE_SDP, rtpPacket } from "./_raw_rtsp.ts";
+import { waitFor, withTimeout } from "../_helpers/wait.ts";
+import { makeTestCert } from "../_helpers/certs.ts";
+import { FFMPEG_ANNOUNCE_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
+import { SrtpContext } from "../../src/wire/srtp/mod.ts";
+import { createMikeyMessage, formatMikeyKeyMgmt, parseMikeyKeyMgmt } from "../../src/wire/mikey/mod.ts";
 
 const FRAMES = 60;
 
@@ -101,3 +104,46 @@ for (const limit of [undefined, 1200]) {
     }
   });
 }
+
+Deno.test("udpMaxPayloadSize with SRTP: SAVP readers over UDP get split packets that fit with the SRTP tag and decrypt", async () => {
+  const cert = await makeTestCert();
+  await using srv = await startTestServer(
+    `rtspEncryption: strict\nrtspServerCert: ${cert.certFile}\nrtspServerKey: ${cert.keyFile}`,
+  );
+  await using pub = await RawRtsp.connectTls(srv.ports.rtsps, [cert.certPem]);
+  const url = srv.secureUrl("big");
+  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+  const pres = await pub.request("SETUP", `${url}/streamid=0`, {
+    Transport: "RTP/AVP/TCP;interleaved=0-1;mode=record",
+  });
+  await pub.request("RECORD", url, { Session: pres.headers.get("Session")!.split(";")[0] });
+  const sock = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+  await using _sock = { [Symbol.asyncDispose]: () => Promise.resolve(sock.close()) };
+  const port = (sock.addr as Deno.NetAddr).port;
+  await using reader = await RawRtsp.connectTls(srv.ports.rtsps, [cert.certPem]);
+  const own = createMikeyMessage(
+    crypto.getRandomValues(new Uint8Array(30)),
+    [{ ssrc: 1, roc: 0 }],
+    Date.now(),
+  );
+  const res = await reader.request("SETUP", `${url}/trackID=0`, {
+    Transport: `RTP/SAVP;unicast;client_port=${port}-${port + 1}`,
+    KeyMgmt: formatMikeyKeyMgmt(`${url}/trackID=0`, own),
+  });
+  assert.equal(res.statusCode, 200);
+  const key = parseMikeyKeyMgmt(res.headers.get("KeyMgmt")!).message.key;
+  await reader.request("PLAY", url, { Session: res.headers.get("Session")!.split(";")[0] });
+  const sent = [frameNal(0), frameNal(1)];
+  await pub.writeInterleaved(0, rtpPacket(7, 0, sent[0]));
+  await pub.writeInterleaved(0, rtpPacket(8, 3600, sent[1]));
+  const srtp = new SrtpContext(key);
+  const plain: Uint8Array[] = [];
+  const perFrame = Math.ceil((4000 - 1) / (1452 - 10 - 12 - 2));
+  while (plain.length < 2 * perFrame) {
+    const [datagram] = await withTimeout(sock.receive(), 5000, `got ${plain.length} datagrams`);
+    if (datagram[1] >= 200 && datagram[1] <= 207) continue; // SRTCP
+    assert.ok(datagram.length <= 1452, `datagram of ${datagram.length} bytes`);
+    plain.push(srtp.decryptRtp(datagram));
+  }
+  assert.deepEqual(depacketize(plain.map((p) => p.subarray(12))), sent);
+});
