@@ -28,8 +28,8 @@ export interface StreamOptions {
 export interface AttachOptions {
   /** `false` skips the cached GOP (a shared group must not get bursts of old packets). */
   replayGop?: boolean;
-  /** UDP, multicast or SRTP-over-UDP reader: gets the copy split for udpMaxPayloadSize. */
-  udp?: boolean;
+  /** UDP, multicast or SRTP reader: gets the copy split for udpMaxPayloadSize. */
+  udpCopy?: boolean;
   /** SRTP reader: a split GOP replay would reuse SRTP indexes with other plaintext, so it is skipped. */
   secure?: boolean;
 }
@@ -46,7 +46,7 @@ export class StreamMedia implements StreamMediaInfo {
   readonly randomAccess: RandomAccessTest | undefined;
   /** Readers currently receiving this media's original packets (TCP); an array for a cheap hot loop. */
   sinks: ReaderSink[] = [];
-  /** UDP, multicast and SRTP-over-UDP readers: they get the split copy when packets are too large. */
+  /** UDP, multicast and SRTP readers: they get the split copy when packets are too large. */
   udpSinks: ReaderSink[] = [];
   /** Makes the copy for UDP readers. */
   readonly udp: UdpRepacketizer;
@@ -115,7 +115,8 @@ export class StreamMedia implements StreamMediaInfo {
 
   /** The MIKEY message announcing this media's SRTP key, SSRC and current ROC. */
   srtpMikey(): MikeyMessage {
-    return this.#sender.mikey(this.roc);
+    // SRTP readers get the UDP copy: its rollover counter, which splits may have moved ahead.
+    return this.#sender.mikey(this.lastSeq === undefined ? this.roc : this.udp.rocOf(this.lastSeq, this.roc));
   }
 
   /** SRTCP protection of the server's own report about this media. */
@@ -260,7 +261,7 @@ export class Stream {
     options: AttachOptions = {},
   ): (RtpStart | undefined)[] {
     const wanted = new Set(mediaIndexes);
-    const udp = options.udp === true;
+    const udp = options.udpCopy === true;
     const now = performance.now();
     const starts: (RtpStart | undefined)[] = this.medias.map((m) => {
       if (m.lastSeq === undefined) return undefined;

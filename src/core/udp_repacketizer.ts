@@ -1,8 +1,10 @@
 /**
- * The copy of one stream media that UDP, multicast and SRTP-over-UDP readers get when the
+ * The copy of one stream media that UDP, multicast and SRTP readers get when the
  * publisher sends RTP packets larger than `udpMaxPayloadSize` (cameras that put whole NAL units
  * in one packet, IPv6 paths): oversized H.264 / H.265 packets are cut into FU-A / FU fragments,
- * once per packet for every such reader; TCP readers keep the original packets.
+ * once per packet for every such reader; plain TCP readers keep the original packets. SRTP
+ * readers over TCP get the copy too: all SRTP readers share the stream's key, so they must
+ * share one numbering (an SRTP index must never carry two different packets).
  *
  * The split copy has its own sequence numbering (a split adds packets), kept continuous by an
  * offset that grows with every split; timestamps are untouched, so RTCP sender reports, which
@@ -114,6 +116,11 @@ export class UdpRepacketizer {
     for (let i = 0; i < parts.length; i++) out.push(copyAt(parts[i], first + i));
     this.#added += parts.length - 1;
     return out;
+  }
+
+  /** Rollover counter, in the copy, of stream packet `seq` of cycle `roc`. */
+  rocOf(seq: number, roc: number): number {
+    return Math.floor((roc * 0x10000 + seq + this.#added) / 0x10000);
   }
 
   /** Sequence number and rollover counter of the copy's next live packet, after stream packet `seq` of cycle `roc`. */

@@ -56,7 +56,7 @@ export interface RtpStart {
 export interface FanOut {
   /**
    * `replayGop: false` skips the cached GOP (a shared group must not get bursts of old packets);
-   * `udp: true` delivers the copy split for udpMaxPayloadSize.
+   * `udpCopy: true` delivers the copy split for udpMaxPayloadSize.
    */
   attach(
     sink: ReaderSink,
@@ -69,10 +69,11 @@ export interface FanOut {
 /** Which copy of a stream a reader gets. */
 export interface ReaderDelivery {
   /**
-   * UDP, multicast and SRTP-over-UDP readers get packets no larger than udpMaxPayloadSize
-   * (oversized ones split, numbered on their own); TCP readers get the original packets.
+   * The stream's UDP copy, for UDP, multicast and every SRTP reader: packets no larger than
+   * udpMaxPayloadSize (oversized ones split, numbered on their own). Plain TCP readers get
+   * the original packets.
    */
-  udp?: boolean;
+  udpCopy?: boolean;
   /** SRTP reader (RTP/SAVP). */
   secure?: boolean;
 }

@@ -105,7 +105,7 @@ for (const limit of [undefined, 1200]) {
   });
 }
 
-Deno.test("udpMaxPayloadSize with SRTP: SAVP readers over UDP get split packets that fit with the SRTP tag and decrypt", async () => {
+Deno.test("udpMaxPayloadSize with SRTP: every SRTP reader, over UDP and TCP, gets the same split packets, which decrypt", async () => {
   const cert = await makeTestCert();
   await using srv = await startTestServer(
     `rtspEncryption: strict\nrtspServerCert: ${cert.certFile}\nrtspServerKey: ${cert.keyFile}`,
@@ -120,30 +120,43 @@ Deno.test("udpMaxPayloadSize with SRTP: SAVP readers over UDP get split packets 
   const sock = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
   await using _sock = { [Symbol.asyncDispose]: () => Promise.resolve(sock.close()) };
   const port = (sock.addr as Deno.NetAddr).port;
-  await using reader = await RawRtsp.connectTls(srv.ports.rtsps, [cert.certPem]);
-  const own = createMikeyMessage(
-    crypto.getRandomValues(new Uint8Array(30)),
-    [{ ssrc: 1, roc: 0 }],
-    Date.now(),
-  );
-  const res = await reader.request("SETUP", `${url}/trackID=0`, {
-    Transport: `RTP/SAVP;unicast;client_port=${port}-${port + 1}`,
-    KeyMgmt: formatMikeyKeyMgmt(`${url}/trackID=0`, own),
-  });
-  assert.equal(res.statusCode, 200);
-  const key = parseMikeyKeyMgmt(res.headers.get("KeyMgmt")!).message.key;
-  await reader.request("PLAY", url, { Session: res.headers.get("Session")!.split(";")[0] });
+  const keyMgmt = () =>
+    formatMikeyKeyMgmt(
+      `${url}/trackID=0`,
+      createMikeyMessage(crypto.getRandomValues(new Uint8Array(30)), [{ ssrc: 1, roc: 0 }], Date.now()),
+    );
+  const play = async (reader: RawRtsp, transport: string) => {
+    const res = await reader.request("SETUP", `${url}/trackID=0`, {
+      Transport: transport,
+      KeyMgmt: keyMgmt(),
+    });
+    assert.equal(res.statusCode, 200);
+    await reader.request("PLAY", url, { Session: res.headers.get("Session")!.split(";")[0] });
+    return parseMikeyKeyMgmt(res.headers.get("KeyMgmt")!).message.key;
+  };
+  await using udpReader = await RawRtsp.connectTls(srv.ports.rtsps, [cert.certPem]);
+  await using tcpReader = await RawRtsp.connectTls(srv.ports.rtsps, [cert.certPem]);
+  const key = await play(udpReader, `RTP/SAVP;unicast;client_port=${port}-${port + 1}`);
+  await play(tcpReader, "RTP/SAVP/TCP;unicast;interleaved=0-1");
   const sent = [frameNal(0), frameNal(1)];
   await pub.writeInterleaved(0, rtpPacket(7, 0, sent[0]));
   await pub.writeInterleaved(0, rtpPacket(8, 3600, sent[1]));
-  const srtp = new SrtpContext(key);
-  const plain: Uint8Array[] = [];
   const perFrame = Math.ceil((4000 - 1) / (1452 - 10 - 12 - 2));
-  while (plain.length < 2 * perFrame) {
-    const [datagram] = await withTimeout(sock.receive(), 5000, `got ${plain.length} datagrams`);
+  const overUdp: Uint8Array[] = [];
+  while (overUdp.length < 2 * perFrame) {
+    const [datagram] = await withTimeout(sock.receive(), 5000, `got ${overUdp.length} datagrams`);
     if (datagram[1] >= 200 && datagram[1] <= 207) continue; // SRTCP
     assert.ok(datagram.length <= 1452, `datagram of ${datagram.length} bytes`);
-    plain.push(srtp.decryptRtp(datagram));
+    overUdp.push(datagram);
   }
+  const overTcp: Uint8Array[] = [];
+  while (overTcp.length < 2 * perFrame) {
+    const f = await tcpReader.nextInterleaved(5000);
+    if (f.channel === 0) overTcp.push(f.payload);
+  }
+  // One numbering for the stream's key: both transports carry the very same SRTP packets.
+  assert.deepEqual(overTcp, overUdp);
+  const srtp = new SrtpContext(key);
+  const plain = overUdp.map((d) => srtp.decryptRtp(d));
   assert.deepEqual(depacketize(plain.map((p) => p.subarray(12))), sent);
 });

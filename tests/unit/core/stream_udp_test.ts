@@ -45,8 +45,8 @@ Deno.test("stream/udp: an oversized packet is split once for all UDP readers; TC
   const udpA = new Collect();
   const udpB = new Collect();
   stream.attach(tcp, [0]);
-  stream.attach(udpA, [0], { udp: true });
-  stream.attach(udpB, [0], { udp: true });
+  stream.attach(udpA, [0], { udpCopy: true });
+  stream.attach(udpB, [0], { udpCopy: true });
   stream.writeRtp(0, rtpPacket(100, 3000, small));
   assert.equal(udpA.packets[0][1], tcp.packets[0][1], "before any split, UDP readers share the original");
   stream.writeRtp(0, rtpPacket(101, 6000, big));
@@ -83,7 +83,7 @@ Deno.test("stream/udp: a codec that cannot be split is not sent to UDP readers, 
   const tcp = new Collect();
   const udp = new Collect();
   stream.attach(tcp, [1]);
-  stream.attach(udp, [1], { udp: true });
+  stream.attach(udp, [1], { udpCopy: true });
   stream.writeRtp(1, rtpPacket(1, 0, new Uint8Array(2000), 1, 97));
   stream.writeRtp(1, rtpPacket(2, 960, new Uint8Array(20), 1, 97));
   stream.writeRtp(1, rtpPacket(3, 1920, new Uint8Array(2000), 1, 97));
@@ -98,12 +98,12 @@ Deno.test("stream/udp: a codec that cannot be split is not sent to UDP readers, 
 Deno.test("stream/udp: a UDP reader joining later starts at the copy's numbering, GOP replay split and contiguous", () => {
   const stream = newStream([], true);
   const early = new Collect();
-  stream.attach(early, [0], { udp: true });
+  stream.attach(early, [0], { udpCopy: true });
   stream.writeRtp(0, rtpPacket(10, 0, big)); // IDR in 3 fragments: copy = orig + 2 afterwards
   stream.writeRtp(0, rtpPacket(11, 3000, small));
   assert.deepEqual(early.seqs(), [10, 11, 12, 13]);
   const late = new Collect();
-  const starts = stream.attach(late, [0], { udp: true });
+  const starts = stream.attach(late, [0], { udpCopy: true });
   // The cached GOP (the IDR and the slice) is replayed split, ending right before the next live packet.
   assert.deepEqual(late.seqs(), [10, 11, 12, 13]);
   assert.equal(starts[0]?.seq, 10, "RTP-Info points at the first replayed packet");
@@ -119,20 +119,20 @@ Deno.test("stream/udp: a UDP reader joining later starts at the copy's numbering
   // Without a GOP to replay, a UDP reader's RTP-Info start is the copy's next number.
   const noGop = newStream();
   const u = new Collect();
-  noGop.attach(u, [0], { udp: true });
+  noGop.attach(u, [0], { udpCopy: true });
   noGop.writeRtp(0, rtpPacket(50, 0, big));
-  assert.equal(noGop.attach(new Collect(), [0], { udp: true })[0]?.seq, 53);
+  assert.equal(noGop.attach(new Collect(), [0], { udpCopy: true })[0]?.seq, 53);
   assert.equal(noGop.attach(new Collect(), [0])[0]?.seq, 51);
   // SRTP readers do not get a re-numbered replay (SRTP indexes must never carry other plaintext).
   const secure = new Collect();
-  stream.attach(secure, [0], { udp: true, secure: true });
+  stream.attach(secure, [0], { udpCopy: true, secure: true });
   assert.equal(secure.packets.length, 0);
 });
 
 Deno.test("stream/udp: the copy's rollover counter follows its own numbering across 65535", () => {
   const stream = newStream();
   const udp = new Collect();
-  stream.attach(udp, [0], { udp: true });
+  stream.attach(udp, [0], { udpCopy: true });
   stream.writeRtp(0, rtpPacket(0xfffe, 0, big));
   stream.writeRtp(0, rtpPacket(0xffff, 3000, small));
   stream.writeRtp(0, rtpPacket(0, 6000, small));
