@@ -10,6 +10,7 @@ import { waitFor, withTimeout } from "../_helpers/wait.ts";
 import { makeTestCert } from "../_helpers/certs.ts";
 import { FFMPEG_ANNOUNCE_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
 import { SrtpContext } from "../../src/wire/srtp/mod.ts";
+import { parseRtcpCompound } from "../../src/wire/rtcp/mod.ts";
 import { createMikeyMessage, formatMikeyKeyMgmt, parseMikeyKeyMgmt } from "../../src/wire/mikey/mod.ts";
 
 const FRAMES = 60;
@@ -43,19 +44,27 @@ function depacketize(payloads: Uint8Array[]): Uint8Array[] {
 interface Reading {
   client: RtspClient;
   packets: Uint8Array[];
+  /** Sender reports about media 0: packet and octet counts. */
+  reports: { packets: number; octets: number }[];
 }
 
 async function read(url: string, transport: "udp" | "tcp"): Promise<Reading> {
   const client = await RtspClient.connect(url, { transport });
   const packets: Uint8Array[] = [];
+  const reports: { packets: number; octets: number }[] = [];
   client.onRtp = (media, p) => {
     if (media === 0) packets.push(p.slice()); // UDP packets are views into a reused buffer
+  };
+  client.onRtcp = (media, p) => {
+    for (const r of media === 0 ? parseRtcpCompound(p) : []) {
+      if (r.type === "sr") reports.push({ packets: r.sr.packetCount, octets: r.sr.octetCount });
+    }
   };
   await client.describe();
   await client.setupAll([0]);
   await client.play();
   assert.equal(client.transport, transport);
-  return { client, packets };
+  return { client, packets, reports };
 }
 
 for (const limit of [undefined, 1200]) {
@@ -92,6 +101,15 @@ for (const limit of [undefined, 1200]) {
         assert.deepEqual(got, sent, "every NAL unit reassembles");
         const markers = r.packets.filter((p) => (p[1] & 0x80) !== 0).length;
         assert.equal(markers, FRAMES, "one marker per access unit");
+      }
+      // RTCP sender reports (the first about a second after PLAY) count what each reader was sent.
+      await waitFor(() => [...readers, tcp].every((r) => r.reports.length > 0), {
+        timeoutMs: 5000,
+        message: "no sender report",
+      });
+      for (const r of [...readers, tcp]) {
+        const octets = r.packets.reduce((n, p) => n + p.length - 12, 0);
+        assert.deepEqual(r.reports.at(-1), { packets: r.packets.length, octets }, "SR counts match");
       }
       assert.deepEqual(tcp.packets.map((p) => p.length), sent.map(() => 4012), "TCP: the original packets");
       assert.equal(
