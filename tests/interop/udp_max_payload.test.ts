@@ -32,17 +32,25 @@ async function rawRead(url: string, transport: "udp" | "tcp") {
   return { client, sizes, seqs };
 }
 
-// The default limit (the integration test covers others); one run takes about 7 s.
-for (const limit of [1452]) {
+// The default limit (the integration test covers others); one run takes about 7 s. The GStreamer
+// reader of the harness decodes H.264 only: H.265 is read by ffmpeg.
+const limit = 1452;
+for (
+  const { codec, mount, gstToo } of [
+    { codec: "H264", mount: "/big", gstToo: true },
+    { codec: "H265", mount: "/big265", gstToo: false },
+  ]
+) {
   Deno.test({
-    name:
-      `udpMaxPayloadSize ${limit}: 4000-byte H.264 packets pulled over TCP are read by ffmpeg and GStreamer over UDP`,
+    name: `udpMaxPayloadSize ${limit}: 4000-byte ${codec} packets pulled over TCP are read by ffmpeg${
+      gstToo ? " and GStreamer" : ""
+    } over UDP`,
     ignore,
     async fn() {
       requireClients(available, ["ffmpeg", "gst", "refserver"]);
       await using origin = await startRefServer(await testMedia("h264_aac"));
       await using server = await startServerWithPorts({
-        extraConfig: `paths:\n  relay:\n    source: ${origin.url("/big")}\n    rtspTransport: tcp\n`,
+        extraConfig: `paths:\n  relay:\n    source: ${origin.url(mount)}\n    rtspTransport: tcp\n`,
       });
       await server.waitForLog(/\[path relay\] \[RTSP source\] ready/, 20000);
       const url = server.url("relay");
@@ -51,11 +59,17 @@ for (const limit of [1452]) {
       try {
         const [ff, gst] = await Promise.all([
           ffmpegRead({ url, transport: "udp", seconds: 5 }),
-          gstRead({ url, protocols: "udp", seconds: 6 }),
+          gstToo ? gstRead({ url, protocols: "udp", seconds: 6 }) : undefined,
         ]);
-        for (const [name, r] of [["ffmpeg/udp", ff], ["gst/udp", gst]] as const) {
+        const reports = gst === undefined ? [["ffmpeg/udp", ff] as const] : [
+          ["ffmpeg/udp", ff] as const,
+          ["gst/udp", gst] as const,
+        ];
+        for (const [name, r] of reports) {
           console.log(
-            `udpMaxPayloadSize ${limit}: reader=${name} frames=${r.frames} ratio=${r.ratio.toFixed(2)}`,
+            `udpMaxPayloadSize ${limit} ${codec}: reader=${name} frames=${r.frames} ratio=${
+              r.ratio.toFixed(2)
+            }`,
           );
           assert.ok(
             r.frames >= 80 && r.ratio >= 0.9,
@@ -70,14 +84,14 @@ for (const limit of [1452]) {
         const maxTcp = Math.max(...tcp.sizes);
         const gaps = udp.seqs.filter((s, i) => i > 0 && s !== ((udp.seqs[i - 1] + 1) & 0xffff)).length;
         console.log(
-          `udpMaxPayloadSize ${limit}: TCP packets ${tcp.sizes.length} (largest ${maxTcp}), ` +
+          `udpMaxPayloadSize ${limit} ${codec}: TCP packets ${tcp.sizes.length} (largest ${maxTcp}), ` +
             `UDP datagrams ${udp.sizes.length} (largest ${maxUdp}, ${gaps} seq gaps)`,
         );
         assert.ok(maxTcp > limit, `the source really sends oversized packets (largest ${maxTcp})`);
         assert.ok(maxUdp <= limit, `largest UDP datagram ${maxUdp} > ${limit}`);
         assert.equal(gaps, 0, "the split copy is numbered without gaps");
         await server.waitForLog(
-          new RegExp(`H264 RTP packets are too big for UDP \\(\\d+ > ${limit}\\), splitting`),
+          new RegExp(`${codec} RTP packets are too big for UDP \\(\\d+ > ${limit}\\), splitting`),
         );
       } finally {
         await udp.client.close();
