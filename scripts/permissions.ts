@@ -16,10 +16,14 @@
  *   fast paths call libc (`sendmmsg` for UDP, non-blocking `sendmsg` for TCP; see
  *   src/transport/ffi_libc.ts). FFI can do anything the process can, which is why it is opt-in;
  *   without it the server uses Deno's own sockets, correct but with more CPU per reader.
- * No `--allow-run` (no runOn* hooks yet), no `--allow-sys`.
+ * - `--allow-run=<programs>`, only when a runOn* hook is configured: the first word of each hook
+ *   command (`ffmpeg`, `sh`, …). When a command starts with a `$VARIABLE`, the program is only known
+ *   at run time and the flag is not narrowed. Note that a program such as `sh` can run anything.
+ * No `--allow-sys`.
  */
 
 import { type Config, configFromEnv, DEFAULT_CONFIG_PATHS, parseConfig } from "../src/config/mod.ts";
+import { splitCommandLine } from "../src/hooks/command_line.ts";
 
 /** Options of `serverPermissionFlags`. */
 export interface ServerPermissionOptions {
@@ -47,9 +51,51 @@ export function serverPermissionFlags(options: ServerPermissionOptions = {}): st
   flags.push(options.anyReadPath ? "--allow-read" : `--allow-read=${pathList(read)}`);
   flags.push("--allow-env");
   if (config?.logDestinations.includes("file")) flags.push(`--allow-write=${pathList([config.logFile])}`);
+  const run = config === undefined ? undefined : hookPrograms(config);
+  if (run !== undefined) flags.push(run.length === 0 ? "--allow-run" : `--allow-run=${pathList(run)}`);
   flags.push("--unstable-net");
   if (options.ffi) flags.push("--allow-ffi");
   return flags;
+}
+
+/** Every configured hook command (global and per path). */
+export function hookCommands(config: Config): string[] {
+  const commands = [config.runOnConnect, config.runOnDisconnect];
+  for (const p of [config.pathDefaults, ...config.paths]) {
+    commands.push(
+      p.runOnInit,
+      p.runOnDemand,
+      p.runOnUnDemand,
+      p.runOnAvailable,
+      p.runOnUnavailable,
+      p.runOnOnline,
+      p.runOnOffline,
+      p.runOnRead,
+      p.runOnUnread,
+    );
+  }
+  return commands.filter((c) => c.trim() !== "");
+}
+
+/**
+ * The programs the hooks run: undefined when there is no hook, [] when one of them is only known
+ * at run time (a `$VARIABLE` or an unparsable command line): then any program.
+ */
+function hookPrograms(config: Config): string[] | undefined {
+  const commands = hookCommands(config);
+  if (commands.length === 0) return undefined;
+  const programs = new Set<string>();
+  for (const command of commands) {
+    let program: string | undefined;
+    try {
+      program = splitCommandLine(command)[0];
+    } catch {
+      return [];
+    }
+    if (program === undefined || program.includes("$") || program.includes(",")) return [];
+    programs.add(program);
+  }
+  return [...programs];
 }
 
 /**

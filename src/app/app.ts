@@ -3,7 +3,9 @@ import { parseListenAddress } from "../config/mod.ts";
 import { Logger } from "../log/logger.ts";
 import { PathManager } from "../core/path_manager.ts";
 import { RtspServer } from "../server/rtsp_server.ts";
-import { Authenticator } from "../auth/mod.ts";
+import { HookRunner } from "../hooks/mod.ts";
+import type { Authenticator } from "../auth/mod.ts";
+import { HttpAuthenticator, InternalAuthenticator, JwtAuthenticator } from "../auth/mod.ts";
 
 /**
  * The running server: builds the path manager and the RTSP server(s) from a Config,
@@ -15,16 +17,14 @@ export class App {
   readonly servers: RtspServer[] = [];
   readonly #config: Config;
   readonly #auth: Authenticator;
+  readonly #hooks: HookRunner;
 
   constructor(config: Config, log = new Logger(config.logLevel)) {
     this.#config = config;
     this.log = log;
-    this.pathManager = new PathManager(config, log);
-    if (config.authMethod !== "internal") {
-      // Ignoring an external authorizer would open every path: refuse to start instead.
-      throw new Error(`authMethod '${config.authMethod}' is not supported by this server (use 'internal')`);
-    }
-    this.#auth = new Authenticator(config.authInternalUsers, config.rtspAuthMethods);
+    this.#hooks = new HookRunner({ rtspPort: parseListenAddress(config.rtspAddress).port });
+    this.pathManager = new PathManager(config, log, this.#hooks);
+    this.#auth = createAuthenticator(config, log);
   }
 
   /** Opens every listener; on failure closes what was opened and rethrows. */
@@ -74,18 +74,60 @@ export class App {
       pathManager: this.pathManager,
       auth: this.#auth,
       log: this.log,
+      onConnOpen: c.runOnConnect !== "" || c.runOnDisconnect !== ""
+        ? (conn) => this.#connHooks(conn)
+        : undefined,
     });
     server.start();
     this.servers.push(server);
   }
 
-  /** Closes every server and session. */
+  /** runOnConnect while a connection is open; runOnDisconnect when it closes. */
+  #connHooks(conn: { type: string; id: string; log: Logger }): () => void {
+    const c = this.#config;
+    const env = { RTSP_PORT: String(this.#hooks.rtspPort), MTX_CONN_TYPE: conn.type, MTX_CONN_ID: conn.id };
+    const hook = this.#hooks.start("runOnConnect", c.runOnConnect, env, c.runOnConnectRestart, conn.log);
+    return () => {
+      hook?.stop();
+      this.#hooks.launch("runOnDisconnect", c.runOnDisconnect, env, conn.log);
+    };
+  }
+
+  /** Closes every server and session, then stops the hooks still running. */
   async close(): Promise<void> {
     await this.pathManager.close();
     await Promise.all(this.servers.map((s) => s.close()));
+    await this.#hooks.close(this.log);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+}
+
+/** The authenticator of `authMethod`, from the config's plain values. */
+function createAuthenticator(c: Config, log: Logger): Authenticator {
+  switch (c.authMethod) {
+    case "internal":
+      return new InternalAuthenticator(c.authInternalUsers, c.rtspAuthMethods);
+    case "http":
+      return new HttpAuthenticator({
+        address: c.authHTTPAddress,
+        exclude: c.authHTTPExclude,
+        timeoutMs: c.readTimeout,
+        methods: c.rtspAuthMethods,
+        log,
+      });
+    case "jwt":
+      return new JwtAuthenticator({
+        jwksUrl: c.authJWTJWKS,
+        claimKey: c.authJWTClaimKey,
+        exclude: c.authJWTExclude,
+        issuer: c.authJWTIssuer,
+        audience: c.authJWTAudience,
+        timeoutMs: c.readTimeout,
+        methods: c.rtspAuthMethods,
+        log,
+      });
   }
 }

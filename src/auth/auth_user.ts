@@ -1,5 +1,5 @@
 /** What a request wants to do, as MediaMTX permissions name it. */
-export type AuthAction = "publish" | "read";
+export type AuthAction = "publish" | "read" | "playback" | "api" | "metrics" | "pprof";
 
 /** One permission: an action, on any path (`""`), one path, or paths matching `~regex`. */
 export interface AuthPermission {
@@ -22,7 +22,8 @@ export interface AuthUser {
 export function allows(permissions: readonly AuthPermission[], action: AuthAction, path: string): boolean {
   return permissions.some((p) => {
     if (p.action !== action) return false;
-    if (p.path === "") return true;
+    // MediaMTX ignores the path of api, metrics and pprof permissions.
+    if (p.path === "" || (action !== "publish" && action !== "read" && action !== "playback")) return true;
     if (p.path.startsWith("~")) {
       try {
         return new RegExp(p.path.slice(1)).test(path);

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { argon2Verify } from "hash-wasm";
 
 /** Compares two strings in constant time (for secrets). */
 function sameSecret(a: string, b: string): boolean {
@@ -8,16 +9,27 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /**
- * Whether a clear-text value sent by a client matches a configured one: plain text, or
- * `sha256:<base64 of SHA-256(value)>` as MediaMTX stores hashed credentials. `argon2:` hashes
- * need a library this server does not ship: they never match (the config warns).
+ * Whether a clear-text value sent by a client matches a configured one: plain text,
+ * `sha256:<base64 of SHA-256(value)>`, or `argon2:<PHC string>` (`$argon2id$…` or `$argon2i$…`,
+ * the encoding of the `argon2` command) as MediaMTX stores hashed credentials.
  */
-export function credentialMatches(configured: string, sent: string): boolean {
+export async function credentialMatches(configured: string, sent: string): Promise<boolean> {
   if (configured.startsWith("sha256:")) {
     return sameSecret(configured.slice(7), createHash("sha256").update(sent).digest("base64"));
   }
-  if (configured.startsWith("argon2:")) return false;
+  if (configured.startsWith("argon2:")) return await argon2Matches(configured.slice(7), sent);
   return sameSecret(configured, sent);
+}
+
+/** Checks `sent` against an encoded argon2 hash; a malformed hash never matches. */
+async function argon2Matches(encoded: string, sent: string): Promise<boolean> {
+  // argon2d is not a password-hashing variant MediaMTX accepts.
+  if (!encoded.startsWith("$argon2id$") && !encoded.startsWith("$argon2i$")) return false;
+  try {
+    return await argon2Verify({ password: sent, hash: encoded });
+  } catch {
+    return false;
+  }
 }
 
 /** Digest hash functions by `algorithm` (RFC 7616 §3.4.2); MD5 when absent. */

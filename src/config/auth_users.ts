@@ -20,6 +20,8 @@ export const AUTH_ACTIONS: readonly AuthPermission["action"][] = [
 // MediaMTX limits plain credentials to these characters (they must survive URLs and headers).
 const PLAIN_CREDENTIAL = /^[A-Za-z0-9!$()*+.;<=>[\]^_\-{}@#&]+$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+// The PHC string of the `argon2` command and of Go's argon2 encoders (argon2d is not accepted).
+const ARGON2 = /^\$argon2(id|i)\$(v=\d+\$)?m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
 /** Whether a credential is stored hashed (`sha256:<base64>` or `argon2:<encoded>`). */
 export function isHashedCredential(value: string): boolean {
@@ -32,9 +34,9 @@ export function credentialProblem(value: string): string | undefined {
     return BASE64.test(value.slice(7)) ? undefined : "a sha256: credential must be followed by base64 text";
   }
   if (value.startsWith("argon2:")) {
-    return value.slice(7).startsWith("$argon2")
+    return ARGON2.test(value.slice(7))
       ? undefined
-      : "an argon2: credential must be an encoded $argon2… hash";
+      : "an argon2: credential must be an encoded argon2id or argon2i hash ($argon2id$v=19$m=…,t=…,p=…$salt$hash)";
   }
   if (value === "" || PLAIN_CREDENTIAL.test(value)) return undefined;
   return "may only contain letters, digits and ! $ ( ) * + . ; < = > [ ] ^ _ - { } @ # &";
@@ -103,20 +105,23 @@ const permissionValue: Decoder<AuthPermission> = (node, key) =>
     path: permissionPath,
   });
 
+/** A list of `{action, path}` permissions (also `authHTTPExclude`, `authJWTExclude`). */
+export const permissionListValue: Decoder<AuthPermission[]> = (n, k) =>
+  listItems(n, k).map((item, i) => {
+    const p = permissionValue(item, `${k}[${i}]`);
+    if (p.action === undefined) {
+      fail(item, `${k}[${i}]`, `missing "action" (one of ${AUTH_ACTIONS.join(", ")})`);
+    }
+    return p;
+  });
+
 const userValue: Decoder<AuthInternalUser> = (node, key) => {
   const empty: AuthInternalUser = { user: "", pass: "", ips: [], permissions: [] };
   const user = decodeObject(node, key, empty, {
     user: stringValue,
     pass: stringValue,
     ips: ipListValue,
-    permissions: (n, k) =>
-      listItems(n, k).map((item, i) => {
-        const p = permissionValue(item, `${k}[${i}]`);
-        if (p.action === undefined) {
-          fail(item, `${k}[${i}]`, `missing "action" (one of ${AUTH_ACTIONS.join(", ")})`);
-        }
-        return p;
-      }),
+    permissions: permissionListValue,
   });
   if (user.user === "") fail(node, `${key}.user`, 'must not be empty (use "any" for anyone)');
   if (user.user === "any" && user.pass !== "") fail(node, `${key}.pass`, 'must be empty when user is "any"');

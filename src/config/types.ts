@@ -73,6 +73,39 @@ export interface PathConf {
   gopCache: boolean;
   /** Beyond MediaMTX: ms to wait before reconnecting a failed source (default 5000). */
   sourceRetryPause: number;
+  // hooks (commands run on path events; "" = none)
+  /** Runs while the path exists (configured, non-regex paths: from startup to shutdown). */
+  runOnInit: string;
+  /** Restart runOnInit 5 s after it exits. */
+  runOnInitRestart: boolean;
+  /** Started by the first reader when nobody publishes; expected to publish to the path. */
+  runOnDemand: string;
+  /** Restart runOnDemand 5 s after it exits. */
+  runOnDemandRestart: boolean;
+  /** ms readers wait for runOnDemand's publisher. */
+  runOnDemandStartTimeout: number;
+  /** ms runOnDemand keeps running after the last reader leaves. */
+  runOnDemandCloseAfter: number;
+  /** Launched when runOnDemand is stopped. */
+  runOnUnDemand: string;
+  /** Runs while the stream is available (MediaMTX's old name: runOnReady). */
+  runOnAvailable: string;
+  /** Restart runOnAvailable 5 s after it exits. */
+  runOnAvailableRestart: boolean;
+  /** Launched when the stream stops being available (old name: runOnNotReady). */
+  runOnUnavailable: string;
+  /** Runs while the stream is online (here: the same moments as runOnAvailable). */
+  runOnOnline: string;
+  /** Restart runOnOnline 5 s after it exits. */
+  runOnOnlineRestart: boolean;
+  /** Launched when the stream goes offline. */
+  runOnOffline: string;
+  /** Runs while a reader reads (PLAY until PAUSE or the session ends). */
+  runOnRead: string;
+  /** Restart runOnRead 5 s after it exits. */
+  runOnReadRestart: boolean;
+  /** Launched when a reader stops reading. */
+  runOnUnread: string;
 }
 
 /** The whole configuration. */
@@ -101,6 +134,18 @@ export interface Config {
   authInternalUsers: AuthInternalUser[];
   /** URL asked to authorize each request when authMethod is "http". */
   authHTTPAddress: string;
+  /** Requests allowed without asking the HTTP authorizer. */
+  authHTTPExclude: AuthPermission[];
+  /** URL of the JSON Web Key Set when authMethod is "jwt". */
+  authJWTJWKS: string;
+  /** JWT claim holding the permissions (default `mediamtx_permissions`). */
+  authJWTClaimKey: string;
+  /** Requests allowed without a JWT. */
+  authJWTExclude: AuthPermission[];
+  /** Required `iss` of JWTs; "" = not checked. */
+  authJWTIssuer: string;
+  /** Required `aud` of JWTs; "" = not checked. */
+  authJWTAudience: string;
   // RTSP server
   /** Run the RTSP server(s). */
   rtsp: boolean;
@@ -143,6 +188,13 @@ export interface Config {
   multicastInterface: string;
   /** ms of inactivity before a session is closed (default 60000); Session header advertises −5 s. */
   rtspSessionTimeout: number;
+  // hooks
+  /** Command run while a client connection is open ("" = none). */
+  runOnConnect: string;
+  /** Restart runOnConnect 5 s after it exits. */
+  runOnConnectRestart: boolean;
+  /** Command launched when a client connection closes. */
+  runOnDisconnect: string;
   /** Settings every path starts from. */
   pathDefaults: PathConf;
   /** Configured paths, in file order. */

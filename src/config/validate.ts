@@ -140,6 +140,18 @@ function validateAuth(config: Config, origins: Origins): void {
       );
     }
   }
+  if (config.authMethod === "jwt") {
+    const url = config.authJWTJWKS;
+    if (!/^https?:\/\/[^/]/.test(url) || !URL.canParse(url)) {
+      throw new ConfigError(
+        "authJWTJWKS",
+        url === ""
+          ? 'must be set when authMethod is "jwt"'
+          : `${JSON.stringify(url)} is not an http:// or https:// URL`,
+        origins.global("authJWTJWKS"),
+      );
+    }
+  }
   if (config.rtsp && config.rtspAuthMethods.includes("digest")) {
     if (config.authMethod !== "internal") {
       throw new ConfigError(
@@ -200,6 +212,21 @@ function validatePath(path: PathConf, index: number, origins: Origins, warnings:
   }
   if (path.fallback !== "") {
     validateRedirectTarget(path.fallback, at("fallback").label, at("fallback").origin);
+  }
+  // As MediaMTX: runOnInit needs a concrete path, runOnDemand a path that takes publishers.
+  if (path.runOnInit !== "" && path.regex !== undefined) {
+    throw new ConfigError(
+      `${label}.runOnInit`,
+      "cannot be used on a path with a regular expression (or all_others)",
+      at("runOnInit").origin,
+    );
+  }
+  if (path.runOnDemand !== "" && path.source !== "publisher") {
+    throw new ConfigError(
+      `${label}.runOnDemand`,
+      'can only be used when source is "publisher"',
+      at("runOnDemand").origin,
+    );
   }
   validateRange(path, at("rtspRangeStart").label, at("rtspRangeStart").origin);
 }

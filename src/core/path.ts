@@ -16,6 +16,8 @@ import type {
 import { Stream, type StreamOptions } from "./stream.ts";
 import { StaticSource } from "./static_source.ts";
 import { sourceType } from "../config/mod.ts";
+import type { HookRunner } from "../hooks/mod.ts";
+import { type HookEntity, PathHooks } from "./path_hooks.ts";
 
 /** Settings of a path that do not come from its PathConf. */
 export interface PathOptions {
@@ -25,6 +27,8 @@ export interface PathOptions {
   readTimeoutMs: number;
   /** Largest RTP packet for UDP readers: udpMaxPayloadSize, minus the SRTP tag when RTSPS runs. */
   udpMaxPacketSize?: number;
+  /** Runs the path's runOn* hooks; none when omitted. */
+  hooks?: HookRunner;
 }
 
 /**
@@ -43,6 +47,7 @@ export class Path {
   readonly #readyWaiters = new Set<() => void>();
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #udpMaxPacketSize: number | undefined;
+  readonly #hooks: PathHooks;
 
   constructor(
     name: string,
@@ -56,6 +61,7 @@ export class Path {
     this.#log = log.with(`[path ${name}]`);
     this.#onIdle = onIdle;
     this.#udpMaxPacketSize = options?.udpMaxPacketSize;
+    this.#hooks = new PathHooks(name, conf, options?.matches ?? [name], options?.hooks, this.#log);
     if (sourceType(conf.source) === "rtsp") {
       const groups = options?.matches ?? [];
       this.#source = new StaticSource({
@@ -79,33 +85,46 @@ export class Path {
     this.#source?.start();
   }
 
-  /** Stops a static source (server shutdown). */
+  /** Stops a static source and the runOnDemand command (server shutdown). */
   async stopSource(): Promise<void> {
     clearTimeout(this.#closeTimer);
-    await this.#source?.stop();
+    await Promise.all([this.#source?.stop(), this.#hooks.stopDemand("path destroyed")]);
   }
 
   /**
-   * Resolves when the path has a stream. An on-demand source is started for the reader and
-   * awaited up to sourceOnDemandStartTimeout (then 400, as MediaMTX); otherwise 404.
+   * Resolves when the path has a stream. An on-demand source or runOnDemand command is started
+   * for the reader (once for every reader waiting) and awaited up to its start timeout (then
+   * 400, as MediaMTX); otherwise 404.
    */
-  async whenReady(): Promise<void> {
+  async whenReady(req?: PathRequest): Promise<void> {
     if (this.#stream !== undefined) return;
-    if (this.#source === undefined || !this.conf.sourceOnDemand) {
+    const source = this.#source !== undefined && this.conf.sourceOnDemand ? this.#source : undefined;
+    if (source === undefined && !this.#hooks.demandConfigured) {
       throw new RtspError(404, `no stream is available on path '${this.name}'`);
     }
     clearTimeout(this.#closeTimer);
-    this.#source.start();
+    if (source !== undefined) source.start();
+    else this.#hooks.startDemand(req?.query ?? "", () => this.#checkIdle());
     await new Promise<void>((resolve, reject) => {
       const done = () => {
         clearTimeout(timer);
         resolve();
       };
+      const timeoutMs = source !== undefined
+        ? this.conf.sourceOnDemandStartTimeout
+        : this.conf.runOnDemandStartTimeout;
       const timer = setTimeout(() => {
         this.#readyWaiters.delete(done);
-        this.#scheduleClose();
-        reject(new RtspError(400, "source of path has timed out"));
-      }, this.conf.sourceOnDemandStartTimeout);
+        if (source !== undefined) {
+          this.#scheduleClose();
+          reject(new RtspError(400, "source of path has timed out"));
+          return;
+        }
+        if (this.#readyWaiters.size === 0 && this.#readers.size === 0) {
+          this.#hooks.stopDemand("timed out").then(() => this.#checkIdle());
+        }
+        reject(new RtspError(400, `source of path '${this.name}' has timed out`));
+      }, timeoutMs);
       this.#readyWaiters.add(done);
     });
     this.#scheduleClose(); // a DESCRIBE without SETUP must not keep the source forever
@@ -118,8 +137,9 @@ export class Path {
       this.#endStream("the source changed its medias");
       this.#stream = new Stream(medias, title, this.#streamOptions());
     }
-    for (const w of [...this.#readyWaiters]) w();
-    this.#readyWaiters.clear();
+    this.#wakeReaders();
+    const secure = /^rtsps/i.test(this.conf.source);
+    this.#hooks.streamAvailable({ type: secure ? "rtspsSource" : "rtspSource", id: "", query: "" });
     return this.#stream;
   }
 
@@ -127,15 +147,32 @@ export class Path {
     return { gopCache: this.conf.gopCache, udpMaxPacketSize: this.#udpMaxPacketSize, log: this.#log };
   }
 
-  /** On-demand sources stop sourceOnDemandCloseAfter after the last reader leaves. */
+  #wakeReaders(): void {
+    for (const w of [...this.#readyWaiters]) w();
+    this.#readyWaiters.clear();
+  }
+
+  /**
+   * On-demand sources stop sourceOnDemandCloseAfter after the last reader leaves, runOnDemand
+   * commands runOnDemandCloseAfter after it (SIGINT, reason "not needed by anyone").
+   */
   #scheduleClose(): void {
-    if (this.#source === undefined || !this.conf.sourceOnDemand || this.#readers.size > 0) return;
+    if (this.#readers.size > 0) return;
+    const source = this.#source !== undefined && this.conf.sourceOnDemand ? this.#source : undefined;
+    if (source === undefined && !this.#hooks.demandRunning) return;
     clearTimeout(this.#closeTimer);
+    const closeAfter = source !== undefined
+      ? this.conf.sourceOnDemandCloseAfter
+      : this.conf.runOnDemandCloseAfter;
     this.#closeTimer = setTimeout(() => {
       if (this.#readers.size > 0 || this.#readyWaiters.size > 0) return;
-      this.#log.info("closing the on-demand source: no readers");
-      this.#source!.stop().then(() => this.#checkIdle());
-    }, this.conf.sourceOnDemandCloseAfter);
+      if (source !== undefined) {
+        this.#log.info("closing the on-demand source: no readers");
+        source.stop().then(() => this.#checkIdle());
+      } else {
+        this.#hooks.stopDemand("not needed by anyone").then(() => this.#checkIdle());
+      }
+    }, closeAfter);
   }
 
   /** The stream being published, if any. */
@@ -150,7 +187,8 @@ export class Path {
 
   /** Whether nothing uses the path any more (it can be forgotten). */
   get idle(): boolean {
-    return this.#publisher === undefined && this.#readers.size === 0 && !(this.#source?.running ?? false);
+    return this.#publisher === undefined && this.#readers.size === 0 && !(this.#source?.running ?? false) &&
+      !this.#hooks.demandRunning && this.#readyWaiters.size === 0;
   }
 
   /** DESCRIBE. */
@@ -165,7 +203,7 @@ export class Path {
     if (this.conf.maxReaders > 0 && this.#readers.size >= this.conf.maxReaders) {
       throw new RtspError(400, "maximum reader count reached");
     }
-    const reader = new PathReader(this, stream, req.label);
+    const reader = new PathReader(this, stream, req, this.#hooks);
     this.#readers.add(reader);
     clearTimeout(this.#closeTimer);
     this.#log.debug(`reader added: ${req.label}`);
@@ -196,7 +234,7 @@ export class Path {
       // A compatible stream stays: its readers wait for the new publisher's RECORD.
       current.events.closeByPath("another publisher has taken over the path");
     }
-    const publisher = new PathPublisher(this, req.label, medias, title, events);
+    const publisher = new PathPublisher(this, req, medias, title, events);
     this.#publisher = publisher;
     return publisher;
   }
@@ -212,6 +250,10 @@ export class Path {
     }
     this.#stream = new Stream(publisher.medias, publisher.title, this.#streamOptions());
     this.#log.debug(`stream is ready: ${publisher.label}`);
+    this.#wakeReaders();
+    this.#hooks.streamAvailable(publisher.entity);
+    // runOnDemand: with nobody reading, the command stops runOnDemandCloseAfter from now.
+    this.#scheduleClose();
     return this.#stream;
   }
 
@@ -220,6 +262,7 @@ export class Path {
     if (this.#publisher !== publisher) return;
     this.#publisher = undefined;
     this.#endStream("the stream is not available any more");
+    this.#scheduleClose(); // runOnDemand: its publisher left while nobody reads
     this.#checkIdle();
   }
 
@@ -230,6 +273,7 @@ export class Path {
     if (stream !== undefined) {
       this.#log.debug("stream is not ready any more");
       stream.close();
+      this.#hooks.streamUnavailable();
     }
     for (const r of [...this.#readers]) r.closeByPath(reason);
   }
@@ -256,6 +300,8 @@ export class Path {
 /** A publisher of a path, between ANNOUNCE and its end. */
 class PathPublisher implements PublisherHandle {
   readonly label: string;
+  /** Source type, id and query for hooks (undefined when the request did not say). */
+  readonly entity: HookEntity | undefined;
   readonly medias: SdpMedia[];
   readonly title: string | undefined;
   readonly events: PublisherEvents;
@@ -264,13 +310,14 @@ class PathPublisher implements PublisherHandle {
 
   constructor(
     path: Path,
-    label: string,
+    req: PathRequest,
     medias: SdpMedia[],
     title: string | undefined,
     events: PublisherEvents,
   ) {
     this.#path = path;
-    this.label = label;
+    this.label = req.label;
+    this.entity = req.entity === undefined ? undefined : { ...req.entity, query: req.query };
     this.medias = medias;
     this.title = title;
     this.events = events;
@@ -298,13 +345,19 @@ class PathReader implements ReaderHandle {
   readonly label: string;
   readonly #path: Path;
   readonly #stream: Stream;
+  readonly #req: PathRequest;
+  readonly #hooks: PathHooks;
   #sink: ReaderSink | undefined;
   #removed = false;
+  /** Ends runOnRead (and launches runOnUnread) while the reader reads. */
+  #endRead: (() => void) | undefined;
 
-  constructor(path: Path, stream: Stream, label: string) {
+  constructor(path: Path, stream: Stream, req: PathRequest, hooks: PathHooks) {
     this.#path = path;
     this.#stream = stream;
-    this.label = label;
+    this.#req = req;
+    this.#hooks = hooks;
+    this.label = req.label;
   }
 
   get medias() {
@@ -324,11 +377,17 @@ class PathReader implements ReaderHandle {
       throw new RtspError(404, "the stream is not available any more");
     }
     this.#sink = sink;
-    return this.#stream.attach(sink, mediaIndexes, delivery);
+    const starts = this.#stream.attach(sink, mediaIndexes, delivery);
+    if (this.#endRead === undefined && this.#req.entity !== undefined) {
+      this.#endRead = this.#hooks.readerStarted({ ...this.#req.entity, query: this.#req.query });
+    }
+    return starts;
   }
 
   pause(): void {
     if (this.#sink !== undefined) this.#stream.detach(this.#sink);
+    this.#endRead?.();
+    this.#endRead = undefined;
   }
 
   remove(): void {

@@ -12,6 +12,8 @@ import type {
   StreamDescription,
 } from "../server/stream_port.ts";
 import { Path } from "./path.ts";
+import type { Hook, HookRunner } from "../hooks/mod.ts";
+import { pathHookEnv } from "../hooks/mod.ts";
 
 /**
  * Resolves request paths against the `paths:` configuration and keeps the live Path
@@ -21,10 +23,13 @@ export class PathManager implements PathManagerPort {
   readonly #config: Config;
   readonly #log: Logger;
   readonly #paths = new Map<string, Path>();
+  readonly #hooks: HookRunner | undefined;
+  readonly #initHooks: Hook[] = [];
 
-  constructor(config: Config, log: Logger) {
+  constructor(config: Config, log: Logger, hooks?: HookRunner) {
     this.#config = config;
     this.#log = log;
+    this.#hooks = hooks;
   }
 
   /** Live paths, for tests and diagnostics. */
@@ -38,18 +43,26 @@ export class PathManager implements PathManagerPort {
 
   async describe(req: PathRequest): Promise<StreamDescription> {
     const path = this.#existing(req.path);
-    await path.whenReady();
+    await path.whenReady(req);
     return path.describe();
   }
 
   async addReader(req: PathRequest): Promise<ReaderHandle> {
     const path = this.#existing(req.path);
-    await path.whenReady();
+    await path.whenReady(req);
     return path.addReader(req);
   }
 
   /** Starts the sources that pull all the time (`source: rtsp://…` without sourceOnDemand). */
   start(): void {
+    // runOnInit: configured (non-regex) paths exist from startup to shutdown.
+    for (const conf of this.#config.paths) {
+      if (conf.runOnInit === "" || conf.regex !== undefined || this.#hooks === undefined) continue;
+      const env = pathHookEnv(conf.name, [conf.name], this.#hooks.rtspPort);
+      const log = this.#log.with(`[path ${conf.name}]`);
+      const hook = this.#hooks.start("runOnInit", conf.runOnInit, env, conf.runOnInitRestart, log);
+      if (hook !== undefined) this.#initHooks.push(hook);
+    }
     for (const conf of this.#config.paths) {
       if (sourceType(conf.source) !== "rtsp" || conf.sourceOnDemand || conf.regex !== undefined) continue;
       this.#create(conf.name, conf, [conf.name]).startSource();
@@ -58,7 +71,10 @@ export class PathManager implements PathManagerPort {
 
   /** Stops every static source. */
   async close(): Promise<void> {
-    await Promise.all([...this.#paths.values()].map((p) => p.stopSource()));
+    await Promise.all([
+      ...[...this.#paths.values()].map((p) => p.stopSource()),
+      ...this.#initHooks.splice(0).map((h) => h.stop()),
+    ]);
   }
 
   addPublisher(
@@ -93,8 +109,12 @@ export class PathManager implements PathManagerPort {
         headers: [["Location", conf.sourceRedirect]],
       });
     }
-    // An on-demand source is created for its first reader (regex paths need sourceOnDemand).
+    // An on-demand source is created for its first reader (regex paths need sourceOnDemand),
+    // and so is a path whose runOnDemand command will publish.
     if (sourceType(conf.source) === "rtsp") return this.#create(name, conf, found.matches);
+    if (conf.runOnDemand !== "" && conf.source === "publisher" && this.#hooks !== undefined) {
+      return this.#create(name, conf, found.matches);
+    }
     throw new RtspError(404, `no stream is available on path '${name}'`);
   }
 
@@ -104,6 +124,7 @@ export class PathManager implements PathManagerPort {
     }, {
       matches,
       readTimeoutMs: this.#config.readTimeout,
+      hooks: this.#hooks,
       // MediaMTX: RTP packets above udpMaxPayloadSize (10 bytes less with encryption) are split.
       udpMaxPacketSize: this.#config.udpMaxPayloadSize - (this.#config.rtspEncryption !== "no" ? 10 : 0),
     });

@@ -42,8 +42,11 @@ export class ServerConn implements SessionConn {
     (b) => b.toString(16).padStart(2, "0"),
   )
     .join("");
+  /** UUID of the connection, as MediaMTX's API and hooks (`MTX_CONN_ID`) show it. */
+  readonly uuid: string = crypto.randomUUID();
   #closed = false;
   #closeReason = "";
+  #onClose: (() => void) | undefined;
 
   constructor(ctx: ServerContext, stream: ByteStream) {
     this.#ctx = ctx;
@@ -87,6 +90,11 @@ export class ServerConn implements SessionConn {
   /** Reads until the peer leaves or an error occurs; never throws. */
   async run(): Promise<void> {
     this.log.info("opened");
+    const o = this.#ctx.options;
+    if (!this.#closed) {
+      const type = o.label === "RTSPS" ? "rtspsConn" : "rtspConn";
+      this.#onClose = o.onConnOpen?.({ type, id: this.uuid, log: this.log });
+    }
     let buf = new Uint8Array(FIRST_READ_BUFFER_BYTES);
     let reason = "EOF";
     try {
@@ -201,6 +209,7 @@ export class ServerConn implements SessionConn {
     for (const s of this.sessions) s.onConnClosed(this);
     this.sessions.clear();
     this.log.info(`closed: ${reason}`);
+    this.#onClose?.();
   }
 
   /** Why the connection closed ("" while open). */

@@ -36,6 +36,11 @@ export interface RtspServerOptions {
   rtcpReportIntervalMs?: number;
   pathManager: PathManagerPort;
   log: Logger;
+  /**
+   * Called when a client connection opens (runOnConnect); the returned function is called when it
+   * closes (runOnDisconnect).
+   */
+  onConnOpen?: (conn: { type: "rtspConn" | "rtspsConn"; id: string; log: Logger }) => () => void;
 }
 
 /** What connections and sessions share: the server's state, seen from inside. */

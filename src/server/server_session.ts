@@ -43,6 +43,8 @@ const DROP_LOG_INTERVAL_MS = 1000;
  */
 export class ServerSession implements ReaderSink, PublisherEvents, MulticastMember {
   readonly id: string;
+  /** UUID of the session, as MediaMTX's API and hooks (`MTX_READER_ID`, `MTX_SOURCE_ID`) show it. */
+  readonly uuid: string = crypto.randomUUID();
   readonly log: Logger;
   readonly remoteHost: string;
   readonly #ctx: ServerContext;

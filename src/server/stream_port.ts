@@ -15,6 +15,8 @@ export interface PathRequest {
   remote: NetAddr;
   /** Short description used by the path's logs, e.g. `RTSP session 1a2b3c4d`. */
   label: string;
+  /** The session asking, as hooks name it (`rtspSession`/`rtspsSession` and its UUID). */
+  entity?: { type: string; id: string };
 }
 
 /** One media of a stream as readers see it. */

@@ -123,3 +123,46 @@ Deno.test({
     assert.deepEqual(denied, [], server.describeLogs());
   },
 });
+
+Deno.test("scoped permissions: --allow-run only with hooks, narrowed to the programs they start", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "scoped-hooks-" });
+  try {
+    const ports = await allocateServerPorts();
+    const flagsFor = async (extra: string) => {
+      const configPath = `${dir}/mediamtx.yml`;
+      await Deno.writeTextFile(configPath, serverConfig(ports, extra));
+      return serverPermissionFlags({ configPath }).filter((f) => f.startsWith("--allow-run"));
+    };
+    assert.deepEqual(await flagsFor(""), []);
+    assert.deepEqual(
+      await flagsFor(
+        "runOnConnect: sh -c 'echo hi'\npaths:\n  cam:\n    runOnDemand: ffmpeg -i x -f rtsp y\n",
+      ),
+      ["--allow-run=sh,ffmpeg"],
+    );
+    assert.deepEqual(await flagsFor("paths:\n  cam:\n    runOnRead: $MY_TOOL --flag\n"), ["--allow-run"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "scoped permissions: a runOnDemand ffmpeg runs under the narrowed --allow-run",
+  ignore: interopIgnore(available, ["ffmpeg"]),
+  async fn() {
+    requireClients(available, ["ffmpeg"]);
+    await using server = await startServerWithPorts({
+      permissions: (configPath) => serverPermissionFlags({ configPath }),
+      extraConfig: `paths:
+  ondemand:
+    runOnDemand: ffmpeg -hide_banner -loglevel error -re -f lavfi -i testsrc=size=320x240:rate=25 -c:v libx264 -preset ultrafast -g 25 -f rtsp rtsp://127.0.0.1:$RTSP_PORT/$MTX_PATH
+    runOnDemandCloseAfter: 1s
+`,
+    });
+    const r = await ffmpegRead({ url: server.url("ondemand"), transport: "tcp", seconds: 2 });
+    assert.ok(r.frames >= 25, `${formatReport(r)}\n${r.log}\n${server.describeLogs()}`);
+    await server.waitForLog(/runOnDemand command stopped: not needed by anyone/, 10000);
+    const denied = server.logs.filter((l) => /NotCapable|Requires \w+ access/.test(l));
+    assert.deepEqual(denied, [], server.describeLogs());
+  },
+});

@@ -17,7 +17,7 @@ export async function handleAnnounce(rc: RequestContext): Promise<RequestResult>
     throw new RtspError(400, `unsupported Content-Type '${contentType ?? ""}', expected application/sdp`);
   }
   const target = parseRequestTarget(rc.req.url);
-  authorize(rc, "publish", target.path, target.query);
+  await authorize(rc, "publish", target.path, target.query);
   let medias: SdpMedia[];
   let title: string | undefined;
   try {
@@ -31,7 +31,7 @@ export async function handleAnnounce(rc: RequestContext): Promise<RequestResult>
   const session = rc.session ?? new ServerSession(rc.ctx, rc.conn);
   try {
     session.publisher = await rc.ctx.options.pathManager.addPublisher(
-      pathRequest(rc, target.path, target.query, sessionLabel(rc, session)),
+      pathRequest(rc, target.path, target.query, sessionLabel(rc, session), session),
       medias,
       title,
       session,

@@ -12,7 +12,7 @@ const encoder = new TextEncoder();
 /** DESCRIBE: the SDP of the stream published on the path (reference §2.5). */
 export async function handleDescribe(rc: RequestContext): Promise<RequestResult> {
   const target = parseRequestTarget(rc.req.url);
-  authorize(rc, "read", target.path, target.query);
+  await authorize(rc, "read", target.path, target.query);
   let description;
   try {
     description = await rc.ctx.options.pathManager.describe(

@@ -38,9 +38,22 @@ export function setSessionHeader(headers: RtspHeaders, rc: RequestContext, sessi
   headers.set("Session", formatSession(session.id, timeout));
 }
 
-/** The path request seen by the core. */
-export function pathRequest(rc: RequestContext, path: string, query: string, label: string): PathRequest {
-  return { path, query, remote: rc.conn.remote, label };
+/** The path request seen by the core; `session` names the asker for hooks (MTX_READER_ID…). */
+export function pathRequest(
+  rc: RequestContext,
+  path: string,
+  query: string,
+  label: string,
+  session?: ServerSession,
+): PathRequest {
+  const req: PathRequest = { path, query, remote: rc.conn.remote, label };
+  if (session !== undefined) {
+    req.entity = {
+      type: rc.ctx.options.label === "RTSPS" ? "rtspsSession" : "rtspSession",
+      id: session.uuid,
+    };
+  }
+  return req;
 }
 
 /** Session label for path logs, e.g. `RTSP session 1a2b3c4d`. */
@@ -53,17 +66,27 @@ export function sessionLabel(rc: RequestContext, session: ServerSession): string
  * first, so unknown paths get 400 before any 401). No credentials: 401 with challenges;
  * wrong credentials: 401, then the connection is closed (reference §2.15).
  */
-export function authorize(rc: RequestContext, action: AuthAction, path: string, query: string): void {
+export async function authorize(
+  rc: RequestContext,
+  action: AuthAction,
+  path: string,
+  query: string,
+): Promise<void> {
   const auth = rc.ctx.options.auth;
   if (auth === undefined) return;
   rc.ctx.options.pathManager.checkPath(pathRequest(rc, path, query, ""));
-  const result = auth.check({
+  const result = await auth.check({
     action,
     path,
     ip: rc.conn.remote.hostname,
     method: rc.req.method,
     authorization: rc.req.headers.get("Authorization"),
     nonce: rc.conn.nonce,
+    query,
+    protocol: "rtsp",
+    // The connection's UUID (MediaMTX sends the session's for ANNOUNCE/SETUP, created after this check here).
+    id: rc.session?.uuid ?? rc.conn.uuid,
+    userAgent: rc.req.headers.get("User-Agent") ?? "",
   });
   if (result.kind === "ok") return;
   if (result.kind === "challenge") {

@@ -49,14 +49,14 @@ async function setupPlay(
     throw new RtspError(400, "can't setup medias with different paths");
   }
   // The first SETUP of a reader is authenticated (later ones belong to the same session).
-  if (existing?.reader === undefined) authorize(rc, "read", target.path, target.query);
+  if (existing?.reader === undefined) await authorize(rc, "read", target.path, target.query);
   const negotiated = negotiate(rc, specs, "play", existing);
   const session = existing ?? new ServerSession(rc.ctx, rc.conn);
   let index: number;
   try {
     if (session.reader === undefined) {
       session.reader = await rc.ctx.options.pathManager.addReader(
-        pathRequest(rc, target.path, target.query, sessionLabel(rc, session)),
+        pathRequest(rc, target.path, target.query, sessionLabel(rc, session), session),
       );
       session.path = target.path;
       session.query = target.query;

@@ -197,3 +197,17 @@ Deno.test("every supported source scheme, placeholders and redirects are accepte
   equal(config.paths.length, sources.length + 3);
   deepStrictEqual(warnings, []);
 });
+
+Deno.test("hook keys: runOnReady/runOnNotReady are MediaMTX's old names of runOnAvailable/runOnUnavailable", () => {
+  const { config, warnings } = parse(
+    "runOnConnect: sh -c 'echo $MTX_CONN_ID'\npaths:\n  cam:\n    runOnReady: a\n    runOnReadyRestart: yes\n" +
+      "    runOnNotReady: b\n    runOnDemandCloseAfter: 2s\n",
+  );
+  equal(config.runOnConnect, "sh -c 'echo $MTX_CONN_ID'");
+  equal(config.paths[0].runOnAvailable, "a");
+  equal(config.paths[0].runOnAvailableRestart, true);
+  equal(config.paths[0].runOnUnavailable, "b");
+  equal(config.paths[0].runOnDemandCloseAfter, 2000);
+  match(warnings.join("\n"), /"runOnReady" is deprecated; use "runOnAvailable" instead/);
+  equal(warnings.length, 3);
+});

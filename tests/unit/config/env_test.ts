@@ -233,7 +233,7 @@ Deno.test("env variables for foreign MediaMTX settings warn once and create noth
   const { config, warnings } = parse("", {
     MTX_HLS: "no",
     MTX_WEBRTCICESERVERS2_0_URL: "stun:x",
-    MTX_PATHS_CAM_RUNONREADY: "ffmpeg",
+    MTX_PATHS_CAM_RUNONRECORDSEGMENTCREATE: "ffmpeg",
     MTX_PATHS_CAM_ALWAYSAVAILABLETRACKS_0_CODEC: "H264",
     MTX_PATHDEFAULTS_RECORD: "yes",
   });
@@ -269,4 +269,17 @@ Deno.test("without a file, env variables apply on top of the built-in defaults",
 Deno.test("MTX_CONFKEY explains that encrypted files are not supported", () => {
   const error = configError(() => parse("c2VjcmV0IGJsb2I=\n", { MTX_CONFKEY: "k" }));
   match(error.message, /encrypted configuration files \(MTX_CONFKEY\) are not supported/);
+});
+
+Deno.test("hook keys can be set from the environment (MTX_PATHS_<NAME>_RUNONDEMAND, MTX_RUNONCONNECT)", () => {
+  const { config, warnings } = parse("", {
+    MTX_PATHS_CAM_RUNONDEMAND: "ffmpeg -i x -f rtsp rtsp://localhost:$RTSP_PORT/$MTX_PATH",
+    MTX_PATHS_CAM_RUNONDEMANDCLOSEAFTER: "3s",
+    MTX_RUNONCONNECT: "sh -c 'echo $MTX_CONN_ID'",
+  });
+  equal(config.paths[0].name, "cam");
+  equal(config.paths[0].runOnDemand, "ffmpeg -i x -f rtsp rtsp://localhost:$RTSP_PORT/$MTX_PATH");
+  equal(config.paths[0].runOnDemandCloseAfter, 3000);
+  equal(config.runOnConnect, "sh -c 'echo $MTX_CONN_ID'");
+  deepStrictEqual(warnings, []);
 });

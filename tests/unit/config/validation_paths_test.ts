@@ -30,6 +30,21 @@ const BAD: BadConfig[] = [ // unknown keys
     line: 2,
     reason: /did you mean "maxReaders"\?/,
   },
+  // hooks
+  {
+    name: "runOnInit on a regex path",
+    yaml: "paths:\n  ~^cam$:\n    runOnInit: ffmpeg x\n",
+    key: 'paths["~^cam$"].runOnInit',
+    line: 3,
+    reason: /regular expression/,
+  },
+  {
+    name: "runOnDemand with a static source",
+    yaml: "paths:\n  cam:\n    source: rtsp://10.0.0.1/live\n    runOnDemand: ffmpeg x\n",
+    key: "paths.cam.runOnDemand",
+    line: 4,
+    reason: /source is "publisher"/,
+  },
   // paths
   {
     name: "path starting with /",
