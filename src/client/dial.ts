@@ -7,6 +7,7 @@
  */
 import { type ByteStream, DenoConnStream } from "../transport/byte_stream.ts";
 import { dialHttpTunnel } from "../transport/http_tunnel.ts";
+import { dialTls } from "../transport/tls_dial.ts";
 import { dialWebSocketTunnel } from "../transport/websocket_stream.ts";
 import { defaultPortOf, type RtspUrl } from "../wire/rtsp/url.ts";
 
@@ -14,6 +15,11 @@ import { defaultPortOf, type RtspUrl } from "../wire/rtsp/url.ts";
 export interface DialTlsOptions {
   /** PEM certificates trusted in addition to the system roots (self-signed servers). */
   caCerts?: string[];
+  /**
+   * SHA-256 of the server's certificate in hex (MediaMTX's `sourceFingerprint`): when set, it
+   * replaces certificate-authority checks, for self-signed cameras. Checked before any RTSP byte.
+   */
+  fingerprint?: string;
   /** Not offered: certificate errors are never ignored; pin a CA in `caCerts` instead. */
   unsafelyIgnoreCertificateErrors?: never;
 }
@@ -33,10 +39,12 @@ export function defaultDialer(tls?: DialTlsOptions): Dialer {
     const secure = m[1] === "rtsps";
     const open = async (): Promise<ByteStream> => {
       if (secure) {
-        return new DenoConnStream(
-          await Deno.connectTls({ hostname: url.host, port, caCerts: tls?.caCerts }),
-          "tls",
-        );
+        return await dialTls({
+          hostname: url.host,
+          port,
+          caCerts: tls?.caCerts,
+          fingerprint: tls?.fingerprint,
+        });
       }
       const conn = await Deno.connect({ hostname: url.host, port, transport: "tcp" });
       conn.setNoDelay(true);

@@ -6,13 +6,14 @@ import type {
   PathRequest,
   PublisherEvents,
   PublisherHandle,
+  ReaderDelivery,
   ReaderHandle,
   ReaderSink,
   RtpStart,
   StreamDescription,
   StreamPublisher,
 } from "../server/stream_port.ts";
-import { Stream } from "./stream.ts";
+import { Stream, type StreamOptions } from "./stream.ts";
 import { StaticSource } from "./static_source.ts";
 import { sourceType } from "../config/mod.ts";
 import type { HookRunner } from "../hooks/mod.ts";
@@ -24,6 +25,8 @@ export interface PathOptions {
   matches: string[];
   /** readTimeout, for pulled sources. */
   readTimeoutMs: number;
+  /** Largest RTP packet for UDP readers: udpMaxPayloadSize, minus the SRTP tag when RTSPS runs. */
+  udpMaxPacketSize?: number;
   /** Runs the path's runOn* hooks; none when omitted. */
   hooks?: HookRunner;
 }
@@ -43,6 +46,7 @@ export class Path {
   readonly #source: StaticSource | undefined;
   readonly #readyWaiters = new Set<() => void>();
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #udpMaxPacketSize: number | undefined;
   readonly #hooks: PathHooks;
 
   constructor(
@@ -56,6 +60,7 @@ export class Path {
     this.conf = conf;
     this.#log = log.with(`[path ${name}]`);
     this.#onIdle = onIdle;
+    this.#udpMaxPacketSize = options?.udpMaxPacketSize;
     this.#hooks = new PathHooks(name, conf, options?.matches ?? [name], options?.hooks, this.#log);
     if (sourceType(conf.source) === "rtsp") {
       const groups = options?.matches ?? [];
@@ -130,12 +135,16 @@ export class Path {
       this.#stream.replaceSource();
     } else {
       this.#endStream("the source changed its medias");
-      this.#stream = new Stream(medias, title, { gopCache: this.conf.gopCache });
+      this.#stream = new Stream(medias, title, this.#streamOptions());
     }
     this.#wakeReaders();
     const secure = /^rtsps/i.test(this.conf.source);
     this.#hooks.streamAvailable({ type: secure ? "rtspsSource" : "rtspSource", id: "", query: "" });
     return this.#stream;
+  }
+
+  #streamOptions(): StreamOptions {
+    return { gopCache: this.conf.gopCache, udpMaxPacketSize: this.#udpMaxPacketSize, log: this.#log };
   }
 
   #wakeReaders(): void {
@@ -239,7 +248,7 @@ export class Path {
       this.#log.info(`stream continues with a new publisher: ${publisher.label}`);
       return this.#stream;
     }
-    this.#stream = new Stream(publisher.medias, publisher.title, { gopCache: this.conf.gopCache });
+    this.#stream = new Stream(publisher.medias, publisher.title, this.#streamOptions());
     this.#log.debug(`stream is ready: ${publisher.label}`);
     this.#wakeReaders();
     this.#hooks.streamAvailable(publisher.entity);
@@ -359,12 +368,16 @@ class PathReader implements ReaderHandle {
     return this.#stream;
   }
 
-  play(sink: ReaderSink, mediaIndexes: readonly number[]): (RtpStart | undefined)[] {
+  play(
+    sink: ReaderSink,
+    mediaIndexes: readonly number[],
+    delivery?: ReaderDelivery,
+  ): (RtpStart | undefined)[] {
     if (this.#removed || this.#stream.closed) {
       throw new RtspError(404, "the stream is not available any more");
     }
     this.#sink = sink;
-    const starts = this.#stream.attach(sink, mediaIndexes);
+    const starts = this.#stream.attach(sink, mediaIndexes, delivery);
     if (this.#endRead === undefined && this.#req.entity !== undefined) {
       this.#endRead = this.#hooks.readerStarted({ ...this.#req.entity, query: this.#req.query });
     }

@@ -121,7 +121,13 @@ export class PathManager implements PathManagerPort {
   #create(name: string, conf: PathConf, matches: string[]): Path {
     const path = new Path(name, conf, this.#log, (p) => {
       if (this.#paths.get(p.name) === p) this.#paths.delete(p.name);
-    }, { matches, readTimeoutMs: this.#config.readTimeout, hooks: this.#hooks });
+    }, {
+      matches,
+      readTimeoutMs: this.#config.readTimeout,
+      hooks: this.#hooks,
+      // MediaMTX: RTP packets above udpMaxPayloadSize (10 bytes less with encryption) are split.
+      udpMaxPacketSize: this.#config.udpMaxPayloadSize - (this.#config.rtspEncryption !== "no" ? 10 : 0),
+    });
     this.#paths.set(name, path);
     return path;
   }

@@ -39,10 +39,6 @@ export class StaticSource {
   constructor(opts: StaticSourceOptions) {
     this.#opts = opts;
     this.#log = opts.log.with("[RTSP source]");
-    if (opts.conf.sourceFingerprint !== "") {
-      // Deno's TLS cannot verify by fingerprint; the certificate must chain to a trusted CA.
-      this.#log.warn("sourceFingerprint is not supported: trust the source's CA with DENO_CERT instead");
-    }
   }
 
   /** Whether the pull loop runs. */
@@ -86,6 +82,8 @@ export class StaticSource {
       transport,
       timeoutMs: this.#opts.readTimeoutMs,
       log: this.#log,
+      // The pin replaces certificate-authority checks on rtsps, rtsps+http and rtsps+ws (as MediaMTX).
+      tls: conf.sourceFingerprint !== "" ? { fingerprint: conf.sourceFingerprint } : undefined,
     });
     this.#client = client;
     let ready = false;

@@ -6,6 +6,33 @@ import type { ReaderSink, RtpStart, StreamMediaInfo } from "../server/stream_por
 import { GopCache } from "./gop_cache.ts";
 import { StreamSrtp } from "./stream_srtp.ts";
 import type { MikeyMessage } from "../wire/mikey/mod.ts";
+import type { Logger } from "../log/logger.ts";
+import { splitterFor, UdpCopyPacket, UdpRepacketizer } from "./udp_repacketizer.ts";
+
+/** Largest RTP packet sent to UDP readers when the stream is not told (MediaMTX's udpMaxPayloadSize default). */
+export const DEFAULT_UDP_MAX_PACKET_SIZE = 1452;
+
+/** Settings of a stream. */
+export interface StreamOptions {
+  gopCache: boolean;
+  /**
+   * Largest RTP packet sent to UDP, multicast and SRTP readers (udpMaxPayloadSize, minus the
+   * 10-byte SRTP tag when RTSPS runs); larger ones are split for them.
+   */
+  udpMaxPacketSize?: number;
+  /** Where the stream warns about oversized packets (once per media). */
+  log?: Logger;
+}
+
+/** How a reader attaches to a stream. */
+export interface AttachOptions {
+  /** `false` skips the cached GOP (a shared group must not get bursts of old packets). */
+  replayGop?: boolean;
+  /** UDP, multicast or SRTP reader: gets the copy split for udpMaxPayloadSize. */
+  udpCopy?: boolean;
+  /** SRTP reader: a split GOP replay would reuse SRTP indexes with other plaintext, so it is skipped. */
+  secure?: boolean;
+}
 
 type RandomAccessTest = (payload: Uint8Array) => boolean;
 
@@ -17,8 +44,12 @@ export class StreamMedia implements StreamMediaInfo {
   /** Codec name of the first format (`H264`, `MPEG4-GENERIC`, …) for logs. */
   readonly codec: string;
   readonly randomAccess: RandomAccessTest | undefined;
-  /** Readers currently receiving this media; an array for a cheap hot loop. */
+  /** Readers currently receiving this media's original packets (TCP); an array for a cheap hot loop. */
   sinks: ReaderSink[] = [];
+  /** UDP, multicast and SRTP readers: they get the split copy when packets are too large. */
+  udpSinks: ReaderSink[] = [];
+  /** Makes the copy for UDP readers. */
+  readonly udp: UdpRepacketizer;
   lastSeq: number | undefined;
   lastTimestamp = 0;
   lastArrivalMs = 0;
@@ -33,7 +64,7 @@ export class StreamMedia implements StreamMediaInfo {
   seqOffset = 0;
   tsOffset = 0;
 
-  constructor(media: SdpMedia) {
+  constructor(media: SdpMedia, options: { udpMaxPacketSize?: number; log?: Logger } = {}) {
     this.media = media;
     this.ssrc = randomSsrc();
     const pt = Number(media.formats[0] ?? "96");
@@ -44,6 +75,24 @@ export class StreamMedia implements StreamMediaInfo {
       : this.codec === "H265"
       ? isH265RandomAccess
       : undefined;
+    const log = options.log;
+    const codec = this.codec || media.type;
+    this.udp = new UdpRepacketizer(
+      options.udpMaxPacketSize ?? DEFAULT_UDP_MAX_PACKET_SIZE,
+      splitterFor(media, this.codec),
+      pt,
+      {
+        // MediaMTX warns when it starts remuxing oversized packets, and when it has to drop them.
+        splitting: (size, max) =>
+          log?.warn(
+            `${codec} RTP packets are too big for UDP (${size} > ${max}), splitting them for UDP readers`,
+          ),
+        unsplittable: (size, max) =>
+          log?.warn(
+            `${codec} RTP packets are too big for UDP (${size} > ${max}) and cannot be split: UDP readers do not get them`,
+          ),
+      },
+    );
   }
 
   /** The media's SRTP sender, created when the first SAVP reader needs it. */
@@ -55,6 +104,8 @@ export class StreamMedia implements StreamMediaInfo {
   secure(packet: OutboundPacket): OutboundPacket {
     return packet.secured((p) => {
       const seq = (p.data[2] << 8) | p.data[3];
+      // The split copy for UDP readers numbers its packets itself.
+      if (p instanceof UdpCopyPacket) return this.#sender.encrypt(p, p.roc, seq);
       const last = this.lastSeq ?? seq;
       // A cached (older) packet from before the last wrap belongs to the previous cycle.
       const roc = seq > last && seq - last > 0x8000 && this.roc > 0 ? this.roc - 1 : this.roc;
@@ -64,7 +115,8 @@ export class StreamMedia implements StreamMediaInfo {
 
   /** The MIKEY message announcing this media's SRTP key, SSRC and current ROC. */
   srtpMikey(): MikeyMessage {
-    return this.#sender.mikey(this.roc);
+    // SRTP readers get the UDP copy: its rollover counter, which splits may have moved ahead.
+    return this.#sender.mikey(this.lastSeq === undefined ? this.roc : this.udp.rocOf(this.lastSeq, this.roc));
   }
 
   /** SRTCP protection of the server's own report about this media. */
@@ -110,8 +162,8 @@ export class Stream {
   readonly #gop: GopCache | undefined;
   #closed = false;
 
-  constructor(medias: SdpMedia[], title: string | undefined, options: { gopCache: boolean }) {
-    this.medias = medias.map((m) => new StreamMedia(m));
+  constructor(medias: SdpMedia[], title: string | undefined, options: StreamOptions) {
+    this.medias = medias.map((m) => new StreamMedia(m, options));
     this.title = title;
     const hasVideoKeyframes = this.medias.some((m) => m.randomAccess !== undefined);
     this.#gop = options.gopCache && hasVideoKeyframes ? new GopCache() : undefined;
@@ -142,6 +194,16 @@ export class Stream {
     if (this.#gop !== undefined) this.#cache(mediaIndex, m, packet);
     const sinks = m.sinks;
     for (let i = 0; i < sinks.length; i++) sinks[i].writeRtp(mediaIndex, packet);
+    const udpSinks = m.udpSinks;
+    if (udpSinks.length === 0) return;
+    // Once per packet for all UDP readers: the packet itself, unless some packet had to be split.
+    const out = m.udp.convert(packet, m.roc);
+    if (out === undefined) return;
+    if (!Array.isArray(out)) {
+      for (let i = 0; i < udpSinks.length; i++) udpSinks[i].writeRtp(mediaIndex, out);
+      return;
+    }
+    for (const p of out) for (let i = 0; i < udpSinks.length; i++) udpSinks[i].writeRtp(mediaIndex, p);
   }
 
   /** Offsets that make the first packet of a new publisher follow the last one readers got. */
@@ -190,23 +252,36 @@ export class Stream {
 
   /**
    * Starts delivering `mediaIndexes` to `sink`: first the cached GOP (so decoding can
-   * start at once), then live packets. Returns each media's first seq/rtptime.
+   * start at once), then live packets. Returns each media's first seq/rtptime. UDP readers
+   * get the copy of the stream split for udpMaxPayloadSize, numbered on its own.
    */
   attach(
     sink: ReaderSink,
     mediaIndexes: readonly number[],
-    options: { replayGop?: boolean } = {},
+    options: AttachOptions = {},
   ): (RtpStart | undefined)[] {
     const wanted = new Set(mediaIndexes);
-    const starts: (RtpStart | undefined)[] = this.medias.map((m) =>
-      m.lastSeq === undefined
-        ? undefined
-        : { seq: (m.lastSeq + 1) & 0xffff, rtptime: m.rtpTimeAt(performance.now())! }
-    );
-    const firstCached = new Set<number>();
+    const udp = options.udpCopy === true;
+    const now = performance.now();
+    const starts: (RtpStart | undefined)[] = this.medias.map((m) => {
+      if (m.lastSeq === undefined) return undefined;
+      const seq = udp ? m.udp.next(m.lastSeq, m.roc).seq : (m.lastSeq + 1) & 0xffff;
+      return { seq, rtptime: m.rtpTimeAt(now)! };
+    });
     const cached = options.replayGop === false ? [] : this.#gop?.packets ?? [];
-    for (const { mediaIndex, packet } of cached) {
-      if (!wanted.has(mediaIndex)) continue;
+    // UDP readers of a media whose copy differs get that media's cached packets split and renumbered.
+    const replays = new Map<number, OutboundPacket[]>();
+    if (udp && cached.length > 0) {
+      for (const i of wanted) {
+        const m = this.medias[i];
+        if (m === undefined || m.lastSeq === undefined) continue;
+        const own = cached.filter((c) => c.mediaIndex === i).map((c) => c.packet);
+        const copy = own.length > 0 ? m.udp.replay(own, m.udp.next(m.lastSeq, m.roc)) : undefined;
+        if (copy !== undefined) replays.set(i, options.secure === true ? [] : copy);
+      }
+    }
+    const firstCached = new Set<number>();
+    const send = (mediaIndex: number, packet: OutboundPacket) => {
       if (!firstCached.has(mediaIndex)) {
         firstCached.add(mediaIndex);
         const b = packet.data;
@@ -216,10 +291,16 @@ export class Stream {
         };
       }
       sink.writeRtp(mediaIndex, packet);
+    };
+    for (const { mediaIndex, packet } of cached) {
+      if (wanted.has(mediaIndex) && !replays.has(mediaIndex)) send(mediaIndex, packet);
     }
+    for (const [mediaIndex, packets] of replays) for (const p of packets) send(mediaIndex, p);
     for (const i of wanted) {
       const m = this.medias[i];
-      if (m !== undefined && !m.sinks.includes(sink)) m.sinks = [...m.sinks, sink];
+      if (m === undefined) continue;
+      if (udp && !m.udpSinks.includes(sink)) m.udpSinks = [...m.udpSinks, sink];
+      if (!udp && !m.sinks.includes(sink)) m.sinks = [...m.sinks, sink];
     }
     return starts;
   }
@@ -228,6 +309,7 @@ export class Stream {
   detach(sink: ReaderSink): void {
     for (const m of this.medias) {
       if (m.sinks.includes(sink)) m.sinks = m.sinks.filter((s) => s !== sink);
+      if (m.udpSinks.includes(sink)) m.udpSinks = m.udpSinks.filter((s) => s !== sink);
     }
   }
 
@@ -235,7 +317,10 @@ export class Stream {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const m of this.medias) m.sinks = [];
+    for (const m of this.medias) {
+      m.sinks = [];
+      m.udpSinks = [];
+    }
     this.#gop?.clear();
   }
 }

@@ -129,7 +129,7 @@ export class MulticastSender implements ReaderSink {
     this.#attached = true;
     // No GOP replay: readers join a group at any time, and a burst of old timestamps
     // confuses the ones already listening (ffmpeg re-bases its clock on the next SR).
-    this.#fanOut.attach(this, this.#medias.map((_, i) => i), { replayGop: false });
+    this.#fanOut.attach(this, this.#medias.map((_, i) => i), { replayGop: false, udpCopy: true });
     this.#lastReportMs = performance.now() - 9000; // first SR about a second from now
   }
 

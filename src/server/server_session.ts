@@ -151,7 +151,13 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
       return starts;
     }
     this.#deferred = [];
-    return this.reader!.play(this, [...this.medias.keys()]);
+    // UDP readers get the copy of the stream split for udpMaxPayloadSize, TCP readers the original.
+    // SRTP readers all get the copy, over TCP too: one numbering per stream key, so that no SRTP
+    // index ever carries two different packets (RFC 3711 §9.1: a reused keystream leaks plaintext).
+    return this.reader!.play(this, [...this.medias.keys()], {
+      udpCopy: this.transport === "udp" || this.secure,
+      secure: this.secure,
+    });
   }
 
   /** MulticastMember: this reader's host sent RTCP to the group. */

@@ -56,13 +56,28 @@ export interface RtpStart {
  * sends each packet once for all its readers). Its identity identifies the stream.
  */
 export interface FanOut {
-  /** `replayGop: false` skips the cached GOP (a shared group must not get bursts of old packets). */
+  /**
+   * `replayGop: false` skips the cached GOP (a shared group must not get bursts of old packets);
+   * `udpCopy: true` delivers the copy split for udpMaxPayloadSize.
+   */
   attach(
     sink: ReaderSink,
     mediaIndexes: readonly number[],
-    options?: { replayGop?: boolean },
+    options?: ReaderDelivery & { replayGop?: boolean },
   ): (RtpStart | undefined)[];
   detach(sink: ReaderSink): void;
+}
+
+/** Which copy of a stream a reader gets. */
+export interface ReaderDelivery {
+  /**
+   * The stream's UDP copy, for UDP, multicast and every SRTP reader: packets no larger than
+   * udpMaxPayloadSize (oversized ones split, numbered on their own). Plain TCP readers get
+   * the original packets.
+   */
+  udpCopy?: boolean;
+  /** SRTP reader (RTP/SAVP). */
+  secure?: boolean;
 }
 
 /** A reader attached to a stream (after the first SETUP). */
@@ -70,7 +85,11 @@ export interface ReaderHandle {
   readonly medias: readonly StreamMediaInfo[];
   readonly fanOut: FanOut;
   /** Starts delivery of the chosen medias (PLAY). Returns where each media will start. */
-  play(sink: ReaderSink, mediaIndexes: readonly number[]): (RtpStart | undefined)[];
+  play(
+    sink: ReaderSink,
+    mediaIndexes: readonly number[],
+    delivery?: ReaderDelivery,
+  ): (RtpStart | undefined)[];
   /** Stops delivery (PAUSE) but keeps the reader counted. */
   pause(): void;
   /** Detaches the reader (TEARDOWN, session end). Idempotent. */

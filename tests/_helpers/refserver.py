@@ -13,6 +13,9 @@ Mounts (all on 127.0.0.1:<port>):
   /test        PLAY, shared live videotestsrc H.264 + audiotestsrc AAC (UDP, UDP-mcast, TCP)
   /file        PLAY, test.mp4 (H.264 + AAC) re-payloaded, not shared (ends after 10 s)
   /srtp        PLAY, same live content but profile RTP/SAVP only (SRTP, key in SDP via MIKEY)
+  /big         PLAY, live H.264 (+ AAC) with video RTP packets of up to 4000 bytes (mtu=4000),
+               like cameras that put whole NAL units in one packet (TCP only)
+  /big265      PLAY, the same with H.265 (rtph265pay mtu=4000)
   /record      RECORD (publish), 2 streams (depay0 + depay1), decoded and counted
   /recordv     RECORD (publish), 1 stream (depay0) - e.g. video-only rtspclientsink
   /srecord     RECORD, 2 streams, RTP/SAVP only (SRTP, client sends MIKEY key)
@@ -65,6 +68,20 @@ FILE = (
     "d.video_0 ! queue ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 "
     "d.audio_0 ! queue ! aacparse ! rtpmp4gpay name=pay1 pt=97 )" % args.file
 )
+BIG = (
+    "( videotestsrc is-live=true pattern=smpte "
+    "! video/x-raw,width=640,height=360,framerate=25/1 "
+    "! x264enc tune=zerolatency speed-preset=veryfast key-int-max=25 bitrate=2000 "
+    "! video/x-h264,profile=main ! rtph264pay name=pay0 pt=96 config-interval=1 mtu=4000 "
+    "audiotestsrc is-live=true wave=sine freq=1000 "
+    "! audio/x-raw,rate=48000,channels=1 ! audioconvert ! avenc_aac bitrate=64000 "
+    "! rtpmp4gpay name=pay1 pt=97 )"
+)
+BIG265 = BIG.replace(
+    "x264enc tune=zerolatency speed-preset=veryfast key-int-max=25 bitrate=2000 "
+    "! video/x-h264,profile=main ! rtph264pay",
+    "x265enc tune=zerolatency speed-preset=ultrafast key-int-max=25 bitrate=2000 "
+    "! video/x-h265,profile=main ! rtph265pay")
 REC2 = ("( decodebin name=depay0 ! fakesink name=sink0 sync=false "
         "decodebin name=depay1 ! fakesink name=sink1 sync=false )")
 REC1 = "( decodebin name=depay0 ! fakesink name=sink0 sync=false )"
@@ -169,6 +186,8 @@ def add(mount, launch, record=False, shared=False, profiles=P.AVP,
 add("/test", LIVE, shared=True)
 add("/file", FILE)
 add("/srtp", LIVE, shared=True, profiles=P.SAVP)
+add("/big", BIG, shared=True, protocols=L.TCP)
+add("/big265", BIG265, shared=True, protocols=L.TCP)
 # NB: a RECORD factory whose profiles include SAVP inserts srtpdec and silently drops
 # plain RTP/AVP packets (no key) in 1.22 -> keep AVP and SAVP record mounts separate.
 add("/record", REC2, record=True)

@@ -58,14 +58,23 @@ export class RefServer implements AsyncDisposable {
   }
 }
 
+/** Options of `startRefServer`. */
+export interface RefServerOptions {
+  /** Certificate and key files: every connection must then be TLS (rtsps://). */
+  tls?: { certFile: string; keyFile: string };
+}
+
 /** Starts refserver.py on a free port, serving `file` on /file, and waits for its `ready` line. */
-export async function startRefServer(file: string): Promise<RefServer> {
+export async function startRefServer(file: string, options: RefServerOptions = {}): Promise<RefServer> {
+  const tls = options.tls === undefined ? [] : ["--tls", options.tls.certFile, options.tls.keyFile];
   for (let attempt = 1;; attempt++) {
     const [port] = await allocatePorts(1);
-    const process = spawnProcess(SYSTEM_PYTHON, { args: [SCRIPT, "--port", String(port), "--file", file] });
+    const process = spawnProcess(SYSTEM_PYTHON, {
+      args: [SCRIPT, "--port", String(port), "--file", file, ...tls],
+    });
     const server = new RefServer(process, port);
     try {
-      await server.waitForLine(/^ready rtsp:\/\//, 15000);
+      await server.waitForLine(/^ready rtsps?:\/\//, 15000);
       return server;
     } catch (e) {
       await server[Symbol.asyncDispose]();

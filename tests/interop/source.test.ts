@@ -9,6 +9,7 @@ import { formatReport } from "../_helpers/frame_report.ts";
 import { startServerWithPorts } from "../_helpers/server_process.ts";
 import { startRefServer } from "../_helpers/refserver.ts";
 import { testMedia } from "../_helpers/media.ts";
+import { makeDocumentedCert } from "../_helpers/certs.ts";
 
 const available = await clientsAvailable();
 const ignore = interopIgnore(available, ["ffmpeg", "gst", "refserver"]);
@@ -45,3 +46,24 @@ for (const transport of ["udp", "tcp"] as const) {
     },
   });
 }
+
+Deno.test({
+  name:
+    "source: an rtsps:// GStreamer server with the documented self-signed certificate, pinned by sourceFingerprint",
+  ignore,
+  async fn() {
+    requireClients(available, ["ffmpeg", "gst", "refserver"]);
+    const cert = await makeDocumentedCert();
+    await using origin = await startRefServer(await testMedia("h264_aac"), { tls: cert });
+    await using server = await startServerWithPorts({
+      extraConfig: `paths:\n  relay:\n    source: rtsps://127.0.0.1:${origin.port}/test\n` +
+        `    sourceFingerprint: ${cert.fingerprint.toUpperCase()}\n    rtspTransport: tcp\n`,
+    });
+    await server.waitForLog(/\[path relay\] \[RTSP source\] ready/, 20000);
+    const r = await ffmpegRead({ url: server.url("relay"), transport: "tcp", seconds: 5 });
+    console.log(
+      `source: origin=gst-rtsp-server/rtsps reader=ffmpeg/tcp frames=${r.frames} ratio=${r.ratio.toFixed(2)}`,
+    );
+    assert.ok(r.frames >= 80 && r.ratio >= 0.9, `${formatReport(r)}\n${r.log}\n${server.describeLogs()}`);
+  },
+});

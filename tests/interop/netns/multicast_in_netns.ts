@@ -159,6 +159,48 @@ Deno.test("multicast: three readers cost one copy of the stream; groups are free
   assert.ok(srv.logs.some((l) => l.includes("multicast groups closed")));
 });
 
+Deno.test("multicast: 4000-byte H.264 packets reach the group split for udpMaxPayloadSize, once", async () => {
+  await using srv = startServer("udpMaxPayloadSize: 1200");
+  await using pub = await RawRtsp.connect(srv.port);
+  const url = srv.url("bigmc");
+  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+  let res = await pub.request("SETUP", `${url}/streamid=0`, {
+    Transport: "RTP/AVP/TCP;interleaved=0-1;mode=record",
+  });
+  await pub.request("RECORD", url, { Session: sessionId(res.headers.get("Session")) });
+  await using r = await RawRtsp.connect(srv.port);
+  res = await r.request("SETUP", `${url}/trackID=0`, { Transport: "RTP/AVP;multicast" });
+  const group = /destination=([\d.]+)/.exec(res.headers.get("Transport")!)![1];
+  const sock = await joinGroup(group, 8002);
+  try {
+    assert.equal(
+      (await r.request("PLAY", url, { Session: sessionId(res.headers.get("Session")) })).statusCode,
+      200,
+    );
+    const N = 10;
+    for (let i = 0; i < N; i++) {
+      const nal = new Uint8Array(4000).fill(i);
+      nal[0] = 0x41;
+      await pub.writeInterleaved(0, rtpPacket(i, i * 3600, nal));
+    }
+    const perFrame = Math.ceil(3999 / (1200 - 12 - 2));
+    const seqs: number[] = [];
+    while (seqs.length < N * perFrame) {
+      const [d] = await sock.receive();
+      assert.ok(d.length <= 1200, `datagram of ${d.length} bytes`);
+      seqs.push(d[2] * 256 + d[3]);
+    }
+    assert.deepEqual(seqs, seqs.map((_, i) => (seqs[0] + i) & 0xffff), "numbered without gaps");
+    const sender = await srv.server.multicastSenders.values().next().value!;
+    assert.equal(sender.groups[0].rtpPacketsSent, N * perFrame, "split once for the group");
+    console.log(
+      `multicast: ${N} packets of 4012 bytes sent to the group as ${N * perFrame} datagrams <= 1200 bytes`,
+    );
+  } finally {
+    sock.close();
+  }
+});
+
 Deno.test("multicast: two streams get distinct groups; vlcmulticast DESCRIBE; RECORD by multicast is 461", async () => {
   await using srv = startServer();
   const pubs: RawRtsp[] = [];

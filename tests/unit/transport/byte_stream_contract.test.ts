@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { type ByteStream, DenoConnStream } from "../../../src/transport/byte_stream.ts";
 import { dialHttpTunnel } from "../../../src/transport/http_tunnel.ts";
 import { dialWebSocketTunnel } from "../../../src/transport/websocket_stream.ts";
+import { dialTls } from "../../../src/transport/tls_dial.ts";
 import { makeTestCert } from "../../_helpers/certs.ts";
 import { byteStreamContract, type PairFactory, type StreamPair } from "./_contract.ts";
 import { CarrierServer } from "./_loopback.ts";
@@ -48,6 +49,45 @@ const plainTcp: PairFactory = {
       abortB: () => b.close(),
       [Symbol.asyncDispose]: () => {
         a.close();
+        b.close();
+        return Promise.resolve();
+      },
+    };
+  },
+};
+
+/** SHA-256 of a PEM certificate's DER bytes, in hex. */
+async function fingerprintOf(pem: string): Promise<string> {
+  const b64 = pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+  const der = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", der));
+  return Array.from(digest, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+/** The client side of a TLS connection pinned by fingerprint (node:tls, used by sourceFingerprint). */
+const pinnedTls: PairFactory = {
+  name: "tls pinned by fingerprint (client side, node:tls)",
+  kind: "tls",
+  secure: true,
+  open: async () => {
+    const { cert, key } = await testCert();
+    const listener = Deno.listenTls({ hostname: "127.0.0.1", port: 0, cert, key });
+    const port = (listener.addr as Deno.NetAddr).port;
+    const [server, client] = await Promise.all([
+      listener.accept().then(async (c) => {
+        await c.handshake(); // Deno's server side shakes hands on first use: the client waits for it
+        return c;
+      }),
+      dialTls({ hostname: "127.0.0.1", port, fingerprint: await fingerprintOf(cert) }),
+    ]);
+    listener.close();
+    const b = new DenoConnStream(server, "tls");
+    return {
+      a: client,
+      b,
+      abortB: () => b.close(),
+      [Symbol.asyncDispose]: () => {
+        client.close();
         b.close();
         return Promise.resolve();
       },
@@ -113,6 +153,7 @@ function webSocketTunnel(secure: boolean): PairFactory {
 for (
   const f of [
     plainTcp,
+    pinnedTls,
     prefixed,
     httpTunnel(false),
     httpTunnel(true),
