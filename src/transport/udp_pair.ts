@@ -105,6 +105,11 @@ export class UdpPair {
     return this.#rtpBatch.segmented;
   }
 
+  /** sendmmsg calls, messages and datagrams of the RTP fan-out so far. */
+  get batchStats(): Readonly<{ calls: number; messages: number; datagrams: number }> {
+    return this.#rtpBatch.stats;
+  }
+
   /**
    * Hot path: sends one datagram, batched with the others of this event-loop turn when possible.
    * Returns undefined when batched (a refusal is reported to `onError` when the batch leaves), or
