@@ -30,7 +30,7 @@ import {
 import { runOnce, type RunResult, type Scenario, tunnelAvailable } from "./bench/runner.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const ALL = ["floor", "floor-sendmmsg", "udp", "tcp", "multicast", "srtp", "tunnel", "slow"];
+const ALL = ["floor", "floor-sendmmsg", "floor-gso", "udp", "tcp", "multicast", "srtp", "tunnel", "slow"];
 
 const { values: flags } = parseArgs({
   args: Deno.args,

@@ -12,6 +12,9 @@ export interface Row extends RunResult {
   /** Floor (await loop) cores at the same N, and this run's ratio to it. */
   floorCores?: number;
   floorRatio?: number;
+  /** This run's cores as a ratio to the sendmmsg floor and to the GSO floor at the same N. */
+  mmsgRatio?: number;
+  gsoRatio?: number;
   /** RSS growth per reader against N = 1 of the same scenario. */
   rssPerReaderKiB?: number;
 }
@@ -45,6 +48,12 @@ export function derive(results: RunResult[]): Row[] {
       row.floorCores = floor.cores;
       row.floorRatio = floor.cores > 0 ? r.cores / floor.cores : undefined;
     }
+    const ratioTo = (scenario: Scenario) => {
+      const fl = results.find((x) => x.scenario === scenario && x.readers === r.readers);
+      return fl !== undefined && fl !== r && fl.cores > 0 ? r.cores / fl.cores : undefined;
+    };
+    row.mmsgRatio = ratioTo("floor-sendmmsg");
+    row.gsoRatio = ratioTo("floor-gso");
     if (one !== undefined && r.readers > 1) row.rssPerReaderKiB = (r.rssKiB - one.rssKiB) / (r.readers - 1);
     return row;
   });
@@ -62,6 +71,8 @@ const HEAD = [
   "user/sys",
   "floor",
   "ratio",
+  "×mmsg",
+  "×gso",
   "RSS MiB",
   "KiB/reader",
   "delivered",
@@ -79,6 +90,8 @@ function cells(r: Row): string[] {
     `${f(r.user, 2)}/${f(r.sys, 2)}`,
     f(r.floorCores, 3),
     f(r.floorRatio, 2),
+    f(r.mmsgRatio, 2),
+    f(r.gsoRatio, 2),
     f(r.rssKiB / 1024, 1),
     f(r.rssPerReaderKiB, 1),
     f(r.delivered, 4),
@@ -125,7 +138,17 @@ function markdownTable(rows: Row[]): string {
     );
 }
 
-const ORDER: Scenario[] = ["floor", "floor-sendmmsg", "udp", "tcp", "multicast", "srtp", "tunnel", "slow"];
+const ORDER: Scenario[] = [
+  "floor",
+  "floor-sendmmsg",
+  "floor-gso",
+  "udp",
+  "tcp",
+  "multicast",
+  "srtp",
+  "tunnel",
+  "slow",
+];
 
 /** Rows sorted by scenario then N. */
 export function sortRows(rows: Row[]): Row[] {
@@ -174,6 +197,9 @@ export function markdown(file: BenchFile, previous: string | undefined): string 
     "read took), so the load process's own delays do not count; `load cores` = the load process's CPU.",
     "Readers that could not be set up (an overloaded server) count as receiving nothing.",
     "`floor-sendmmsg` is the kernel's share: one FFI `sendmmsg` per packet for all readers.",
+    "`floor-gso` is the kernel's share with segmentation offload: packets held at most 1 ms, then per",
+    "reader one `UDP_SEGMENT` message per run of equal-size packets, all readers in one `sendmmsg`.",
+    "`×mmsg` and `×gso` = cores / the `floor-sendmmsg` and `floor-gso` cores at the same N.",
     "Multicast readers share one receiving socket per group (on a LAN the copies are made by switches).",
     "",
     "## Machine",

@@ -11,7 +11,16 @@ import type { LoadConfig, LoadReport } from "./load.ts";
 import { coresBetween, rssKiB, sampleCpu } from "./proc_stats.ts";
 
 /** The scenarios a run can measure. */
-export type Scenario = "udp" | "tcp" | "multicast" | "srtp" | "tunnel" | "slow" | "floor" | "floor-sendmmsg";
+export type Scenario =
+  | "udp"
+  | "tcp"
+  | "multicast"
+  | "srtp"
+  | "tunnel"
+  | "slow"
+  | "floor"
+  | "floor-sendmmsg"
+  | "floor-gso";
 
 /** What to run. */
 export interface RunSpec {
@@ -208,7 +217,7 @@ async function runFloor(spec: RunSpec, progress: (line: string) => void): Promis
     const t0 = performance.now();
     const ports = JSON.parse(await load.waitFor(/"event":"ports"/, 60000)) as { rtp: number[] };
     const dests = [0, 1].map((m) => ports.rtp.filter((_, i) => i % 2 === m));
-    const mode = spec.scenario === "floor" ? "await" : "sendmmsg";
+    const mode = spec.scenario === "floor" ? "await" : spec.scenario === "floor-gso" ? "gso" : "sendmmsg";
     floor = new Child(DENO, [
       "run",
       "-A",
@@ -313,7 +322,7 @@ async function runServer(spec: RunSpec, progress: (line: string) => void): Promi
 
 /** Runs `spec`; `progress` receives human-readable lines. */
 export function runOnce(spec: RunSpec, progress: (line: string) => void): Promise<RunResult> {
-  return spec.scenario === "floor" || spec.scenario === "floor-sendmmsg"
+  return spec.scenario === "floor" || spec.scenario === "floor-sendmmsg" || spec.scenario === "floor-gso"
     ? runFloor(spec, progress)
     : runServer(spec, progress);
 }

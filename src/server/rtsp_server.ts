@@ -142,6 +142,9 @@ export class RtspServer implements ServerContext {
           hostname: o.udp.hostname,
           rtpPort: o.udp.rtpPort,
           rtcpPort: o.udp.rtcpPort,
+          gso: o.udp.gso,
+          holdMs: o.udp.holdMs,
+          onFallback: (reason) => this.log.warn(`UDP fan-out: ${reason}, sending one datagram per message`),
           onError: (e) => this.log.error(`UDP socket error: ${(e as Error).message}`),
         });
       } catch (e) {
@@ -184,7 +187,9 @@ export class RtspServer implements ServerContext {
     if (this.#udp !== undefined) {
       this.log.debug(
         this.#udp.batched
-          ? "UDP fan-out: one sendmmsg per event-loop turn (FFI)"
+          ? `UDP fan-out: one sendmmsg per event-loop turn (FFI)${
+            this.#udp.segmented ? ", equal-size runs per reader segmented by the kernel (UDP_SEGMENT)" : ""
+          }`
           : `UDP fan-out: one send per packet and reader (${libcUnavailableReason ?? "FFI unavailable"})`,
       );
     }

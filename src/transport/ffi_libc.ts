@@ -33,8 +33,15 @@ export const SO_TYPE = 3;
 export const SO_SNDBUF = 7;
 export const MSG_DONTWAIT = 0x40;
 export const MSG_NOSIGNAL = 0x4000;
+export const SOL_UDP = 17;
+/** UDP generic segmentation offload: the u16 size of the segments of one send (Linux 4.18). */
+export const UDP_SEGMENT = 103;
 export const EINTR = 4;
+export const EIO = 5;
 export const EAGAIN = 11;
+export const EINVAL = 22;
+export const ENOPROTOOPT = 92;
+export const EOPNOTSUPP = 95;
 export const ENOBUFS = 105;
 
 const LIBC_NAMES = ["libc.so.6", "libc.so"];

@@ -70,7 +70,7 @@ export class StreamWriter implements ScheduledWriter {
     this.#queuedBytes += chunk.length;
     if (this.#running) return true; // the write in flight is followed by one with everything queued
     const scheduler = this.#opts.scheduler;
-    if (force || scheduler === undefined) this.#run();
+    if (force || scheduler === undefined) this.#start();
     else if (!this.#scheduled) {
       this.#scheduled = true;
       scheduler.schedule(this);
@@ -81,7 +81,7 @@ export class StreamWriter implements ScheduledWriter {
   /** WriteScheduler: starts writing what was queued since the writer went idle. */
   flushScheduled(): void {
     this.#scheduled = false;
-    if (!this.#running && !this.#failed && this.#queue.length > 0) this.#run();
+    if (!this.#running && !this.#failed && this.#queue.length > 0) this.#start();
   }
 
   /** Resolves when everything queued so far has been written (or writing failed). */
@@ -91,9 +91,38 @@ export class StreamWriter implements ScheduledWriter {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  async #run(): Promise<void> {
+  /**
+   * Starts writing. While the socket takes everything (the common case), this is a loop of
+   * synchronous writes with no promise and no async frame per reader and flush; only what the
+   * kernel does not take goes to the async `#run`.
+   */
+  #start(): void {
+    const sync = this.#sync;
+    if (sync !== undefined) {
+      try {
+        while (this.#queue.length > 0) {
+          const n = this.#takeInto(sync.buffer);
+          if (n === 0) break; // the first chunk is larger than the scratch buffer
+          const done = sync.write(n);
+          if (done === n) continue;
+          if (done < 0) this.#sync = undefined;
+          // The rest (copied out of the shared scratch buffer now) waits for room, first.
+          this.#run(sync.buffer.slice(Math.max(done, 0), n));
+          return;
+        }
+      } catch (error) {
+        this.#fail({ kind: "error", error });
+        return;
+      }
+      if (this.#queue.length === 0) return;
+    }
+    this.#run();
+  }
+
+  async #run(leftover?: Uint8Array): Promise<void> {
     this.#running = true;
     try {
+      if (leftover !== undefined) await this.#writeWithDeadline(leftover);
       while (this.#queue.length > 0 && !this.#failed) {
         const sync = this.#sync;
         const n = sync === undefined ? 0 : this.#takeInto(sync.buffer);

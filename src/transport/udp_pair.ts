@@ -22,6 +22,12 @@ export interface UdpPairOptions {
   onError?: (error: unknown) => void;
   /** Batch RTP sends through sendmmsg when FFI allows (default true). */
   accelerate?: boolean;
+  /** Group each reader's equal-size RTP datagrams with UDP_SEGMENT when the kernel allows (default true). */
+  gso?: boolean;
+  /** Hold an RTP batch this long (ms) before sending it (default 0: the end of the event-loop turn). */
+  holdMs?: number;
+  /** Told once when the kernel refuses segmentation offload (the pair then sends one datagram per message). */
+  onFallback?: (reason: string) => void;
 }
 
 /** Largest datagram accepted; anything filling the buffer is truncated and reported. */
@@ -49,7 +55,12 @@ export class UdpPair {
       throw e;
     }
     // Right after binding: the batch sender looks the new socket's descriptor up by its address.
-    this.#rtpBatch = new UdpBatchSender(this.#rtp, { accelerate: opts.accelerate });
+    this.#rtpBatch = new UdpBatchSender(this.#rtp, {
+      accelerate: opts.accelerate,
+      gso: opts.gso,
+      holdMs: opts.holdMs,
+      onFallback: opts.onFallback,
+    });
     this.#receiveLoop("rtp", this.#rtp);
     this.#receiveLoop("rtcp", this.#rtcp);
   }
@@ -87,6 +98,16 @@ export class UdpPair {
   /** Whether RTP datagrams leave in batches (one sendmmsg per event-loop turn) rather than one by one. */
   get batched(): boolean {
     return this.#rtpBatch.accelerated;
+  }
+
+  /** Whether equal-size RTP datagrams to one reader leave as one segmented message (UDP_SEGMENT). */
+  get segmented(): boolean {
+    return this.#rtpBatch.segmented;
+  }
+
+  /** sendmmsg calls, messages and datagrams of the RTP fan-out so far. */
+  get batchStats(): Readonly<{ calls: number; messages: number; datagrams: number }> {
+    return this.#rtpBatch.stats;
   }
 
   /**

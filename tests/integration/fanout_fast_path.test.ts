@@ -9,6 +9,7 @@ import type { RtspServer } from "../../src/server/rtsp_server.ts";
 import { serverPermissionFlags } from "../../scripts/permissions.ts";
 import { startServerWithPorts } from "../_helpers/server_process.ts";
 import { waitFor } from "../_helpers/wait.ts";
+import { clientsAvailable, ffmpegPublish, ffmpegRead } from "../_helpers/clients.ts";
 import { FFMPEG_ANNOUNCE_SDP, rtpPacket } from "./_raw_rtsp.ts";
 import { startTestServer } from "./_server.ts";
 
@@ -44,6 +45,71 @@ async function publishBursts(pub: RtspClient): Promise<void> {
     if (i % 10 === 9) await new Promise((r) => setTimeout(r, 5)); // the gap between two frames
   }
 }
+
+/** Payload size of packet `i`: frames of 9 equal fragments and a shorter tail, sizes varying per frame. */
+function sizeOf(i: number): number {
+  return i % 10 === 9 ? 300 + (i % 7) * 40 : 900 + (Math.floor(i / 10) % 3) * 150;
+}
+
+Deno.test("GSO: raw UDP readers of a segmented stream get every datagram, in order, with its size", async () => {
+  await using srv = await startTestServer("", { quiet: true });
+  const server = srv.app.servers[0] as RtspServer;
+  assert.equal(server.udp?.segmented, true, "Linux >= 4.18: equal-size runs leave with UDP_SEGMENT");
+  await using pub = await publisher(srv.url("gso"));
+  const readers: { client: RtspClient; got: [number, number][] }[] = [];
+  try {
+    for (let i = 0; i < 10; i++) {
+      const client = await RtspClient.connect(srv.url("gso"), { transport: "udp" });
+      const got: [number, number][] = [];
+      client.onRtp = (media, p) => {
+        if (media === 0) got.push([(p[2] << 8) | p[3], p.length]);
+      };
+      await client.describe();
+      await client.setupAll([0]);
+      await client.play();
+      readers.push({ client, got });
+    }
+    for (let i = 0; i < PACKETS; i++) {
+      pub.writeRtp(0, rtpPacket(i, Math.floor(i / 10) * 3600, new Uint8Array(sizeOf(i) - 12).fill(i & 0xff)));
+      if (i % 10 === 9) await new Promise((r) => setTimeout(r, 5)); // a frame's burst, then a gap
+    }
+    await waitFor(() => readers.every((r) => r.got.length >= PACKETS), {
+      timeoutMs: 10000,
+      message: `readers got ${readers.map((r) => r.got.length).join(",")} of ${PACKETS} packets`,
+    });
+    const expected = Array.from({ length: PACKETS }, (_, i) => [i, sizeOf(i)]);
+    for (const r of readers) assert.deepEqual(r.got, expected);
+    const stats = server.udp!.batchStats;
+    assert.ok(stats.messages < stats.datagrams / 2, `runs were grouped: ${JSON.stringify(stats)}`);
+  } finally {
+    for (const r of readers) await r.client.close();
+  }
+});
+
+const ffmpeg = (await clientsAvailable()).ffmpeg;
+
+Deno.test({
+  name: "GSO: ffmpeg reading over UDP decodes an H.264 stream published by ffmpeg",
+  ignore: !ffmpeg,
+  async fn() {
+    await using srv = await startTestServer("", { quiet: true });
+    assert.equal((srv.app.servers[0] as RtspServer).udp?.segmented, true);
+    await using _pub = await ffmpegPublish({
+      url: srv.url("gso_ffmpeg"),
+      transport: "tcp",
+      media: "h264_aac",
+    });
+    await waitFor(() => srv.logs.some((l) => /is publishing to path 'gso_ffmpeg'/.test(l)), {
+      timeoutMs: 15000,
+      message: "ffmpeg did not start publishing",
+    });
+    const report = await ffmpegRead({ url: srv.url("gso_ffmpeg"), transport: "udp", seconds: 3 });
+    assert.ok(
+      report.frames >= 50 && report.ratio >= 0.9,
+      `decoded ${report.frames} frames, ratio ${report.ratio}`,
+    );
+  },
+});
 
 Deno.test("fast paths: 20 UDP and 20 TCP readers get every packet, in order, batched", async () => {
   await using srv = await startTestServer("", { quiet: true });

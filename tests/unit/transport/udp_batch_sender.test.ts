@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { UdpBatchSender } from "../../../src/transport/udp_batch_sender.ts";
-import { findUdpSocketFd, openLibc } from "../../../src/transport/ffi_libc.ts";
+import { findUdpSocketFd, openLibc, setIntOption, SOL_SOCKET } from "../../../src/transport/ffi_libc.ts";
 
 function bind(): Deno.DatagramConn {
   return Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
@@ -138,6 +138,110 @@ Deno.test("UdpBatchSender: without acceleration, or for non-IPv4 destinations, e
   } finally {
     sock.close();
     reader.close();
+  }
+});
+
+/** A key frame's worth for one reader: 70 fragments of 1200 bytes, a 700-byte tail, then audio. */
+function burst(): Uint8Array[] {
+  const out = [];
+  for (let seq = 0; seq < 70; seq++) out.push(packet(seq, 1200));
+  out.push(packet(70, 700), packet(71, 1200), packet(72, 300), packet(73, 300));
+  return out;
+}
+
+/** Sends `burst()` to every reader's video port and an audio packet every 10 to its audio port. */
+function sendBurst(sender: UdpBatchSender, video: Deno.DatagramConn[], audio: Deno.DatagramConn[]): void {
+  const v = video.map(addrOf);
+  const a = audio.map(addrOf);
+  burst().forEach((p, i) => {
+    for (const to of v) sender.send(p, to, noError);
+    if (i % 10 === 0) {
+      const ap = packet(5000 + i, 160);
+      for (const to of a) sender.send(ap, to, noError);
+    }
+  });
+}
+
+async function expectBurst(video: Deno.DatagramConn[], audio: Deno.DatagramConn[]): Promise<void> {
+  const want = burst();
+  for (const r of video) {
+    const got = await receive(r, want.length);
+    assert.deepEqual(got.map((g) => g.data.length), want.map((p) => p.length), "sizes");
+    assert.deepEqual(got.map((g) => g.data), want, "every datagram, in order");
+  }
+  for (const r of audio) {
+    const got = await receive(r, 8);
+    assert.deepEqual(
+      got.map((g) => (g.data[0] << 8) | g.data[1]),
+      Array.from({ length: 8 }, (_, i) => 5000 + i * 10),
+    );
+  }
+}
+
+Deno.test("UdpBatchSender: GSO groups equal-size runs per reader; every datagram arrives, in order, with its size", async () => {
+  const sock = bind();
+  const video = Array.from({ length: 20 }, bind);
+  const audio = Array.from({ length: 20 }, bind);
+  const sender = new UdpBatchSender(sock, { onFallback: (r) => assert.fail(r) });
+  try {
+    assert.equal(sender.segmented, true, "Linux >= 4.18: UDP_SEGMENT is expected");
+    sendBurst(sender, video, audio);
+    sender.flush();
+    // Per video reader 4 messages: 64 × 1200, 6 × 1200 + 700 (a shorter one ends a group),
+    // 1200 + 300, 300. Per audio reader one: its 8 equal-size packets, not adjacent in the batch.
+    assert.equal(sender.stats.datagrams, 20 * 74 + 20 * 8);
+    assert.equal(sender.stats.messages, 20 * 4 + 20 * 1);
+    await expectBurst(video, audio);
+  } finally {
+    sender.close();
+    sock.close();
+    for (const r of [...video, ...audio]) r.close();
+  }
+});
+
+Deno.test("UdpBatchSender: GSO forced off sends one message per datagram", async () => {
+  const sock = bind();
+  const video = Array.from({ length: 3 }, bind);
+  const audio = Array.from({ length: 3 }, bind);
+  const sender = new UdpBatchSender(sock, { gso: false });
+  try {
+    assert.equal(sender.segmented, false);
+    sendBurst(sender, video, audio);
+    sender.flush();
+    assert.equal(sender.stats.messages, sender.stats.datagrams);
+    await expectBurst(video, audio);
+  } finally {
+    sender.close();
+    sock.close();
+    for (const r of [...video, ...audio]) r.close();
+  }
+});
+
+Deno.test("UdpBatchSender: when the kernel refuses GSO it falls back once, logs once, and loses nothing", async () => {
+  const sock = bind();
+  const video = Array.from({ length: 5 }, bind);
+  const audio = Array.from({ length: 5 }, bind);
+  const reasons: string[] = [];
+  const sender = new UdpBatchSender(sock, { onFallback: (r) => reasons.push(r) });
+  try {
+    // SO_NO_CHECK (no UDP checksums) makes the kernel refuse segmentation with EINVAL.
+    const lib = openLibc()!;
+    const fd = findUdpSocketFd(lib, "127.0.0.1", addrOf(sock).port)!;
+    assert.ok(setIntOption(lib, fd, SOL_SOCKET, 11, 1));
+    assert.equal(sender.segmented, true);
+    sendBurst(sender, video, audio);
+    sender.flush();
+    assert.equal(sender.segmented, false);
+    await expectBurst(video, audio);
+    sendBurst(sender, video, audio);
+    sender.flush();
+    await expectBurst(video, audio);
+    assert.deepEqual(reasons, ["the kernel refused UDP segmentation offload (errno 22)"]);
+    assert.equal(sender.stats.messages, sender.stats.datagrams);
+  } finally {
+    sender.close();
+    sock.close();
+    for (const r of [...video, ...audio]) r.close();
   }
 });
 
