@@ -29,6 +29,8 @@ const CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/g;
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@?#]*@/gi;
 /** A `Session` header's id (a bearer secret: whoever presents it controls the session). */
 const SESSION_HEADER = /^(Session:[ \t]*)[^;\n]+/gim;
+/** A JWT passed in a query (`?jwt=`, MediaMTX's legacy key, or `?token=`): a bearer secret. */
+const QUERY_TOKEN = /([?&](?:jwt|token)=)[^&\s#"']+/gi;
 /** An `Authorization` / `Proxy-Authorization` header value after its scheme. */
 const AUTHORIZATION = /\b((?:Proxy-)?Authorization:[ \t]*[A-Za-z0-9_-]+)[^\n]*/gi;
 
@@ -51,7 +53,7 @@ function escapeControl(c: string): string {
  * a line, rewrite the terminal or forge a line of its own; a line break in our own multi-line
  * messages is followed by a tab, so a continuation never looks like a new entry; the userinfo of
  * URLs (`rtsp://user:pass@host`), the credentials of `Authorization` headers and the id of
- * `Session` headers are redacted.
+ * `Session` headers and query tokens (`?jwt=`, `?token=`) are redacted.
  */
 export function sanitizeLogText(message: string): string {
   return message
@@ -59,6 +61,7 @@ export function sanitizeLogText(message: string): string {
     .replace(USERINFO, "$1***@")
     .replace(AUTHORIZATION, "$1 ***")
     .replace(SESSION_HEADER, "$1***")
+    .replace(QUERY_TOKEN, "$1***")
     .replaceAll("\n", "\n\t");
 }
 

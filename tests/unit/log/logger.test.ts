@@ -43,3 +43,12 @@ Deno.test("logger: Session header ids are redacted, the parameters stay", () => 
   log.debug("200 OK\nSession: 0123456789abcdef;timeout=60\nCSeq: 3");
   assert.ok(lines[0].includes("Session: ***;timeout=60") && !lines[0].includes("0123456789abcdef"), lines[0]);
 });
+
+Deno.test("logger: JWTs passed as ?jwt= or ?token= are redacted, other query keys stay", () => {
+  const { log, lines } = capture();
+  log.info("DESCRIBE rtsp://h/cam?jwt=eyJhbGciOi.eyJzdWIi.sig&x=1: 401 denied");
+  log.info("SETUP rtsp://h/cam?a=b&token=eyJabc/trackID=0");
+  const all = lines.join("\n");
+  assert.ok(!all.includes("eyJ"), all);
+  assert.ok(all.includes("?jwt=***&x=1") && all.includes("?a=b&token=***"), all);
+});
