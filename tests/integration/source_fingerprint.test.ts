@@ -3,7 +3,7 @@
  * command that mediamtx.yml documents (CA:TRUE, no subjectAltName), over the three TLS schemes.
  */
 import assert from "node:assert/strict";
-import { FFMPEG_ANNOUNCE_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
+import { FFMPEG_VIDEO_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
 import { startTestServer } from "./_server.ts";
 import type { TestServer } from "./_server.ts";
 import { waitFor } from "../_helpers/wait.ts";
@@ -31,7 +31,7 @@ ${fingerprint === undefined ? "" : `    sourceFingerprint: ${fingerprint}\n`}`);
 async function publish(srv: TestServer): Promise<RawRtsp> {
   const pub = await RawRtsp.connect(srv.ports.rtsp);
   const url = srv.url("origin");
-  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
   const res = await pub.request("SETUP", `${url}/streamid=0`, {
     Transport: "RTP/AVP/TCP;interleaved=0-1;mode=record",
   });

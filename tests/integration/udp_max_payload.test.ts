@@ -8,7 +8,7 @@ import { RtspClient } from "../../src/client/mod.ts";
 import { startTestServer } from "./_server.ts";
 import { waitFor, withTimeout } from "../_helpers/wait.ts";
 import { makeTestCert } from "../_helpers/certs.ts";
-import { FFMPEG_ANNOUNCE_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
+import { FFMPEG_ANNOUNCE_SDP, FFMPEG_VIDEO_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
 import { SrtpContext } from "../../src/wire/srtp/mod.ts";
 import { parseRtcpCompound } from "../../src/wire/rtcp/mod.ts";
 import { createMikeyMessage, formatMikeyKeyMgmt, parseMikeyKeyMgmt } from "../../src/wire/mikey/mod.ts";
@@ -130,7 +130,7 @@ Deno.test("udpMaxPayloadSize with SRTP: every SRTP reader, over UDP and TCP, get
   );
   await using pub = await RawRtsp.connectTls(srv.ports.rtsps, [cert.certPem]);
   const url = srv.secureUrl("big");
-  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
   const pres = await pub.request("SETUP", `${url}/streamid=0`, {
     Transport: "RTP/AVP/TCP;interleaved=0-1;mode=record",
   });

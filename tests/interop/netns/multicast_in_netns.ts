@@ -163,7 +163,7 @@ Deno.test("multicast: 4000-byte H.264 packets reach the group split for udpMaxPa
   await using srv = startServer("udpMaxPayloadSize: 1200");
   await using pub = await RawRtsp.connect(srv.port);
   const url = srv.url("bigmc");
-  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_ANNOUNCE_SDP);
+  await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
   let res = await pub.request("SETUP", `${url}/streamid=0`, {
     Transport: "RTP/AVP/TCP;interleaved=0-1;mode=record",
   });
