@@ -34,7 +34,7 @@ export interface ClientConnectionOptions {
   userAgent: string;
   /** Response timeout. */
   timeoutMs: number;
-  /** Credentials of the URL, answered to a 401 (ref §3). */
+  /** Credentials of the URL, answered to a 401 (gortsplib's client). */
   user?: string;
   password?: string;
   /** Called for every interleaved frame; hot path. */
@@ -54,7 +54,7 @@ export class ClientConnection {
   #closed = false;
   #cseq = 0;
   #credentials: ClientCredentials | undefined;
-  /** `performance.now()` of the last byte received: TCP liveness (ref §3, "TCP timeout"). */
+  /** `performance.now()` of the last byte received: TCP liveness (gortsplib's client "TCP timeout"). */
   lastReceiveMs = performance.now();
 
   constructor(stream: ByteStream, opts: ClientConnectionOptions) {
@@ -77,7 +77,7 @@ export class ClientConnection {
   /**
    * Sends a request with CSeq, User-Agent, Session (when given) and Authorization (once a
    * challenge was answered) and resolves with the response of the same CSeq. On 401, retries
-   * once with the URL's credentials: Digest SHA-256 > Digest MD5 > Basic (ref §3). Rejects after
+   * once with the URL's credentials: Digest SHA-256 > Digest MD5 > Basic (gortsplib's client). Rejects after
    * the response timeout (the connection stays open: a late answer is dropped).
    */
   async send(

@@ -58,7 +58,7 @@ export class ClientMedia {
   /** Accounts one received RTP packet (UDP only; RFC 3550 §A.1, §A.8). Hot path: no allocation. */
   countRtp(packet: Uint8Array): void {
     this.udpPackets++;
-    if (packet.length < 12) return; // NAT-punch packets (ref §2.8) carry no header worth counting
+    if (packet.length < 12) return; // NAT-punch packets (gortsplib's NAT punch) carry no header worth counting
     const ssrc = rtpSsrc(packet);
     if (ssrc !== this.#remoteSsrc || this.#stats === undefined) {
       // A new sender (publisher replaced upstream) restarts the statistics.
@@ -98,7 +98,7 @@ export class ClientMedia {
   }
 }
 
-/** An RTP packet with no payload, sent to the server's RTP port to open NAT mappings (ref §3). */
+/** An RTP packet with no payload, sent to the server's RTP port to open NAT mappings (gortsplib's client). */
 export function natPunchRtp(ssrc: number): Uint8Array {
   const p = new Uint8Array(12);
   p[0] = 0x80; // V=2

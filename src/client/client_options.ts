@@ -17,7 +17,7 @@ export interface RtspClientOptions {
   dial?: (url: RtspUrl) => Promise<ByteStream>;
   /** TLS settings of the default dialer. */
   tls?: DialTlsOptions;
-  /** `automatic` = UDP, then TCP on 461 or when no packet arrives within 3 s (ref §3). */
+  /** `automatic` = UDP, then TCP on 461 or when no packet arrives within 3 s (gortsplib's client). */
   transport?: "tcp" | "udp" | "automatic";
   /** Response timeout and liveness timeout (no media while playing), default 10 s (readTimeout). */
   timeoutMs?: number;

@@ -15,7 +15,7 @@ import type { ByteStreamKind } from "../transport/byte_stream.ts";
 import type { UdpPeer } from "./client_transport.ts";
 
 /**
- * The first transport a session tries (ref §3): the configured one, except that `automatic`
+ * The first transport a session tries (gortsplib's client): the configured one, except that `automatic`
  * starts with UDP only on plain TCP carriers. Tunnels carry interleaved data only, and UDP beside
  * TLS would carry the media in clear; after a fallback the session stays on TCP.
  */
@@ -33,7 +33,7 @@ export function initialTransport(
 /**
  * The Transport spec a SETUP offers: TCP on interleaved channels 2i-2i+1 (what ffmpeg and
  * gortsplib use, so channels never collide), or UDP with the local port pair; `mode=record` when
- * publishing (ref §2.6: play mode must not say record).
+ * publishing (RFC 2326 §12.39: play mode must not say record).
  */
 export function offerTransport(
   mediaIndex: number,
@@ -63,7 +63,7 @@ export function offerTransport(
 /**
  * The transport the server chose. A different lower transport (a UDP offer answered with TCP,
  * seen on some Hikvision cameras) is reported as `RtspError(461)` so the automatic transport
- * switches to TCP (ref §3); multicast answers to unicast offers are refused.
+ * switches to TCP (gortsplib's client); multicast answers to unicast offers are refused.
  */
 export function acceptedTransport(res: RtspResponse, offered: TransportSpec): TransportSpec {
   const header = res.headers.get("Transport");
@@ -78,7 +78,7 @@ export function acceptedTransport(res: RtspResponse, offered: TransportSpec): Tr
 
 /**
  * Where UDP media comes from: Transport `source=` or the RTSP peer, on `server_port`; a missing
- * `server_port`, or 0/1, means any port (ref §3), and then nothing can be sent to the server.
+ * `server_port`, or 0/1, means any port (gortsplib's client), and then nothing can be sent to the server.
  */
 export function udpPeerOf(answer: TransportSpec, rtspPeerHost: string): UdpPeer {
   const ports = answer.serverPort;

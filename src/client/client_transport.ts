@@ -13,7 +13,7 @@ export type PacketHandler = (mediaIndex: number, packet: Uint8Array) => void;
 export const CLIENT_UDP_PORT_RANGE: readonly [number, number] = [10000, 65534];
 
 const MAX_BIND_ATTEMPTS = 64;
-/** Receive buffer: a datagram that fills it was truncated and is dropped (ref §2.8: 1472 + 1). */
+/** Receive buffer: a datagram that fills it was truncated and is dropped (gortsplib's UDP buffer: 1472 + 1). */
 const RECEIVE_BUFFER_BYTES = 2048;
 
 /** Where the server sends from and receives at, learned from the SETUP answer. */
@@ -23,7 +23,7 @@ export interface UdpPeer {
   /** Server RTP port; undefined when the answer had no `server_port` (then nothing is sent). */
   rtpPort?: number;
   rtcpPort?: number;
-  /** Accept datagrams from any source port (`server_port` absent, 0 or 1: ref §3). */
+  /** Accept datagrams from any source port (`server_port` absent, 0 or 1, as gortsplib's client allows). */
   anyPort: boolean;
 }
 
@@ -83,7 +83,7 @@ export class ClientUdpPair {
     return this.#peer;
   }
 
-  /** Starts receiving from `peer` only (ref §3: other sources are dropped). */
+  /** Starts receiving from `peer` only (gortsplib's client: other sources are dropped). */
   start(peer: UdpPeer, handlers: UdpPairHandlers): void {
     if (this.#closed || this.#handlers !== undefined) return;
     this.#peer = peer;

@@ -13,7 +13,7 @@ const ABSOLUTE_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /**
  * The URL sent on the request line: credentials removed (they travel in `Authorization`), and a
- * tunnel scheme (`rtsp+http`, `rtsps+ws`) reduced to `rtsp`/`rtsps`, as gortsplib does (ref §3).
+ * tunnel scheme (`rtsp+http`, `rtsps+ws`) reduced to `rtsp`/`rtsps`, as gortsplib does (gortsplib's client).
  */
 export function requestUrlOf(url: RtspUrl): string {
   const scheme = url.scheme.startsWith("rtsps") ? "rtsps" : "rtsp";
@@ -34,7 +34,7 @@ export function resolveUrl(base: string, ref: string): string {
 }
 
 /**
- * The base URL of a described presentation (ref §3): an absolute session-level `a=control`, then
+ * The base URL of a described presentation (gortsplib's client): an absolute session-level `a=control`, then
  * `Content-Base` (may be relative), then `Content-Location`, then the DESCRIBE request URL.
  */
 export function describeBaseUrl(requestUrl: string, headers: RtspHeaders, sdp: SessionDescription): string {
@@ -60,7 +60,7 @@ export function controlUrl(baseUrl: string, control: string | undefined): string
 }
 
 /**
- * Where a 3xx `Location` leads (ref §2.16: 301–305 on DESCRIBE). A downgrade from rtsps to rtsp
+ * Where a 3xx `Location` leads (RFC 2326 §11.3: 301–305 on DESCRIBE). A downgrade from rtsps to rtsp
  * is refused; credentials follow only to the same host.
  */
 export function redirectTarget(current: RtspUrl, location: string): RtspUrl {

@@ -80,7 +80,7 @@ export class ClientCredentials {
 
   /**
    * Picks the strongest challenge among `WWW-Authenticate` values: Digest SHA-256, then Digest
-   * MD5, then Basic (gortsplib's order; reference §3). Undefined when none is usable.
+   * MD5, then Basic (gortsplib's order; gortsplib's client). Undefined when none is usable.
    */
   static fromChallenges(
     user: string,

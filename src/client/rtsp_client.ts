@@ -1,7 +1,7 @@
 /**
  * The project's RTSP client (RFC 2326): reads (DESCRIBE, SETUP, PLAY) and publishes (ANNOUNCE,
  * SETUP, RECORD) over TCP interleaved or UDP, on any ByteStream carrier, with the behaviour of
- * gortsplib's client described in reference §3 (keepalives, RTCP receiver reports, automatic
+ * gortsplib's client as documented by gortsplib (keepalives, RTCP receiver reports, automatic
  * UDP→TCP switch, digest auth retry).
  *
  * @module
@@ -126,7 +126,7 @@ export class RtspClient implements AsyncDisposable {
 
   /**
    * Sends a request (default URL: the base URL, else the connection URL) with CSeq, User-Agent,
-   * Session and Authorization; on 401 retries once with the URL's credentials (ref §3).
+   * Session and Authorization; on 401 retries once with the URL's credentials (gortsplib's client).
    */
   request(
     method: string,
@@ -139,7 +139,7 @@ export class RtspClient implements AsyncDisposable {
     return this.#conn.send(method, target, extra, body, this.#session?.id);
   }
 
-  /** OPTIONS; remembers `Public` to pick the keepalive method. 404 and 501 are tolerated (ref §3). */
+  /** OPTIONS; remembers `Public` to pick the keepalive method. 404 and 501 are tolerated (gortsplib's client). */
   async options(): Promise<RtspResponse> {
     const res = await this.request("OPTIONS", this.#requestUrl);
     if (res.statusCode !== 200 && res.statusCode !== 404 && res.statusCode !== 501) {
@@ -160,7 +160,7 @@ export class RtspClient implements AsyncDisposable {
         continue;
       }
       if (res.statusCode !== 200) throw failed("DESCRIBE", res);
-      // Parameters such as "; charset=utf-8" are ignored (ref §3).
+      // Parameters such as "; charset=utf-8" are ignored (gortsplib's client).
       const type = res.headers.get("Content-Type")?.split(";")[0].trim().toLowerCase();
       if (type !== undefined && type !== "application/sdp") {
         throw new RtspError(415, `DESCRIBE answered with Content-Type "${type}", not application/sdp`);
@@ -220,7 +220,7 @@ export class RtspClient implements AsyncDisposable {
   async play(): Promise<RtspResponse> {
     if (this.#mode !== "play") throw new Error("Cannot PLAY: call describe() first");
     if (this.#setup.size === 0) await this.setupAll();
-    // Open NAT mappings towards the server ports before media flows (ref §3).
+    // Open NAT mappings towards the server ports before media flows (gortsplib's client).
     for (const m of this.#setup.values()) {
       await m.udp?.sendRtp(natPunchRtp(m.localSsrc));
       await m.udp?.sendRtcp(m.receiverReport());
@@ -319,7 +319,7 @@ export class RtspClient implements AsyncDisposable {
   }
 
   #pickTransport(): "tcp" | "udp" {
-    // All medias of a session share one transport (ref §2.6).
+    // All medias of a session share one transport (gortsplib's client; RFC 2326 §12.39).
     return this.#transport ??
       initialTransport(this.#wanted, this.#conn.stream.kind, this.#fellBackToTcp);
   }
@@ -392,7 +392,7 @@ export class RtspClient implements AsyncDisposable {
     }, (e) => this.#fail(e as Error)).finally(() => (this.#keepaliveInFlight = false));
   }
 
-  /** Automatic transport, nothing over UDP after PLAY: TEARDOWN, then SETUP and PLAY over TCP (ref §3). */
+  /** Automatic transport, nothing over UDP after PLAY: TEARDOWN, then SETUP and PLAY over TCP (gortsplib's client). */
   #switchToTcp(): void {
     if (this.#state !== "playing" || this.#transport !== "udp") return;
     this.#log.warn(`switching to TCP because no UDP packet arrived within ${FIRST_UDP_PACKET_MS} ms`);

@@ -1,5 +1,5 @@
 /**
- * The periodic work of a playing or recording client session (reference §3): keepalives every
+ * The periodic work of a playing or recording client session (gortsplib's client): keepalives every
  * Session timeout − 5 s, RTCP receiver reports every 5 s over UDP, the UDP/TCP liveness timeouts
  * and the automatic transport's "first UDP packet within 3 s" check. One 1 s ticker per session.
  *
@@ -36,13 +36,13 @@ export interface SessionTimerMode {
 const TICK_MS = 1000;
 /** Timers fire a little late or early; half a tick keeps a 1 s period from becoming 2 s. */
 const SLACK_MS = TICK_MS / 2;
-/** RRs every 5 s: "some cameras require a maximum of 5 s between keepalives" (ref §2.11). */
+/** RRs every 5 s: "some cameras require a maximum of 5 s between keepalives" (gortsplib's behaviour; RFC 3550 §6.2). */
 const RECEIVER_REPORT_MS = 5000;
 const DEFAULT_KEEPALIVE_MS = 30_000;
-/** gortsplib's InitialUDPReadTimeout (ref §3). */
+/** gortsplib's InitialUDPReadTimeout (gortsplib's client). */
 export const FIRST_UDP_PACKET_MS = 3000;
 
-/** Keepalive period: Session timeout − 5 s, at least 1 s; 30 s when the server gave none (ref §3). */
+/** Keepalive period: Session timeout − 5 s, at least 1 s; 30 s when the server gave none (gortsplib's client). */
 export function keepaliveMs(session: SessionHeader | undefined): number {
   const t = session?.timeout;
   return t === undefined ? DEFAULT_KEEPALIVE_MS : Math.max(1, t - 5) * 1000;

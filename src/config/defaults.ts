@@ -1,4 +1,4 @@
-/** Default values, equal to MediaMTX's (reference §1) plus our extensions. */
+/** Default values, equal to MediaMTX's (as MediaMTX v1.20.1's mediamtx.yml) plus our extensions. */
 
 import type { AuthInternalUser, Config, PathConf } from "./types.ts";
 

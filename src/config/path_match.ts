@@ -5,7 +5,7 @@ import type { Config, PathConf } from "./types.ts";
 const PATH_NAME = /^[0-9a-zA-Z_\-/.]+$/;
 
 /**
- * Checks a plain path name (reference §1.6): letters, digits, `_ - / .`, not starting or ending
+ * Checks a plain path name (MediaMTX's path-name rule): letters, digits, `_ - / .`, not starting or ending
  * with `/`, no `.` or `..` segment. Throws Error with the reason. Used for configured names and
  * for requested paths at runtime.
  */

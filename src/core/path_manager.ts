@@ -104,7 +104,7 @@ export class PathManager implements PathManagerPort {
     const found = this.#found(name);
     const conf = found.conf;
     if (conf.source === "redirect") {
-      // The describe handler turns a relative target into an absolute URL (reference §1.5).
+      // The describe handler turns a relative target into an absolute URL (MediaMTX's `source: redirect`, RFC 2326 §11.3.3).
       throw new RtspError(302, `redirected to ${conf.sourceRedirect}`, {
         headers: [["Location", conf.sourceRedirect]],
       });

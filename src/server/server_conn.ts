@@ -46,7 +46,7 @@ export class ServerConn implements SessionConn {
    * trickled byte by byte is cut at the request deadline (slowloris).
    */
   partialSinceMs: number | undefined;
-  /** Digest nonce of this connection (reference §2.15: one per connection). */
+  /** Digest nonce of this connection (gortsplib issues one nonce per connection; RFC 2617 §3.2.1). */
   readonly nonce = Array.from(
     crypto.getRandomValues(new Uint8Array(16)),
     (b) => b.toString(16).padStart(2, "0"),
@@ -84,7 +84,7 @@ export class ServerConn implements SessionConn {
   }
 
   /**
-   * How long the peer may stay silent, in ms (0 = forever), per reference §2.12:
+   * How long the peer may stay silent, in ms (0 = forever), as gortsplib's server decides it (RFC 2326 §12.37):
    * RECORD over TCP uses readTimeout; RECORD over UDP has no deadline because ffmpeg
    * sends no keepalives then; everything else the session timeout.
    */

@@ -25,10 +25,10 @@ function rejection(ctx: ServerContext, spec: TransportSpec, nc: NegotiationConte
   if (spec.lower === "TCP") return ctx.allows("tcp") ? undefined : "TCP transport is disabled";
   if (nc.tunnel) return "only TCP-interleaved transport is possible inside a tunnel";
   // Clients that try plain UDP first next to a TLS control connection (GStreamer's default)
-  // must fall back to an encrypted transport (reference clients.md S06).
+  // must fall back to an encrypted transport (GStreamer rtspsrc quirk).
   if (nc.secure && spec.profile === "AVP") return "plain RTP over UDP is refused on RTSPS";
   if (spec.delivery === "multicast") {
-    // Publishing by multicast has no way to tell the server where to listen (reference §2.6).
+    // Publishing by multicast has no way to tell the server where to listen (RFC 2326 §12.39: the server chooses the group; gortsplib refuses it).
     if (nc.mode === "record") return "multicast is not supported for publishing";
     return ctx.allows("multicast") ? undefined : "multicast transport is disabled";
   }

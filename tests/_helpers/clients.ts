@@ -1,9 +1,9 @@
 /**
  * Real RTSP clients (ffmpeg 5.1, GStreamer 1.22) driven as child processes, with the command lines the
- * team verified against GStreamer's RTSP server (clients.md, "§" references below). Every client runs under
+ * team verified against GStreamer's RTSP server. Every client runs under
  * `timeout --foreground --preserve-status -s INT -k 5 <max>` in its own process group:
  * - `--foreground` so that a stop signal reaches the client once (a group-wide second SIGINT makes
- *   gst-launch die with 130 before its TEARDOWN, clients.md §6.1);
+ *   gst-launch die with 130 before its TEARDOWN, a gst-launch quirk);
  * - the `<max>` lifetime so that nothing survives a crashed test run for long;
  * - the process group so that SIGKILL reaches both `timeout` and the client.
  */
@@ -26,7 +26,7 @@ export type FfmpegReadTransport = "tcp" | "udp" | "udp_multicast" | "http" | "ht
 /** `protocols` values of rtspsrc used by the tests. */
 export type GstProtocols = "tcp" | "udp" | "udp-mcast";
 
-/** Publishing transports (ffmpeg and rtspclientsink support no others for RECORD, clients.md §6). */
+/** Publishing transports (ffmpeg and rtspclientsink support no others for RECORD). */
 export type PublishTransport = "tcp" | "udp";
 
 /** Grace period between the stop signal and SIGKILL. */

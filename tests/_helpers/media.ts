@@ -1,5 +1,5 @@
 /**
- * Test media for publishers (clients.md §2): 10 s of 640x360 25 fps H.264 with a keyframe every second,
+ * Test media for publishers: 10 s of 640x360 25 fps H.264 with a keyframe every second,
  * generated once with ffmpeg's lavfi sources and cached in tests/fixtures/media/ (git-ignored).
  */
 

@@ -71,7 +71,7 @@ Deno.test("auth: permissions per action and path; anonymous reading where allowe
       .statusCode,
     401,
   );
-  await c.waitClosed(3000); // wrong credentials close the connection (reference §2.15)
+  await c.waitClosed(3000); // wrong credentials close the connection (gortsplib's server behaviour)
   assert.ok(c.eof);
 });
 

@@ -245,7 +245,7 @@ Deno.test("fake server: keepalive is OPTIONS when Public lacks GET_PARAMETER, ev
       return true;
     }
     if (req.method === "PLAY") {
-      // No media at all: keepalive answers alone keep the TCP liveness check happy (ref §3).
+      // No media at all: keepalive answers alone keep the TCP liveness check happy (gortsplib's client).
       void c.respond(req, 200, { Session: "abc" });
       return true;
     }

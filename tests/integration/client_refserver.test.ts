@@ -1,6 +1,6 @@
 /**
  * RtspClient against a third-party server: GStreamer's GstRtspServer 1.22 (refserver.py,
- * reference clients.md §3), reading its live H.264 + AAC mount over TCP and UDP, with Digest auth.
+ * GStreamer's own RTSP server), reading its live H.264 + AAC mount over TCP and UDP, with Digest auth.
  * Skipped with a notice when python3-gi or the GStreamer plugins are missing (failed in CI).
  */
 import assert from "node:assert/strict";
@@ -45,7 +45,7 @@ async function playBoth(url: string, options: RtspClientOptions, count = 20) {
     assert.equal(sdp.medias.length, 2);
     const codecs = sdp.medias.map((m) => codecOf(m, payloadTypes(m)[0]).toUpperCase()).sort();
     assert.deepEqual(codecs, ["H264", "MPEG4-GENERIC"]);
-    // GstRtspServer answers Content-Base rtsp:// even over TLS (clients.md §3, pitfall 6).
+    // GstRtspServer answers Content-Base rtsp:// even over TLS (a GstRtspServer quirk).
     const bare = (u: string) => u.replace(/^rtsps?:\/\/([^@/]*@)?/, "");
     assert.ok(bare(baseUrl).startsWith(bare(url)), `base URL ${baseUrl}`);
     await client.setupAll();
@@ -120,7 +120,7 @@ Deno.test({
 
 /**
  * A test CA and a server certificate for 127.0.0.1 signed by it (rustls refuses a CA certificate
- * used as the server's own, so the single self-signed cert of clients.md §3 is not enough).
+ * used as the server's own, so a single self-signed certificate is not enough).
  */
 async function testCertificates(dir: string): Promise<{ ca: string; crt: string; key: string }> {
   const openssl = async (...args: string[]) => {

@@ -104,7 +104,7 @@ Deno.test("payload types and RTCP: the reader sees the announced payload types a
   await sendAll(pub, packets);
   await waitFor(() => types.size === 2, { timeoutMs: 5000, message: "payload types" });
   assert.deepEqual([...types].sort(), [96, 97]);
-  // The server sends its first Sender Report right after the first packet (ref §2.11).
+  // The server sends its first Sender Report right after the first packet (gortsplib's behaviour; RFC 3550 §6.2).
   await waitFor(() => rtcp > 0, { timeoutMs: 5000, message: "no RTCP from the server" });
 });
 
@@ -154,7 +154,7 @@ Deno.test("closed resolves with an error when the server drops the reader; close
   const { reader } = await read(srv, "drop", { transport: "tcp" });
   await pub.close();
   assert.equal(await pub.closed, undefined, "a local close resolves with undefined");
-  // When the publisher leaves, the server closes its readers (ref §2.13).
+  // When the publisher leaves, the server closes its readers (gortsplib's server behaviour).
   const error = await reader.closed;
   assert.ok(error instanceof Error);
   await reader.close();

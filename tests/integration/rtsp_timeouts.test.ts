@@ -1,4 +1,4 @@
-/** Keepalive, timeouts and RTCP reports over real sockets (reference §2.11, §2.12). */
+/** Keepalive, timeouts and RTCP reports over real sockets (RFC 3550 §6.4; RFC 2326 §12.37; gortsplib's timeouts). */
 import assert from "node:assert/strict";
 import { FFMPEG_VIDEO_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
 import { startTestServer } from "./_server.ts";
@@ -130,7 +130,7 @@ Deno.test("a UDP reader without keepalives times out; with keepalives it stays",
     const sessions = srv.app.servers[0].sessions;
     const deadline = Date.now() + 7500;
     while (Date.now() < deadline) {
-      // RTCP from the reader counts as a keepalive (reference §2.12).
+      // RTCP from the reader counts as a keepalive (gortsplib's client sends it from SETUP on; RFC 2326 §12.37).
       await alive.rtcp.send(new Uint8Array([0x81, 201, 0, 1, 0, 0, 0, 1]), {
         transport: "udp",
         hostname: "127.0.0.1",

@@ -46,7 +46,7 @@ Deno.test("rtsps: the TLS listener answers RTSP and accepts both rtsps:// and rt
       }\r\n\r\n${FFMPEG_ANNOUNCE_SDP}`,
     );
     assert.equal(res.statusCode, 200);
-    // ffmpeg takes SETUP URLs from Content-Base, which may say rtsp:// on the TLS port (clients.md §3 pitfall 6).
+    // ffmpeg takes SETUP URLs from Content-Base, which may say rtsp:// on the TLS port (a GstRtspServer quirk).
     res = await tlsRequest(
       conn,
       `SETUP rtsp://127.0.0.1:${srv.ports.rtsps}/s/streamid=0 RTSP/1.0\r\nCSeq: 3\r\nTransport: RTP/AVP/TCP;interleaved=0-1;mode=record\r\n\r\n`,

@@ -51,6 +51,6 @@ export async function handleAnnounce(rc: RequestContext): Promise<RequestResult>
   session.query = target.query;
   session.announced = { medias, url: rc.req.url };
   rc.conn.pendingSession = session;
-  // No Session header here: gortsplib sends it from SETUP on (reference §2.12).
+  // No Session header here: gortsplib sends it from SETUP on (gortsplib's client sends it from SETUP on; RFC 2326 §12.37).
   return { response: newResponse(200) };
 }

@@ -9,7 +9,7 @@ import { authorize, pathRequest } from "./request_context.ts";
 
 const encoder = new TextEncoder();
 
-/** DESCRIBE: the SDP of the stream published on the path (reference §2.5). */
+/** DESCRIBE: the SDP of the stream published on the path (gortsplib's media matching; RFC 2326 §C.1.1). */
 export async function handleDescribe(rc: RequestContext): Promise<RequestResult> {
   const target = parseRequestTarget(rc.req.url);
   await authorize(rc, "read", target.path, target.query);
@@ -21,7 +21,7 @@ export async function handleDescribe(rc: RequestContext): Promise<RequestResult>
   } catch (e) {
     throw absoluteRedirect(e, rc.req.url);
   }
-  // `?vlcmulticast` makes VLC-style clients choose multicast from the SDP (reference §2.9).
+  // `?vlcmulticast` makes VLC-style clients choose multicast from the SDP (MediaMTX's `vlcmulticast` query, for VLC).
   const vlcMulticast = target.query.split("&").some((kv) => kv.split("=")[0] === "vlcmulticast");
   const sdp = buildDescribeSdp({
     title: description.title,

@@ -28,7 +28,7 @@ const HANDLERS: Record<string, RequestHandler> = {
 export function dispatchRequest(rc: RequestContext): Promise<RequestResult> {
   const handler = HANDLERS[rc.req.method];
   if (handler === undefined) {
-    // SET_PARAMETER, REDIRECT and unknown methods: MediaMTX answers 501 (reference §2.16).
+    // SET_PARAMETER, REDIRECT and unknown methods: MediaMTX answers 501 (gortsplib's server behaviour; RFC 2326 §11.3.1).
     return Promise.reject(new RtspError(501, `method ${rc.req.method} is not implemented`));
   }
   return handler(rc);

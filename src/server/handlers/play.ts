@@ -7,7 +7,7 @@ import type { RequestContext, RequestResult } from "./request_context.ts";
 import { requireSession, setSessionHeader } from "./request_context.ts";
 import { describeTracks, transportName } from "./track_names.ts";
 
-/** PLAY: starts delivery; packets follow the response, never precede it (reference §2.7). */
+/** PLAY: starts delivery; packets follow the response, never precede it (gortsplib writes the PLAY response before any packet; RFC 2326 §10.5). */
 export function handlePlay(rc: RequestContext): Promise<RequestResult> {
   const session = requireSession(rc);
   if (session.state !== "prePlay" && session.state !== "play") {

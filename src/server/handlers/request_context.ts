@@ -35,7 +35,7 @@ export function requireSession(rc: RequestContext): ServerSession {
   return rc.session;
 }
 
-/** Adds `Session: <id>;timeout=<s>`, 5 s below the real timeout (Media Foundation quirk, ref §2.12). */
+/** Adds `Session: <id>;timeout=<s>`, 5 s below the real timeout (Media Foundation quirk, RFC 2326 §12.37). */
 export function setSessionHeader(headers: RtspHeaders, rc: RequestContext, session: ServerSession): void {
   const timeout = Math.max(1, Math.floor(rc.ctx.options.sessionTimeoutMs / 1000) - 5);
   headers.set("Session", formatSession(session.id, timeout));
@@ -67,7 +67,7 @@ export function sessionLabel(rc: RequestContext, session: ServerSession): string
 /**
  * Authenticates a request for `action` on `path` (MediaMTX checks the path's configuration
  * first, so unknown paths get 400 before any 401). No credentials: 401 with challenges;
- * wrong credentials: 401, then the connection is closed (reference §2.15).
+ * wrong credentials: 401, then the connection is closed (gortsplib's server behaviour).
  */
 export async function authorize(
   rc: RequestContext,

@@ -59,7 +59,7 @@ async function setupPlay(
       session.query = target.query;
     }
     const count = session.reader.medias.length;
-    // No control: a trailing slash or a single-media stream means the first media (reference §2.5).
+    // No control: a trailing slash or a single-media stream means the first media (gortsplib's media matching; RFC 2326 §C.1.1).
     index = target.control?.index ?? (count === 1 || target.trailingSlash === true ? 0 : -1);
     if (index < 0 || index >= count) {
       throw new RtspError(400, `invalid SETUP path: no media '${rc.req.url}' in a stream of ${count}`);
@@ -72,7 +72,7 @@ async function setupPlay(
     }
     const media = configureMedia(rc, session, negotiated, index);
     if (negotiated.spec.profile === "SAVP") {
-      // The client's own key only protects its RTCP: tolerate its absence (reference §2.10).
+      // The client's own key only protects its RTCP: tolerate its absence (gortsplib's RTSPS/MIKEY behaviour; RFC 4567 §4, RFC 3830).
       const key = peerKey(rc.req);
       if (key !== undefined) media.srtpIn = contextFromMikey(key);
     }

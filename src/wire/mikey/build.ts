@@ -1,5 +1,5 @@
 /**
- * MIKEY encoder (RFC 3830 §6) generating exactly the message of reference §2.10:
+ * MIKEY encoder (RFC 3830 §6) generating exactly the message gortsplib sends (RFC 3830 §3.1):
  *
  * ```
  * HDR   version 1, data type 0 (PSK init), next payload T, V 0, PRF 0, CSB ID,

@@ -38,7 +38,7 @@ export interface MikeyMessage {
 /** What `buildMikey` takes: a message whose policy defaults to AES_CM_128_HMAC_SHA1_80. */
 export type MikeyInit = Omit<MikeyMessage, "policy"> & { policy?: SrtpPolicy };
 
-/** How far a MIKEY timestamp may be from local time (reference §2.10): one hour. */
+/** How far a MIKEY timestamp may be from local time (RFC 4568 §6.2; gortsplib's only suite): one hour. */
 export const MIKEY_MAX_CLOCK_SKEW_MS = 3_600_000;
 
 /**

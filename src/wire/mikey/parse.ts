@@ -1,5 +1,5 @@
 /**
- * MIKEY decoder (RFC 3830 §6) for the subset RTSP uses (reference §2.10): a pre-shared-key init
+ * MIKEY decoder (RFC 3830 §6) for the subset RTSP uses (RFC 4568 §6.2; gortsplib's only suite): a pre-shared-key init
  * message (data type 0, PRF MIKEY-1) with an SRTP-ID map, T, RAND, SP and a NULL/NULL KEMAC that
  * holds one 30-byte TEK. Payloads may come in any order; ID, CERT and General Extension payloads
  * are skipped; one trailing 0x00 byte is tolerated (Milestone XProtect). Anything else throws a

@@ -6,7 +6,7 @@
  * server speaks: AES-CM, 16-byte keys, HMAC-SHA1 with a 20-byte key, 14-byte salt, AES-CM PRF,
  * key derivation rate 0, encryption and authentication on, 10-byte tag, no prefix.
  *
- * What is checked on receive (reference §2.10), because SrtpContext could not honour anything
+ * What is checked on receive (gortsplib's RTSPS/MIKEY behaviour; RFC 4567 §4, RFC 3830), because SrtpContext could not honour anything
  * else: encryption AES-CM with 16-byte keys, HMAC-SHA1, SRTP/SRTCP encryption and SRTP
  * authentication on; when present also a 14-byte salt, the AES-CM PRF, key derivation rate 0, a
  * 10-byte (or 4-byte, _32 suite) tag and no prefix. The session authentication key length is not

@@ -1,6 +1,6 @@
 /**
  * The SDP a server sends in its DESCRIBE answer, built from what the publisher
- * announced (reference §2.5):
+ * announced (gortsplib's DESCRIBE; RFC 2326 §C.1):
  *
  * ```
  * v=0
@@ -90,7 +90,7 @@ export function describeSessionDescription(options: DescribeSdpOptions): Session
   };
 }
 
-/** Builds the SDP body of a DESCRIBE answer (reference §2.5), CRLF line ends. */
+/** Builds the SDP body of a DESCRIBE answer (gortsplib's media matching; RFC 2326 §C.1.1), CRLF line ends. */
 export function buildDescribeSdp(options: DescribeSdpOptions): string {
   return formatSdp(describeSessionDescription(options));
 }

@@ -1,7 +1,7 @@
 /**
  * SRTP protection profiles: the crypto suite parameters an `SrtpContext` is built from.
  *
- * MediaMTX and gortsplib speak only AES_CM_128_HMAC_SHA1_80 (reference §2.10). The _32 variant
+ * MediaMTX and gortsplib speak only AES_CM_128_HMAC_SHA1_80 (gortsplib's RTSPS/MIKEY behaviour; RFC 4567 §4, RFC 3830). The _32 variant
  * (RFC 4568 §6.2, RFC 5764 §4.1.2) differs only in the SRTP tag length: SRTCP keeps the 80-bit
  * tag. Both use AES-128 in counter mode with the AES-CM PRF, a 14-byte salt and a 160-bit
  * HMAC-SHA1 key (RFC 3711 §8.2).

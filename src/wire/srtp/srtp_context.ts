@@ -3,7 +3,7 @@
  *
  * One context holds the session keys derived from one master key || salt, plus per-SSRC state:
  * the rollover counter and highest sequence number of each RTP stream, the SRTCP index of each
- * sender, and a replay window per received stream. Keys are per direction (reference §2.10:
+ * sender, and a replay window per received stream. Keys are per direction (RFC 3711 §3.2.1, gortsplib's key handling:
  * each sender keys what it sends), so a context is used either to protect or to unprotect; the
  * protect and unprotect states are kept apart anyway, so a loopback test may use one context.
  *

@@ -4,7 +4,7 @@ import { parseMikey } from "../../../../src/wire/mikey/parse.ts";
 import { DEFAULT_SRTP_POLICY } from "../../../../src/wire/mikey/srtp_policy.ts";
 import { fromHex, sampleMessage, toHex } from "./_helpers.ts";
 
-Deno.test("buildMikey: exactly the reference §2.10 layout, byte by byte", () => {
+Deno.test("buildMikey: exactly the layout gortsplib sends (RFC 3830 §3.1), byte by byte", () => {
   const expected = fromHex(`
     01 00 05 00 11223344 01 00            HDR: v1, PSK init, next T, V0/PRF0, CSB ID, #CS 1, SRTP-ID
     00 decafbad 00000007                  CS: policy 0, SSRC, ROC 7

@@ -1,5 +1,5 @@
 /**
- * The quirk corpus: SDP deviations seen from real cameras and NVRs (reference §4.1),
+ * The quirk corpus: SDP deviations seen from real cameras and NVRs (vendor-named below),
  * reproduced as facts with made-up addresses and values.
  */
 

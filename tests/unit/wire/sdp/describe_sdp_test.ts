@@ -31,7 +31,7 @@ const ANNOUNCED = parseSdp(crlf(
   "a=tool:libavformat",
 ));
 
-Deno.test("buildDescribeSdp() golden output (reference §2.5)", () => {
+Deno.test("buildDescribeSdp() golden output (gortsplib's media matching; RFC 2326 §C.1.1)", () => {
   const text = buildDescribeSdp({
     medias: ANNOUNCED.medias.map((media, i) => ({ media, control: `trackID=${i}` })),
   });
