@@ -2,7 +2,7 @@
  * A lenient SDP parser (RFC 8866) for what real cameras and encoders send.
  *
  * Tolerated, because devices in the field do it (see the vendor-named cases in
- * tests/unit/wire/sdp/real_world_test.ts):
+ * tests/unit/wire/sdp/real_world.test.ts):
  * - `v=` missing or not first; `o=` missing, short, or with hex / decimal / huge
  *   numbers (kept as strings); `s=` missing or empty; `t=` missing;
  * - CRLF, LF or CR line ends, surrounding whitespace, a UTF-8 BOM;

@@ -1,7 +1,7 @@
 /**
  * SDPs in the shape real publishers and cameras send them, named after the device
- * or client, with what the server must read from each. Used by real_world_test.ts
- * and as the seed corpus of fuzz_test.ts.
+ * or client, with what the server must read from each. Used by real_world.test.ts
+ * and as the seed corpus of fuzz.test.ts.
  */
 
 import assert from "node:assert/strict";

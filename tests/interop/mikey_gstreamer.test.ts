@@ -8,21 +8,21 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { clientsAvailable, interopIgnore, requireClients } from "../../../_helpers/availability.ts";
-import { startRefServer } from "../../../_helpers/refserver.ts";
-import { spawnProcess } from "../../../_helpers/process.ts";
-import { waitFor } from "../../../_helpers/wait.ts";
-import { buildMikey } from "../../../../src/wire/mikey/build.ts";
+import { clientsAvailable, interopIgnore, requireClients } from "../_helpers/availability.ts";
+import { startRefServer } from "../_helpers/refserver.ts";
+import { spawnProcess } from "../_helpers/process.ts";
+import { waitFor } from "../_helpers/wait.ts";
+import { buildMikey } from "../../src/wire/mikey/build.ts";
 import {
   formatKeyMgmtAttribute,
   formatMikeyKeyMgmt,
   parseMikeyKeyMgmt,
-} from "../../../../src/wire/mikey/key_mgmt.ts";
-import { checkMikeyTime, createMikeyMessage } from "../../../../src/wire/mikey/message.ts";
-import { SrtpContext } from "../../../../src/wire/srtp/srtp_context.ts";
+} from "../../src/wire/mikey/key_mgmt.ts";
+import { checkMikeyTime, createMikeyMessage } from "../../src/wire/mikey/message.ts";
+import { SrtpContext } from "../../src/wire/srtp/srtp_context.ts";
 
 const available = await clientsAvailable();
-const MEDIA = fileURLToPath(new URL("../../../fixtures/media/test.mp4", import.meta.url));
+const MEDIA = fileURLToPath(new URL("../fixtures/media/test.mp4", import.meta.url));
 const FRAMES = 50;
 
 /** H.264 RTP packets (SPS/PPS in band) made by GStreamer and caught on a UDP socket. */

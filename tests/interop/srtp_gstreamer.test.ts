@@ -5,13 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { isCI } from "../../../_helpers/availability.ts";
-import { allocatePorts } from "../../../_helpers/ports.ts";
-import { ManagedProcess, spawnProcess } from "../../../_helpers/process.ts";
-import { delay, waitFor } from "../../../_helpers/wait.ts";
-import type { SrtpProfileName } from "../../../../src/wire/srtp/profile.ts";
-import { SrtpContext } from "../../../../src/wire/srtp/srtp_context.ts";
-import { rtcpSr, rtp, toHex } from "./_helpers.ts";
+import { isCI } from "../_helpers/availability.ts";
+import { allocatePorts } from "../_helpers/ports.ts";
+import { ManagedProcess, spawnProcess } from "../_helpers/process.ts";
+import { delay, waitFor } from "../_helpers/wait.ts";
+import type { SrtpProfileName } from "../../src/wire/srtp/profile.ts";
+import { SrtpContext } from "../../src/wire/srtp/srtp_context.ts";
+import { rtcpSr, rtp, toHex } from "../unit/wire/srtp/_helpers.ts";
 
 const ELEMENTS = ["srtpenc", "srtpdec", "udpsrc", "udpsink", "audiotestsrc", "rtpL16pay"];
 

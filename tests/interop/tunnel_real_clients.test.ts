@@ -5,13 +5,13 @@
  * that requests arrive through the POST and answers leave through the GET.
  */
 import assert from "node:assert/strict";
-import type { ByteStream } from "../../../src/transport/byte_stream.ts";
-import { RtspFramer } from "../../../src/wire/rtsp/framer.ts";
-import { makeTestCert } from "../../_helpers/certs.ts";
-import { clientsAvailable, interopIgnore, requireClients } from "../../_helpers/availability.ts";
-import { spawnProcess } from "../../_helpers/process.ts";
-import { withTimeout } from "../../_helpers/wait.ts";
-import { CarrierServer } from "./_loopback.ts";
+import type { ByteStream } from "../../src/transport/byte_stream.ts";
+import { RtspFramer } from "../../src/wire/rtsp/framer.ts";
+import { makeTestCert } from "../_helpers/certs.ts";
+import { clientsAvailable, interopIgnore, requireClients } from "../_helpers/availability.ts";
+import { spawnProcess } from "../_helpers/process.ts";
+import { withTimeout } from "../_helpers/wait.ts";
+import { CarrierServer } from "../unit/transport/_loopback.ts";
 
 const available = await clientsAvailable();
 
