@@ -5,19 +5,10 @@
 
 import { ok } from "node:assert/strict";
 import { ConfigError, parseConfig, parseDuration, parseListenAddress } from "../../../src/config/mod.ts";
+import { prng as random } from "../../_helpers/fuzz.ts";
 
 const ROOT_YML = await Deno.readTextFile(new URL("../../../mediamtx.yml", import.meta.url));
 const FULL_YML = await Deno.readTextFile(new URL("../../fixtures/config/mediamtx_full.yml", import.meta.url));
-
-/** A small deterministic PRNG (mulberry32) so failures reproduce. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = " \n\t:-[]{},#&*!|>'\"%@`~?0123456789abcxyzAZ._/\\$µ";
 

@@ -3,6 +3,7 @@ import { aacCodec, AacDepacketizer, hexBytes } from "../../../src/player/aac_dep
 import { RtpTimeline, SenderReportClock } from "../../../src/player/sender_report_clock.ts";
 import { playableTracks, resolveControl } from "../../../src/player/sdp_tracks.ts";
 import { ntpFromUnixMs } from "../../../src/wire/ntp.ts";
+import { prng, randomBytes } from "../../_helpers/fuzz.ts";
 
 const LAYOUT = { sizeLength: 13, indexLength: 3, indexDeltaLength: 3 };
 
@@ -50,8 +51,9 @@ Deno.test("AacDepacketizer: malformed payloads yield nothing and never throw", (
     d.push({ sequenceNumber: 1, timestamp: 0, marker: true, payload: Uint8Array.of(0xff) }),
     [],
   );
+  const rand = prng(54);
   for (let i = 0; i < 3000; i++) {
-    const payload = crypto.getRandomValues(new Uint8Array(Math.floor(Math.random() * 30)));
+    const payload = randomBytes(rand, 30);
     d.push({ sequenceNumber: i, timestamp: i * 1024, marker: true, payload });
   }
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { h264Codec, H264Depacketizer } from "../../../src/player/h264_depacketizer.ts";
 import { type AccessUnit, annexB, type RtpFields } from "../../../src/player/nal_depacketizer.ts";
 import { isH264RandomAccess } from "../../../src/wire/rtp/h264.ts";
+import { prng, randomBytes } from "../../_helpers/fuzz.ts";
 
 const hex = (s: string) => Uint8Array.from(s.trim().split(/\s+/).filter(Boolean), (b) => parseInt(b, 16));
 const SPS = hex("67 4d 40 1e e9 02 80");
@@ -143,8 +144,9 @@ Deno.test("H264Depacketizer: an FU-A middle without its start is damage, not a c
 Deno.test("H264Depacketizer: random payloads never throw", () => {
   const d = new H264Depacketizer();
   let seq = 0;
+  const rand = prng(264);
   for (let i = 0; i < 5000; i++) {
-    const payload = crypto.getRandomValues(new Uint8Array(Math.floor(Math.random() * 40)));
+    const payload = randomBytes(rand, 40);
     d.push({ sequenceNumber: seq++, timestamp: Math.floor(i / 3) * 3000, marker: i % 3 === 2, payload });
   }
 });

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import type { ByteStream, ByteStreamKind } from "../../../src/transport/byte_stream.ts";
 import { waitFor, withTimeout } from "../../_helpers/wait.ts";
-import { prng, randInt, randomSplit } from "../wire/rtsp/_prng.ts";
+import { prng, randInt, randomSplit } from "../../_helpers/fuzz.ts";
 
 /** Two connected ends: `a` is the implementation under test (server side), `b` its peer. */
 export interface StreamPair extends AsyncDisposable {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { Base64StreamDecoder, encodeBase64 } from "../../../../src/wire/http/base64_stream.ts";
-import { prng, randInt, randomSplit } from "../rtsp/_prng.ts";
+import { prng, randInt, randomSplit } from "../../../_helpers/fuzz.ts";
 import { FFMPEG_TUNNEL_OPTIONS, FFMPEG_TUNNEL_POST } from "./_fixtures.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);

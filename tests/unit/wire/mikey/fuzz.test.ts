@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { buildMikey } from "../../../../src/wire/mikey/build.ts";
 import { mikeyFromBase64 } from "../../../../src/wire/mikey/key_mgmt.ts";
 import { parseMikey } from "../../../../src/wire/mikey/parse.ts";
-import { prng, randInt } from "../rtsp/_prng.ts";
+import { prng, randInt } from "../../../_helpers/fuzz.ts";
 import { fixture, sampleBytes } from "./_helpers.ts";
 
 function onlySyntaxErrors(bytes: Uint8Array): void {

@@ -7,16 +7,7 @@ import {
   parseRtcpCompound,
   parseSdes,
 } from "../../../../src/wire/rtcp/mod.ts";
-
-/** mulberry32: small seeded PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { fuzzLoop, prng } from "../../../_helpers/fuzz.ts";
 
 function check(buf: Uint8Array): void {
   try {
@@ -31,19 +22,24 @@ function check(buf: Uint8Array): void {
 }
 
 Deno.test("fuzz: parseRtcpCompound() and the SDES/BYE parsers throw only RangeError", () => {
-  const rand = prng(0xbeef);
-  for (let i = 0; i < 20_000; i++) {
-    const buf = Uint8Array.from({ length: Math.floor(rand() * 80) }, () => Math.floor(rand() * 256));
-    if (buf.length > 1 && rand() < 0.8) {
-      buf[0] = (buf[0] & 0x3f) | 0x80;
-      buf[1] = 200 + Math.floor(rand() * 6);
-      if (buf.length > 3 && rand() < 0.6) {
-        buf[2] = 0;
-        buf[3] = Math.floor(rand() * (buf.length / 4));
+  fuzzLoop({
+    corpus: "rtcp_compound",
+    seed: 0xbeef,
+    iterations: 20_000,
+    generate: (rand) => {
+      const buf = Uint8Array.from({ length: Math.floor(rand() * 80) }, () => Math.floor(rand() * 256));
+      if (buf.length > 1 && rand() < 0.8) {
+        buf[0] = (buf[0] & 0x3f) | 0x80;
+        buf[1] = 200 + Math.floor(rand() * 6);
+        if (buf.length > 3 && rand() < 0.6) {
+          buf[2] = 0;
+          buf[3] = Math.floor(rand() * (buf.length / 4));
+        }
       }
-    }
-    check(buf);
-  }
+      return buf;
+    },
+    check,
+  });
 });
 
 Deno.test("fuzz: bit flips in a valid compound packet throw only RangeError", () => {

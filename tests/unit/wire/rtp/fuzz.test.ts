@@ -3,35 +3,29 @@ import { extractH264ParameterSets, h264NalTypes, isH264RandomAccess } from "../.
 import { extractH265ParameterSets, h265NalTypes, isH265RandomAccess } from "../../../../src/wire/rtp/h265.ts";
 import { buildRtpPacket, isRtpPacket, parseRtpHeader } from "../../../../src/wire/rtp/packet.ts";
 import { RtpReceiverStats } from "../../../../src/wire/rtp/receiver_stats.ts";
-
-/** mulberry32: small seeded PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomBytes(rand: () => number, max: number): Uint8Array {
-  return Uint8Array.from({ length: Math.floor(rand() * max) }, () => Math.floor(rand() * 256));
-}
+import { fuzzLoop, prng, randomBytes } from "../../../_helpers/fuzz.ts";
 
 Deno.test("fuzz: parseRtpHeader() throws only RangeError and never reads past the buffer", () => {
-  const rand = prng(0x5eed);
-  for (let i = 0; i < 20_000; i++) {
-    const buf = randomBytes(rand, 64);
-    if (rand() < 0.7 && buf.length > 0) buf[0] = (buf[0] & 0x3f) | 0x80; // mostly version 2
-    try {
-      const h = parseRtpHeader(buf);
-      assert.ok(h.payloadOffset >= 12 && h.payloadOffset + h.payloadLength <= buf.length);
-      assert.ok(h.payloadLength >= 0);
-      assert.equal(isRtpPacket(buf) || (h.payloadType >= 72 && h.payloadType <= 79), true);
-    } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-    }
-  }
+  fuzzLoop({
+    corpus: "rtp_header",
+    seed: 0x5eed,
+    iterations: 20_000,
+    generate: (rand) => {
+      const buf = randomBytes(rand, 64);
+      if (rand() < 0.7 && buf.length > 0) buf[0] = (buf[0] & 0x3f) | 0x80; // mostly version 2
+      return buf;
+    },
+    check: (buf) => {
+      try {
+        const h = parseRtpHeader(buf);
+        assert.ok(h.payloadOffset >= 12 && h.payloadOffset + h.payloadLength <= buf.length);
+        assert.ok(h.payloadLength >= 0);
+        assert.equal(isRtpPacket(buf) || (h.payloadType >= 72 && h.payloadType <= 79), true);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+      }
+    },
+  });
 });
 
 Deno.test("fuzz: mutated valid packets parse or throw RangeError", () => {

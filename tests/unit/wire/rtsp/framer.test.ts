@@ -3,7 +3,7 @@ import { DEFAULT_FRAMER_LIMITS, RtspFramer } from "../../../../src/wire/rtsp/fra
 import { formatInterleaved } from "../../../../src/wire/rtsp/format.ts";
 import { ALL_CASES, FFMPEG_PUBLISH, GST_READ } from "./_fixtures.ts";
 import { bytes, bytewise, concat, frameAll, type PlainFrame } from "./_plain.ts";
-import { prng, randInt, randomSplit } from "./_prng.ts";
+import { prng, randInt, randomSplit } from "../../../_helpers/fuzz.ts";
 
 const OPTIONS = "OPTIONS rtsp://127.0.0.1:8554/mystream RTSP/1.0\r\nCSeq: 9\r\n\r\n";
 const OPTIONS_PLAIN: PlainFrame = {

@@ -3,7 +3,7 @@ import { type FramerLimits, type RtspFrame, RtspFramer } from "../../../../src/w
 import { RtspError } from "../../../../src/wire/rtsp/rtsp_error.ts";
 import { ALL_CASES } from "./_fixtures.ts";
 import { bytes, concat } from "./_plain.ts";
-import { prng, randInt, randomSplit } from "./_prng.ts";
+import { prng, randInt, randomSplit } from "../../../_helpers/fuzz.ts";
 
 const LIMITS: FramerLimits = {
   maxLineBytes: 256,

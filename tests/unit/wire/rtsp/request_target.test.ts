@@ -5,6 +5,7 @@ import {
   type RequestTarget,
 } from "../../../../src/wire/rtsp/request_target.ts";
 import { RtspError } from "../../../../src/wire/rtsp/rtsp_error.ts";
+import { prng } from "../../../_helpers/fuzz.ts";
 
 interface Case {
   name: string;
@@ -256,8 +257,7 @@ for (const m of MATCHES) {
 
 Deno.test("parseRequestTarget fuzz: only RtspError(400) escapes", () => {
   const alphabet = "rtsp:/?=&trackIDstreamid0123456789[]:@%. ";
-  let seed = 11;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = prng(11);
   for (let i = 0; i < 5000; i++) {
     let s = ["rtsp://h/", "/", "", "rtsps://[::1]:1/"][i % 4];
     for (let n = Math.floor(rand() * 25); n > 0; n--) s += alphabet[Math.floor(rand() * alphabet.length)];

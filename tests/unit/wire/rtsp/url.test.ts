@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { defaultPortOf, formatRtspUrl, parseRtspUrl, type RtspUrl } from "../../../../src/wire/rtsp/url.ts";
+import { prng } from "../../../_helpers/fuzz.ts";
 
 interface Case {
   name: string;
@@ -172,8 +173,7 @@ Deno.test("defaultPortOf follows RFC 2326 and keeps tunnels on the RTSP ports", 
 
 Deno.test("parseRtspUrl fuzz: random strings only ever throw SyntaxError", () => {
   const alphabet = "rtsp:/@[]?#%:+.-_=&1234567890abcdefRTSP \t\r\n\u00e9";
-  let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = prng(7);
   for (let i = 0; i < 5000; i++) {
     let s = i % 2 === 0 ? "rtsp://" : "";
     for (let n = Math.floor(rand() * 30); n > 0; n--) s += alphabet[Math.floor(rand() * alphabet.length)];

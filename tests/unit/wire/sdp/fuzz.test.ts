@@ -9,16 +9,7 @@ import {
   rtpMaps,
 } from "../../../../src/wire/sdp/mod.ts";
 import { REAL_WORLD_SDPS } from "./_real_world_sdps.ts";
-
-/** mulberry32: small seeded PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { fuzzLoop, prng, randomBytes } from "../../../_helpers/fuzz.ts";
 
 /** Parses, and when that succeeds, exercises every helper and the formatter. */
 function check(input: string | Uint8Array): void {
@@ -42,10 +33,13 @@ function check(input: string | Uint8Array): void {
 }
 
 Deno.test("fuzz: parseSdp() on random bytes throws only SyntaxError", () => {
-  const rand = prng(0x5d9);
-  for (let i = 0; i < 5_000; i++) {
-    check(Uint8Array.from({ length: Math.floor(rand() * 200) }, () => Math.floor(rand() * 256)));
-  }
+  fuzzLoop({
+    corpus: "sdp",
+    seed: 0x5d9,
+    iterations: 5_000,
+    generate: (rand) => randomBytes(rand, 200),
+    check,
+  });
 });
 
 Deno.test("fuzz: parseSdp() on random SDP-like lines throws only SyntaxError", () => {

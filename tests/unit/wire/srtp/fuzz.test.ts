@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { SrtpContext } from "../../../../src/wire/srtp/srtp_context.ts";
 import { SrtpError } from "../../../../src/wire/srtp/srtp_error.ts";
-import { prng, randInt } from "../rtsp/_prng.ts";
+import { prng, randInt } from "../../../_helpers/fuzz.ts";
 import { RFC_MASTER, rtcpSr, rtp } from "./_helpers.ts";
 
 function randomBytes(rand: () => number, max: number): Uint8Array {

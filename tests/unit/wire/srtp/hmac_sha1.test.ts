@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { HmacSha1 } from "../../../../src/wire/srtp/_hmac_sha1.ts";
-import { prng, randInt } from "../rtsp/_prng.ts";
+import { prng, randInt } from "../../../_helpers/fuzz.ts";
 import { fromHex, toHex } from "./_helpers.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { estimateRoc, packetIndex } from "../../../../src/wire/srtp/_rollover.ts";
 import { ReplayWindow } from "../../../../src/wire/srtp/replay_window.ts";
-import { prng, randInt } from "../rtsp/_prng.ts";
+import { prng, randInt } from "../../../_helpers/fuzz.ts";
 
 Deno.test("ReplayWindow: new, replay and too-old around the highest index", () => {
   const w = new ReplayWindow(64);

@@ -6,7 +6,7 @@ import {
   type WebSocketFrame,
   WebSocketFrameParser,
 } from "../../../../src/wire/websocket/frame.ts";
-import { prng, randomSplit } from "../rtsp/_prng.ts";
+import { prng, randomSplit } from "../../../_helpers/fuzz.ts";
 
 const hello = new TextEncoder().encode("Hello");
 const MASK = new Uint8Array([0x37, 0xfa, 0x21, 0x3d]);

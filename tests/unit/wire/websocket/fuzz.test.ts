@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { encodeFrame, Opcode, WebSocketFrameParser } from "../../../../src/wire/websocket/frame.ts";
 import { WebSocketMessageAssembler } from "../../../../src/wire/websocket/message.ts";
-import { prng, randInt, randomSplit } from "../rtsp/_prng.ts";
+import { prng, randInt, randomSplit } from "../../../_helpers/fuzz.ts";
 
 /** Feeds `wire` through parser and assembler; returns how it ended. */
 function run(wire: Uint8Array, rand: () => number, requireMask?: boolean): "ok" | "error" {

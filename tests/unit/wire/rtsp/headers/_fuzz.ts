@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { prng, randInt } from "../_prng.ts";
+import { prng, randInt } from "../../../../_helpers/fuzz.ts";
 
 /**
  * Feeds `parse` strings glued from `pieces` (and random characters) and checks it only ever

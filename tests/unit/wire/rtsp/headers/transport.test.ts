@@ -6,6 +6,7 @@ import {
   parseTransports,
   type TransportSpec,
 } from "../../../../../src/wire/rtsp/headers/transport.ts";
+import { prng } from "../../../../_helpers/fuzz.ts";
 
 interface Case {
   name: string;
@@ -307,8 +308,7 @@ Deno.test("parseTransports fuzz: only SyntaxError escapes", () => {
     " ",
     "a",
   ];
-  let seed = 3;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = prng(3);
   for (let i = 0; i < 5000; i++) {
     let s = "";
     for (let n = Math.floor(rand() * 12); n > 0; n--) s += pieces[Math.floor(rand() * pieces.length)];
