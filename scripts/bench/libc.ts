@@ -10,15 +10,24 @@
  * @module
  */
 
-/** Socket constants (Linux). */
-export const AF_INET = 2;
-export const SOCK_STREAM = 1;
-export const SOCK_DGRAM = 2;
+import {
+  AF_INET,
+  EAGAIN,
+  MSG_DONTWAIT,
+  put64,
+  SO_SNDBUF,
+  SOCK_DGRAM,
+  SOCK_STREAM,
+  SOL_SOCKET,
+} from "../../src/transport/ffi_libc.ts";
+
+/** The constants and helpers shared with the server's own FFI binding. */
+export { AF_INET, EAGAIN, MSG_DONTWAIT, put64, SO_SNDBUF, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET };
+
+/** Socket constants only the load generator needs (Linux). */
 export const SOCK_NONBLOCK = 0o4000;
 export const SOCK_CLOEXEC = 0o2000000;
-export const SOL_SOCKET = 1;
 export const SO_REUSEADDR = 2;
-export const SO_SNDBUF = 7;
 export const SO_RCVBUF = 8;
 export const SO_RCVBUFFORCE = 33;
 export const SO_TIMESTAMPNS = 35;
@@ -26,12 +35,10 @@ export const IPPROTO_IP = 0;
 export const IPPROTO_TCP = 6;
 export const IP_ADD_MEMBERSHIP = 35;
 export const TCP_NODELAY = 1;
-export const MSG_DONTWAIT = 0x40;
 export const EPOLLIN = 0x1;
 export const EPOLLOUT = 0x4;
 export const EPOLLERR = 0x8;
 export const EPOLLHUP = 0x10;
-export const EAGAIN = 11;
 export const EINPROGRESS = 115;
 export const EADDRINUSE = 98;
 const EPOLL_CTL_ADD = 1;
@@ -80,12 +87,6 @@ export function errno(): number {
 export function addressOf(buf: ArrayBuffer | Uint8Array): number {
   const view = buf instanceof Uint8Array ? buf : new Uint8Array(buf);
   return Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(view as Uint8Array<ArrayBuffer>)));
-}
-
-/** Writes a 64-bit pointer or size at byte `offset` of a Uint32Array-viewed buffer. */
-export function put64(u32: Uint32Array, offset: number, value: number): void {
-  u32[offset >> 2] = value >>> 0;
-  u32[(offset >> 2) + 1] = Math.floor(value / 0x1_0000_0000);
 }
 
 /** A `struct sockaddr_in` for an IPv4 address. */

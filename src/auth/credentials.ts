@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { argon2Verify } from "hash-wasm";
+import { challengeAlgorithm, digestResponse as wireDigestResponse } from "../wire/rtsp/digest.ts";
 
 /** Compares two strings in constant time (for secrets). */
 function sameSecret(a: string, b: string): boolean {
@@ -32,13 +33,6 @@ async function argon2Matches(encoded: string, sent: string): Promise<boolean> {
   }
 }
 
-/** Digest hash functions by `algorithm` (RFC 7616 §3.4.2); MD5 when absent. */
-function hash(algorithm: string | undefined, text: string): string | undefined {
-  const alg = (algorithm ?? "MD5").toUpperCase();
-  if (alg !== "MD5" && alg !== "SHA-256") return undefined;
-  return createHash(alg === "MD5" ? "md5" : "sha256").update(text).digest("hex");
-}
-
 /**
  * The expected Digest `response` without qop, as RTSP clients compute it (RFC 2069 form,
  * used by MediaMTX): H(H(user:realm:pass):nonce:H(method:uri)).
@@ -54,10 +48,10 @@ export function digestResponse(
     algorithm?: string;
   },
 ): string | undefined {
-  const ha1 = hash(p.algorithm, `${p.user}:${p.realm}:${p.pass}`);
-  const ha2 = hash(p.algorithm, `${p.method}:${p.uri}`);
-  if (ha1 === undefined || ha2 === undefined) return undefined;
-  return hash(p.algorithm, `${ha1}:${p.nonce}:${ha2}`);
+  // Without qop there is no cnonce, so the `-sess` variants cannot be answered.
+  const algorithm = challengeAlgorithm({ algorithm: p.algorithm ?? "MD5" });
+  if (algorithm !== "MD5" && algorithm !== "SHA-256") return undefined;
+  return wireDigestResponse({ ...p, password: p.pass, algorithm });
 }
 
 /** Whether a Digest `response` sent by a client is right (constant-time comparison). */

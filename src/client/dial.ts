@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type ByteStream, DenoConnStream } from "../transport/byte_stream.ts";
+import type { ByteStream } from "../transport/byte_stream.ts";
+import { dialTcp } from "../transport/tcp_listener.ts";
 import { dialHttpTunnel } from "../transport/http_tunnel.ts";
 import { dialTls } from "../transport/tls_dial.ts";
 import { dialWebSocketTunnel } from "../transport/websocket_stream.ts";
@@ -46,9 +47,7 @@ export function defaultDialer(tls?: DialTlsOptions): Dialer {
           fingerprint: tls?.fingerprint,
         });
       }
-      const conn = await Deno.connect({ hostname: url.host, port, transport: "tcp" });
-      conn.setNoDelay(true);
-      return new DenoConnStream(conn, "tcp");
+      return await dialTcp(url.host, port);
     };
     const target = { host: url.host, port, path: url.path, query: url.query };
     if (m[2] === "http") return await dialHttpTunnel(open, target);

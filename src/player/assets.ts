@@ -5,8 +5,15 @@
  *
  * @module
  */
-import type { PlayerAssets } from "../transport/http_page.ts";
 import { PLAYER_BUNDLE } from "./dist/player_bundle.ts";
+
+/** The module and the page of a path, in the shape the HTTP page server (transport/http_page.ts) serves. */
+export interface PlayerAssets {
+  /** The ES module served at `/player.js`. */
+  module: string;
+  /** The HTML page of a path (decoded, without the leading slash; may be empty). */
+  page(path: string): string;
+}
 
 const STYLE = `html,body{margin:0;height:100%;background:#111;color:#eee;font:13px system-ui,sans-serif}
 #video{display:block;width:100%;height:100%;object-fit:contain}

@@ -1,11 +1,12 @@
-import { DenoConnStream, formatNetAddr } from "../transport/byte_stream.ts";
+import { formatNetAddr } from "../transport/byte_stream.ts";
+import { TcpListener } from "../transport/tcp_listener.ts";
 import { ReloadingTlsListener } from "../transport/tls_listener.ts";
 import { CarrierSniffer } from "../transport/sniff.ts";
 import type { ByteStream } from "../transport/byte_stream.ts";
 import { UdpPair } from "../transport/udp_pair.ts";
 import { MulticastAllocator } from "../transport/multicast_allocator.ts";
 import { WriteScheduler } from "../transport/write_scheduler.ts";
-import { libcUnavailableReason } from "../transport/ffi_libc.ts";
+import { libcUnavailableReason, openLibc } from "../transport/ffi_libc.ts";
 import { RtspError } from "../wire/rtsp/rtsp_error.ts";
 import { MulticastSender } from "./multicast_sender.ts";
 import type { FanOut, ReaderHandle } from "./stream_port.ts";
@@ -43,7 +44,7 @@ export class RtspServer implements ServerContext {
   readonly srtp: boolean;
   /** One flush point for every connection's writer (see TCP_FLUSH_DELAY_MS). */
   readonly writeScheduler = new WriteScheduler(TCP_FLUSH_DELAY_MS);
-  #listener: Deno.Listener | undefined;
+  #listener: TcpListener | undefined;
   #tlsListener: ReloadingTlsListener | undefined;
   /** Tells plain RTSP from HTTP and WebSocket tunnels by the first bytes of each connection. */
   readonly #sniffer: CarrierSniffer;
@@ -53,7 +54,6 @@ export class RtspServer implements ServerContext {
   readonly #multicastAllocator: MulticastAllocator | undefined;
   /** One sender per stream, shared by its multicast readers (a promise while opening). */
   readonly multicastSenders = new Map<FanOut, Promise<MulticastSender>>();
-  #acceptLoop: Promise<void> | undefined;
   readonly limits: ServerLimits;
   /** Refusals not logged yet, by reason, and when the last line was written. */
   #refusals = new Map<string, { count: number; lastLogMs: number }>();
@@ -89,7 +89,7 @@ export class RtspServer implements ServerContext {
 
   /** The TCP port actually bound (useful with port 0). */
   get port(): number {
-    return this.#tlsListener?.port ?? (this.#listener!.addr as Deno.NetAddr).port;
+    return this.#tlsListener?.port ?? this.#listener!.port;
   }
 
   allows(t: ServerTransport): boolean {
@@ -173,12 +173,17 @@ export class RtspServer implements ServerContext {
               : this.log.error(`TLS certificate not reloaded, keeping the previous one: ${r.error}`),
         });
       } else {
-        this.#listener = Deno.listen({ hostname: o.hostname, port: o.port, transport: "tcp" });
+        this.#listener = new TcpListener({
+          hostname: o.hostname,
+          port: o.port,
+          admit: (peer) => this.#admit(peer),
+          onConn: (stream) => this.#closed ? stream.close() : this.#sniffer.accept(stream),
+          onAcceptError: (text) => this.#logRateLimited("error", text),
+        });
       }
     } catch (e) {
       this.#udp?.close();
-      if (o.tls !== undefined) throw e;
-      throw new Error(`cannot listen on TCP ${o.hostname}:${o.port}: ${(e as Error).message}`);
+      throw e;
     }
     const udpText = this.#udp === undefined
       ? ""
@@ -193,8 +198,16 @@ export class RtspServer implements ServerContext {
           : `UDP fan-out: one send per packet and reader (${libcUnavailableReason ?? "FFI unavailable"})`,
       );
     }
+    if (o.tls === undefined) {
+      this.log.debug(
+        openLibc() !== undefined
+          ? "TCP fan-out: non-blocking writes through FFI (sendmsg), the stream's own write when the socket is full"
+          : `TCP fan-out: the stream's own async write for every packet (${
+            libcUnavailableReason ?? "FFI unavailable"
+          })`,
+      );
+    }
     this.#ticker = setInterval(() => this.#tick(), TICK_MS);
-    if (this.#listener !== undefined) this.#acceptLoop = this.#accept(this.#listener);
   }
 
   /** Serves an already-established byte stream (used by tunnels and tests). */
@@ -203,32 +216,6 @@ export class RtspServer implements ServerContext {
     this.conns.add(conn);
     conn.run().finally(() => this.conns.delete(conn));
     return conn;
-  }
-
-  async #accept(listener: Deno.Listener): Promise<void> {
-    while (!this.#closed) {
-      let tcp: Deno.TcpConn;
-      try {
-        tcp = await listener.accept() as Deno.TcpConn;
-      } catch (e) {
-        if (this.#closed) return;
-        // EMFILE and friends: log (at most once a second) and keep accepting rather than dying.
-        this.#logRateLimited("error", `accept failed: ${(e as Error).message}`);
-        await new Promise((r) => setTimeout(r, 100));
-        continue;
-      }
-      if (!this.#admit(tcp.remoteAddr as Deno.NetAddr)) {
-        tcp.close();
-        continue;
-      }
-      try {
-        // Nagle would hold small interleaved writes for tens of milliseconds.
-        tcp.setNoDelay(true);
-      } catch {
-        // the peer may already be gone
-      }
-      this.#sniffer.accept(new DenoConnStream(tcp, "tcp"));
-    }
   }
 
   /** Connections without a session yet: handshaking, being sniffed, or served but sessionless. */
@@ -292,11 +279,7 @@ export class RtspServer implements ServerContext {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#ticker);
-    try {
-      this.#listener?.close();
-    } catch {
-      // already closed
-    }
+    const accepting = this.#listener?.close();
     this.#tlsListener?.close();
     await this.#sniffer.close();
     for (const s of [...this.sessions.values()]) s.close("server is shutting down");
@@ -304,7 +287,7 @@ export class RtspServer implements ServerContext {
     for (const m of [...this.#openSenders.values()]) m.close();
     this.writeScheduler.close();
     this.#udp?.close();
-    await this.#acceptLoop;
+    await accepting;
     this.log.info("listener closed");
   }
 

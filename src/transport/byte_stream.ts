@@ -36,6 +36,11 @@ export class DenoConnStream implements ByteStream {
   readonly secure: boolean;
   readonly remoteAddr: NetAddr;
   readonly localAddr: NetAddr;
+  /**
+   * The socket's descriptor for FFI writes: looked up at accept (undefined: not looked up yet;
+   * null: not found). Never used after close(), when the number may be recycled.
+   */
+  fd: number | null | undefined;
   #conn: Deno.Conn;
   #closed = false;
 

@@ -7,8 +7,9 @@
  * Only for `DenoConnStream`s of kind "tcp" over IPv4, also behind the sniffer's PrefixedStream
  * (whose writes go straight through); TLS and tunnels must encode their bytes themselves,
  * and only when FFI is available (see ffi_libc.ts); otherwise `tcpSyncWriter` returns undefined.
- * The descriptor is found by the connection's address pair on first use and never used once the
- * stream is closed, so a recycled descriptor number is never written to.
+ * The descriptor is the one TcpListener looked up at accept (else it is found by the connection's
+ * address pair on first use); it is never used once the stream is closed, so a recycled
+ * descriptor number is never written to.
  *
  * @module
  */
@@ -77,7 +78,8 @@ class TcpSyncWriter implements SyncWriter {
 
   write(n: number): number {
     if (this.#stream.closed) return -1;
-    this.#fd ??= findTcpSocketFd(this.#lib, this.#stream.localAddr, this.#stream.remoteAddr) ?? null;
+    this.#fd ??= this.#stream.fd ??
+      findTcpSocketFd(this.#lib, this.#stream.localAddr, this.#stream.remoteAddr) ?? null;
     if (this.#fd === null) return -1;
     const s = sharedLayout();
     put64(s.iov32, 8, n);
