@@ -22,7 +22,7 @@ export interface TestServer {
  */
 export async function startTestServer(
   extra: string | ((ports: ServerPorts) => string) = "",
-  opts: { quiet?: boolean } = {},
+  opts: { quiet?: boolean; authFailureDelayMs?: number } = {},
 ): Promise<TestServer> {
   const ports = await allocateServerPorts();
   const extraYaml = typeof extra === "string" ? extra : extra(ports);
@@ -47,6 +47,8 @@ export async function startTestServer(
   });
   const app = new App(config, log);
   app.start();
+  // The real pause after a failed login (2 s) is asserted by hardening.test.ts; elsewhere it only slows tests.
+  for (const s of app.servers) s.options.authFailureDelayMs = opts.authFailureDelayMs ?? 50;
   return {
     app,
     ports,
