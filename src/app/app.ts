@@ -7,6 +7,7 @@ import { HookRunner } from "../hooks/mod.ts";
 import type { Authenticator } from "../auth/mod.ts";
 import { HttpAuthenticator, InternalAuthenticator, JwtAuthenticator } from "../auth/mod.ts";
 import { playerAssets } from "../player/assets.ts";
+import { type Clock, systemClock } from "../time/mod.ts";
 
 /**
  * The running server: builds the path manager and the RTSP server(s) from a Config,
@@ -19,9 +20,12 @@ export class App {
   readonly #config: Config;
   readonly #auth: Authenticator;
   readonly #hooks: HookRunner;
+  readonly #clock: Clock;
 
-  constructor(config: Config, log = new Logger(config.logLevel)) {
+  /** `clock` drives every timeout and report interval (tests pass a fake one). */
+  constructor(config: Config, log = new Logger(config.logLevel), opts: { clock?: Clock } = {}) {
     this.#config = config;
+    this.#clock = opts.clock ?? systemClock;
     this.log = log;
     this.#hooks = new HookRunner({ rtspPort: parseListenAddress(config.rtspAddress).port });
     this.pathManager = new PathManager(config, log, this.#hooks);
@@ -79,6 +83,7 @@ export class App {
         ? (conn) => this.#connHooks(conn)
         : undefined,
       player: c.rtspPlayer ? playerAssets() : undefined,
+      clock: this.#clock,
     });
     server.start();
     this.servers.push(server);

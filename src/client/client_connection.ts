@@ -13,6 +13,7 @@ import { RtspFramer } from "../wire/rtsp/framer.ts";
 import { RtspHeaders } from "../wire/rtsp/headers.ts";
 import type { RtspRequest, RtspResponse } from "../wire/rtsp/message.ts";
 import { ClientCredentials } from "./digest.ts";
+import type { Clock, TimerId } from "../time/mod.ts";
 
 /** Receives an interleaved frame; `payload` is the framer's own copy. */
 export type InterleavedHandler = (channel: number, payload: Uint8Array) => void;
@@ -20,7 +21,7 @@ export type InterleavedHandler = (channel: number, payload: Uint8Array) => void;
 interface Pending {
   resolve: (res: RtspResponse) => void;
   reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: TimerId;
 }
 
 const READ_BUFFER_BYTES = 64 * 1024;
@@ -34,6 +35,7 @@ export interface ClientConnectionOptions {
   userAgent: string;
   /** Response timeout. */
   timeoutMs: number;
+  clock: Clock;
   /** Credentials of the URL, answered to a 401 (gortsplib's client). */
   user?: string;
   password?: string;
@@ -54,12 +56,13 @@ export class ClientConnection {
   #closed = false;
   #cseq = 0;
   #credentials: ClientCredentials | undefined;
-  /** `performance.now()` of the last byte received: TCP liveness (gortsplib's client "TCP timeout"). */
-  lastReceiveMs = performance.now();
+  /** Clock time of the last byte received: TCP liveness (gortsplib's client "TCP timeout"). */
+  lastReceiveMs: number;
 
   constructor(stream: ByteStream, opts: ClientConnectionOptions) {
     this.stream = stream;
     this.#opts = opts;
+    this.lastReceiveMs = opts.clock.now();
     this.#writer = new StreamWriter(stream, {
       maxQueued: Number.MAX_SAFE_INTEGER,
       writeTimeoutMs: WRITE_TIMEOUT_MS,
@@ -122,7 +125,7 @@ export class ClientConnection {
     });
     const timeoutMs = this.#opts.timeoutMs;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.#opts.clock.setTimeout(() => {
         this.#pending.delete(cseq);
         reject(new Error(`${method} timed out after ${timeoutMs} ms without a response`));
       }, timeoutMs);
@@ -154,7 +157,7 @@ export class ClientConnection {
     this.#closed = true;
     this.stream.close();
     for (const p of this.#pending.values()) {
-      clearTimeout(p.timer);
+      this.#opts.clock.clearTimeout(p.timer);
       p.reject(error ?? new Error("connection closed"));
     }
     this.#pending.clear();
@@ -171,7 +174,7 @@ export class ClientConnection {
           error = new Error("connection closed by the server");
           break;
         }
-        this.lastReceiveMs = performance.now();
+        this.lastReceiveMs = this.#opts.clock.now();
         this.#framer.push(buf.subarray(0, n));
         this.#drain();
         if (this.#closed) return;
@@ -214,7 +217,7 @@ export class ClientConnection {
       return;
     }
     this.#pending.delete(cseq);
-    clearTimeout(p.timer);
+    this.#opts.clock.clearTimeout(p.timer);
     p.resolve(res);
   }
 

@@ -10,6 +10,7 @@ import type { RtspResponse } from "../wire/rtsp/message.ts";
 import type { RtspUrl } from "../wire/rtsp/url.ts";
 import type { SessionDescription } from "../wire/sdp/session_description.ts";
 import type { DialTlsOptions } from "./dial.ts";
+import type { Clock } from "../time/mod.ts";
 
 /** Options of `RtspClient.connect`. */
 export interface RtspClientOptions {
@@ -27,6 +28,8 @@ export interface RtspClientOptions {
   log?: Logger;
   /** Local host of UDP sockets; default 127.0.0.1 for a loopback server, else 0.0.0.0. */
   udpHost?: string;
+  /** Time for keepalives, reports, liveness and response timeouts; the system clock when omitted. */
+  clock?: Clock;
 }
 
 /** What `describe()` learned. */

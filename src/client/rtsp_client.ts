@@ -37,6 +37,7 @@ import {
 } from "./client_setup.ts";
 import type { DescribeResult, RtspClientOptions } from "./client_options.ts";
 import { FIRST_UDP_PACKET_MS, keepaliveMs, SessionTimers } from "./session_timers.ts";
+import { type Clock, systemClock } from "../time/mod.ts";
 
 export type { DescribeResult, RtspClientOptions } from "./client_options.ts";
 
@@ -55,6 +56,7 @@ export class RtspClient implements AsyncDisposable {
   /** Resolves when the client ends: undefined after close(), the cause otherwise. */
   readonly closed: Promise<Error | undefined>;
   readonly #opts: RtspClientOptions;
+  readonly #clock: Clock;
   readonly #log: Logger;
   readonly #timeoutMs: number;
   readonly #wanted: "tcp" | "udp" | "automatic";
@@ -80,21 +82,26 @@ export class RtspClient implements AsyncDisposable {
     this.#opts = opts;
     this.#log = opts.log ?? silent;
     this.#timeoutMs = opts.timeoutMs ?? 10_000;
+    this.#clock = opts.clock ?? systemClock;
     this.#wanted = opts.transport ?? "automatic";
     this.#url = url;
     this.#requestUrl = requestUrlOf(url);
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#conn = this.#open(url, stream);
-    this.#timers = new SessionTimers({
-      keepalive: () => this.#keepalive(),
-      sendReceiverReports: () => {
-        for (const m of this.#setup.values()) void m.udp?.sendRtcp(m.receiverReport());
+    this.#timers = new SessionTimers(
+      {
+        keepalive: () => this.#keepalive(),
+        sendReceiverReports: () => {
+          for (const m of this.#setup.values()) void m.udp?.sendRtcp(m.receiverReport());
+        },
+        udpPackets: () => this.#udpPacketCount(),
+        lastReceiveMs: () => this.#conn.lastReceiveMs,
+        onTimeout: (e) => this.#fail(e),
+        onNoUdpPacket: () => this.#switchToTcp(),
       },
-      udpPackets: () => this.#udpPacketCount(),
-      lastReceiveMs: () => this.#conn.lastReceiveMs,
-      onTimeout: (e) => this.#fail(e),
-      onNoUdpPacket: () => this.#switchToTcp(),
-    }, this.#timeoutMs);
+      this.#timeoutMs,
+      this.#clock,
+    );
   }
 
   /** Opens the carrier of `url` (credentials in the URL are used on 401) without sending anything. */
@@ -293,6 +300,7 @@ export class RtspClient implements AsyncDisposable {
       log: this.#log,
       userAgent: this.#opts.userAgent ?? "deno-rtsp-server",
       timeoutMs: this.#timeoutMs,
+      clock: this.#clock,
       user: url.user,
       password: url.password,
       onInterleaved: (channel, payload) => {

@@ -6,6 +6,7 @@
  * @module
  */
 import type { SessionHeader } from "../wire/rtsp/headers/session.ts";
+import { type Clock, systemClock, type TimerId } from "../time/mod.ts";
 
 /** What the timers ask of their session. */
 export interface SessionTimerHooks {
@@ -15,7 +16,7 @@ export interface SessionTimerHooks {
   sendReceiverReports(): void;
   /** Datagrams received so far on every UDP media. */
   udpPackets(): number;
-  /** `performance.now()` of the last byte on the RTSP connection. */
+  /** Clock time of the last byte on the RTSP connection. */
   lastReceiveMs(): number;
   /** Liveness lost: the session must close with this error. */
   onTimeout(error: Error): void;
@@ -52,31 +53,33 @@ export function keepaliveMs(session: SessionHeader | undefined): number {
 export class SessionTimers {
   readonly #hooks: SessionTimerHooks;
   readonly #timeoutMs: number;
+  readonly #clock: Clock;
   #mode: SessionTimerMode | undefined;
-  #ticker: ReturnType<typeof setInterval> | undefined;
-  #watchdog: ReturnType<typeof setTimeout> | undefined;
+  #ticker: TimerId | undefined;
+  #watchdog: TimerId | undefined;
   #lastKeepaliveMs = 0;
   #lastReportMs = 0;
   #udpCount = 0;
   #udpChangedMs = 0;
 
   /** `timeoutMs` is the liveness limit: no media (UDP) or no byte at all (TCP) while playing. */
-  constructor(hooks: SessionTimerHooks, timeoutMs: number) {
+  constructor(hooks: SessionTimerHooks, timeoutMs: number, clock: Clock = systemClock) {
     this.#hooks = hooks;
     this.#timeoutMs = timeoutMs;
+    this.#clock = clock;
   }
 
   /** (Re)starts the timers for a session that just got its PLAY or RECORD answer. */
   start(mode: SessionTimerMode): void {
     this.stop();
     this.#mode = mode;
-    const now = performance.now();
+    const now = this.#clock.now();
     this.#lastKeepaliveMs = this.#lastReportMs = this.#udpChangedMs = now;
     this.#udpCount = this.#hooks.udpPackets();
-    this.#ticker = setInterval(() => this.#tick(), TICK_MS);
+    this.#ticker = this.#clock.setInterval(() => this.#tick(), TICK_MS);
     if (mode.watchFirstUdpPacket) {
       const initial = this.#udpCount;
-      this.#watchdog = setTimeout(() => {
+      this.#watchdog = this.#clock.setTimeout(() => {
         this.#watchdog = undefined;
         if (this.#hooks.udpPackets() === initial) this.#hooks.onNoUdpPacket();
       }, FIRST_UDP_PACKET_MS);
@@ -85,8 +88,8 @@ export class SessionTimers {
 
   /** Clears every timer; idempotent. */
   stop(): void {
-    clearInterval(this.#ticker);
-    clearTimeout(this.#watchdog);
+    this.#clock.clearInterval(this.#ticker);
+    this.#clock.clearTimeout(this.#watchdog);
     this.#ticker = this.#watchdog = undefined;
     this.#mode = undefined;
   }
@@ -94,7 +97,7 @@ export class SessionTimers {
   #tick(): void {
     const mode = this.#mode;
     if (mode === undefined) return;
-    const now = performance.now();
+    const now = this.#clock.now();
     if (now - this.#lastKeepaliveMs >= mode.keepaliveMs - SLACK_MS) {
       this.#lastKeepaliveMs = now;
       this.#hooks.keepalive();

@@ -41,7 +41,8 @@ export class MulticastSender implements ReaderSink {
   #attached = false;
   readonly #secure: boolean;
   #closed = false;
-  #lastReportMs = 0;
+  /** When the last sender report went out, on the server's clock; undefined until the first tick. */
+  #lastReportMs: number | undefined;
 
   private constructor(
     fanOut: FanOut,
@@ -130,7 +131,6 @@ export class MulticastSender implements ReaderSink {
     // No GOP replay: readers join a group at any time, and a burst of old timestamps
     // confuses the ones already listening (ffmpeg re-bases its clock on the next SR).
     this.#fanOut.attach(this, this.#medias.map((_, i) => i), { replayGop: false, udpCopy: true });
-    this.#lastReportMs = performance.now() - 9000; // first SR about a second from now
   }
 
   /** A reader left; the last one closes the groups. */
@@ -157,7 +157,9 @@ export class MulticastSender implements ReaderSink {
 
   /** Sender reports every 10 s to each group. */
   tick(now: number, intervalMs: number): void {
-    if (!this.#attached || this.#closed || now - this.#lastReportMs < intervalMs) return;
+    if (!this.#attached || this.#closed) return;
+    this.#lastReportMs ??= now - intervalMs + 1000; // first SR about a second after activation
+    if (now - this.#lastReportMs < intervalMs) return;
     this.#lastReportMs = now;
     for (let i = 0; i < this.groups.length; i++) {
       const sr = senderReportFor(this.#medias[i], this.#sent[i].packets, this.#sent[i].octets);

@@ -1,5 +1,6 @@
 import { formatNetAddr } from "../transport/byte_stream.ts";
 import { TcpListener } from "../transport/tcp_listener.ts";
+import { type Clock, systemClock, type TimerId } from "../time/mod.ts";
 import { ReloadingTlsListener } from "../transport/tls_listener.ts";
 import { CarrierSniffer } from "../transport/sniff.ts";
 import type { ByteStream } from "../transport/byte_stream.ts";
@@ -37,6 +38,7 @@ const TCP_FLUSH_DELAY_MS = 0;
  */
 export class RtspServer implements ServerContext {
   readonly options: RtspServerOptions;
+  readonly clock: Clock;
   readonly log: Logger;
   readonly sessions = new Map<string, ServerSession>();
   readonly conns = new Set<ServerConn>();
@@ -49,7 +51,7 @@ export class RtspServer implements ServerContext {
   /** Tells plain RTSP from HTTP and WebSocket tunnels by the first bytes of each connection. */
   readonly #sniffer: CarrierSniffer;
   #udp: UdpPair | undefined;
-  #ticker: ReturnType<typeof setInterval> | undefined;
+  #ticker: TimerId | undefined;
   #closed = false;
   readonly #multicastAllocator: MulticastAllocator | undefined;
   /** One sender per stream, shared by its multicast readers (a promise while opening). */
@@ -60,6 +62,7 @@ export class RtspServer implements ServerContext {
 
   constructor(options: RtspServerOptions) {
     this.options = options;
+    this.clock = options.clock ?? systemClock;
     this.log = options.log.with(`[${options.label}]`);
     this.srtp = options.tls !== undefined;
     this.limits = {
@@ -207,7 +210,7 @@ export class RtspServer implements ServerContext {
           })`,
       );
     }
-    this.#ticker = setInterval(() => this.#tick(), TICK_MS);
+    this.#ticker = this.clock.setInterval(() => this.#tick(), TICK_MS);
   }
 
   /** Serves an already-established byte stream (used by tunnels and tests). */
@@ -249,7 +252,7 @@ export class RtspServer implements ServerContext {
 
   /** Logs `text` at most once per REFUSAL_LOG_INTERVAL_MS, with how many times it happened since. */
   #logRateLimited(level: "warn" | "error", text: string): void {
-    const now = performance.now();
+    const now = this.clock.now();
     const r = this.#refusals.get(text) ?? { count: 0, lastLogMs: -Infinity };
     r.count++;
     if (now - r.lastLogMs >= REFUSAL_LOG_INTERVAL_MS) {
@@ -262,7 +265,7 @@ export class RtspServer implements ServerContext {
   }
 
   #tick(): void {
-    const now = performance.now();
+    const now = this.clock.now();
     for (const s of [...this.sessions.values()]) s.tick(now);
     for (const m of this.#openSenders.values()) m.tick(now, this.options.rtcpReportIntervalMs ?? 10_000);
     for (const c of [...this.conns]) {
@@ -278,7 +281,7 @@ export class RtspServer implements ServerContext {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#ticker);
+    this.clock.clearInterval(this.#ticker);
     const accepting = this.#listener?.close();
     this.#tlsListener?.close();
     await this.#sniffer.close();

@@ -39,7 +39,7 @@ export class ServerConn implements SessionConn {
   pendingSession: ServerSession | undefined;
   /** The session whose interleaved packets travel on this connection. */
   tcpSession: ServerSession | undefined;
-  lastReadMs = performance.now();
+  lastReadMs: number;
   /**
    * Since when bytes have been waiting without completing a request or frame (undefined: none
    * pending). The idle deadline resets on every byte; this one does not, so a request head
@@ -60,6 +60,7 @@ export class ServerConn implements SessionConn {
 
   constructor(ctx: ServerContext, stream: ByteStream) {
     this.#ctx = ctx;
+    this.lastReadMs = ctx.clock.now();
     this.stream = stream;
     this.remote = stream.remoteAddr;
     const tunnel = stream.kind === "http" || stream.kind === "websocket" ? ` tunnel=${stream.kind}` : "";
@@ -111,7 +112,7 @@ export class ServerConn implements SessionConn {
       while (!this.#closed) {
         const n = await this.stream.read(buf);
         if (n === null) break;
-        this.lastReadMs = performance.now();
+        this.lastReadMs = this.#ctx.clock.now();
         this.#framer.push(buf.subarray(0, n)); // copied: the buffer can be replaced
         if (n === buf.length && n < READ_BUFFER_BYTES) buf = new Uint8Array(READ_BUFFER_BYTES);
         if (await this.#drainFrames()) {
@@ -210,12 +211,12 @@ export class ServerConn implements SessionConn {
     const ms = this.#ctx.options.authFailureDelayMs ?? DEFAULT_AUTH_FAILURE_DELAY_MS;
     if (ms <= 0) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = this.#ctx.clock.setTimeout(() => {
         this.#wakePause = undefined;
         resolve();
       }, ms);
       this.#wakePause = () => {
-        clearTimeout(timer);
+        this.#ctx.clock.clearTimeout(timer);
         resolve();
       };
     });

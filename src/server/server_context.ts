@@ -6,6 +6,7 @@ import type { PathManagerPort, ReaderHandle } from "./stream_port.ts";
 import type { ServerSession } from "./server_session.ts";
 import type { MulticastOptions, MulticastSender } from "./multicast_sender.ts";
 import type { PlayerAssets } from "../transport/http_page.ts";
+import type { Clock } from "../time/mod.ts";
 
 /** Transports a server may offer, with MediaMTX's names (`rtspTransports`). */
 export type ServerTransport = "udp" | "multicast" | "tcp";
@@ -47,6 +48,8 @@ export interface RtspServerOptions {
   player?: PlayerAssets;
   /** Pause before answering a request with wrong credentials; 2000 ms by default (MediaMTX). */
   authFailureDelayMs?: number;
+  /** Time for timeouts, keepalives and report intervals; the system clock when omitted. */
+  clock?: Clock;
   /** Limits on connections that have no session yet (see ServerLimits); defaults when omitted. */
   limits?: Partial<ServerLimits>;
 }
@@ -68,6 +71,7 @@ export interface ServerLimits {
 export interface ServerContext {
   readonly options: RtspServerOptions;
   readonly log: Logger;
+  readonly clock: Clock;
   readonly udp: UdpPair | undefined;
   readonly sessions: Map<string, ServerSession>;
   /** Whether SRTP (RTP/SAVP) can be offered. */

@@ -67,7 +67,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   multicast: MulticastSender | undefined;
   /** Receiver reports this reader sent (RTCP over UDP, TCP or to the multicast group). */
   receiverReports = 0;
-  lastActivityMs = performance.now();
+  lastActivityMs: number;
   #closed = false;
   #byIndex: (SessionMedia | undefined)[] = [];
   #byChannel = new Map<number, SessionMedia>();
@@ -88,6 +88,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
 
   constructor(ctx: ServerContext, creator: SessionConn) {
     this.#ctx = ctx;
+    this.lastActivityMs = ctx.clock.now();
     this.id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0"))
       .join("");
     this.remoteHost = creator.remote.hostname;
@@ -115,7 +116,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
 
   /** Marks activity (an RTSP request or RTCP): keeps UDP sessions alive. */
   touch(): void {
-    this.lastActivityMs = performance.now();
+    this.lastActivityMs = this.#ctx.clock.now();
   }
 
   /** Records how a media was set up and indexes it for routing. */
@@ -178,7 +179,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
 
   /** The first RTCP report goes out about a second after PLAY/RECORD, then every interval. */
   #scheduleFirstReport(): void {
-    this.#lastReportMs = performance.now() - (this.#ctx.options.rtcpReportIntervalMs ?? 10_000) + 1000;
+    this.#lastReportMs = this.#ctx.clock.now() - (this.#ctx.options.rtcpReportIntervalMs ?? 10_000) + 1000;
   }
 
   /** Hot path (ReaderSink): queue one packet for this reader, or count a drop. */
@@ -235,7 +236,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
 
   #countDrop(): void {
     this.#dropped++;
-    const now = performance.now();
+    const now = this.#ctx.clock.now();
     if (now - this.#lastDropLogMs >= DROP_LOG_INTERVAL_MS) {
       this.log.warn(`reader is too slow, discarding ${this.#dropped - this.#droppedLogged} packets`);
       this.#droppedLogged = this.#dropped;
@@ -258,7 +259,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     const resumed = this.#publisherInput !== undefined;
     this.#publisherInput ??= this.publisher!.start();
     this.state = "record";
-    this.lastActivityMs = performance.now();
+    this.lastActivityMs = this.#ctx.clock.now();
     if (!resumed) this.#scheduleFirstReport();
     if (this.transport === "udp") {
       for (const m of this.medias.values()) m.receiver ??= new RtpReceiverStats();
@@ -270,7 +271,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   onInterleaved(channel: number, payload: Uint8Array): void {
     const m = this.#byChannel.get(channel);
     if (m === undefined) return;
-    this.lastActivityMs = performance.now();
+    this.lastActivityMs = this.#ctx.clock.now();
     if (channel === m.channels![0]) {
       if (this.state === "record") this.#ingest(m, payload);
     } else {
@@ -279,7 +280,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   }
 
   #onUdp(m: SessionMedia, channel: UdpChannel, data: Uint8Array): void {
-    this.lastActivityMs = performance.now();
+    this.lastActivityMs = this.#ctx.clock.now();
     if (channel === "rtcp") {
       this.#onRtcp(m, data);
       return;
@@ -316,7 +317,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   /** Undecryptable or replayed packets are dropped; logged at most once a second. */
   #countBadPacket(e: unknown): void {
     this.#badPackets++;
-    const now = performance.now();
+    const now = this.#ctx.clock.now();
     if (now - this.#lastBadLogMs >= DROP_LOG_INTERVAL_MS) {
       this.log.warn(`discarding ${this.#badPackets} undecryptable packets: ${(e as Error).message}`);
       this.#badPackets = 0;

@@ -4,6 +4,7 @@ import { App } from "../../src/app/app.ts";
 import { Logger } from "../../src/log/logger.ts";
 import { allocateServerPorts } from "../_helpers/ports.ts";
 import type { ServerPorts } from "../_helpers/ports.ts";
+import type { Clock } from "../../src/time/mod.ts";
 
 /** A running in-process server and what tests need to reach it. */
 export interface TestServer {
@@ -22,7 +23,7 @@ export interface TestServer {
  */
 export async function startTestServer(
   extra: string | ((ports: ServerPorts) => string) = "",
-  opts: { quiet?: boolean; authFailureDelayMs?: number } = {},
+  opts: { quiet?: boolean; authFailureDelayMs?: number; clock?: Clock } = {},
 ): Promise<TestServer> {
   const ports = await allocateServerPorts();
   const extraYaml = typeof extra === "string" ? extra : extra(ports);
@@ -45,7 +46,7 @@ export async function startTestServer(
     logs.push(line);
     if (!opts.quiet && Deno.env.get("TEST_SERVER_LOGS") === "1") console.log(line);
   });
-  const app = new App(config, log);
+  const app = new App(config, log, { clock: opts.clock });
   app.start();
   // The real pause after a failed login (2 s) is asserted by hardening.test.ts; elsewhere it only slows tests.
   for (const s of app.servers) s.options.authFailureDelayMs = opts.authFailureDelayMs ?? 50;

@@ -4,6 +4,7 @@ import { FFMPEG_VIDEO_SDP, RawRtsp, rtpPacket } from "./_raw_rtsp.ts";
 import { startTestServer } from "./_server.ts";
 import { waitFor } from "../_helpers/wait.ts";
 import { parseRtcpCompound } from "../../src/wire/rtcp/mod.ts";
+import { FakeClock } from "../_helpers/fake_clock.ts";
 
 const sessionId = (h: string | undefined) => h!.split(";")[0];
 
@@ -39,7 +40,8 @@ async function announceUdp(port: number, url: string, pair: { port: number }) {
 }
 
 Deno.test("a TCP reader gets an RTCP sender report with the stream's SSRC", async () => {
-  await using srv = await startTestServer();
+  const clock = new FakeClock();
+  await using srv = await startTestServer("", { clock });
   await using pub = await RawRtsp.connect(srv.ports.rtsp);
   const url = srv.url("sr");
   await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
@@ -54,6 +56,8 @@ Deno.test("a TCP reader gets an RTCP sender report with the stream's SSRC", asyn
   for (let i = 0; i < 5; i++) {
     await pub.writeInterleaved(0, rtpPacket(100 + i, 9000 * i, new Uint8Array([0x41, i])));
   }
+  for (let got = 0; got < 5;) if ((await r.nextInterleaved(4000)).channel === 0) got++;
+  clock.advance(1100); // the first report is due about a second after PLAY
   let frame;
   do frame = await r.nextInterleaved(4000); while (frame.channel !== 1);
   const [first] = parseRtcpCompound(frame.payload);
@@ -68,14 +72,24 @@ Deno.test("a TCP reader gets an RTCP sender report with the stream's SSRC", asyn
 });
 
 Deno.test("a UDP publisher gets receiver reports and its packets reach readers", async () => {
-  await using srv = await startTestServer();
+  const clock = new FakeClock();
+  await using srv = await startTestServer("", { clock });
   const pair = udpPair();
   try {
     const url = srv.url("rr");
     const { pub } = await announceUdp(srv.ports.rtsp, url, pair);
     await using _p = pub;
     const to = { transport: "udp" as const, hostname: "127.0.0.1", port: srv.ports.rtp };
-    for (let i = 0; i < 3; i++) await pair.rtp.send(rtpPacket(500 + i, 3000 * i, new Uint8Array([0x41])), to);
+    const session = [...srv.app.servers[0].sessions.values()][0];
+    for (let i = 0; i < 3; i++) {
+      await pair.rtp.send(rtpPacket(500 + i, 3000 * i, new Uint8Array([0x41])), to);
+      clock.advance(1);
+      await waitFor(() => session.lastActivityMs === clock.now(), {
+        timeoutMs: 2000,
+        message: `packet ${i} lost`,
+      });
+    }
+    clock.advance(1100); // the first receiver report is due about a second after RECORD
     const [data, from] = await pair.rtcp.receive();
     assert.equal((from as Deno.NetAddr).port, srv.ports.rtcp);
     const rr = parseRtcpCompound(data)[0];
@@ -90,11 +104,15 @@ Deno.test("a UDP publisher gets receiver reports and its packets reach readers",
 });
 
 Deno.test("a UDP publisher that stops sending is closed after readTimeout", async () => {
-  await using srv = await startTestServer("readTimeout: 1s");
+  const clock = new FakeClock();
+  await using srv = await startTestServer("readTimeout: 1s", { clock });
   const pair = udpPair();
   try {
     const { pub } = await announceUdp(srv.ports.rtsp, srv.url("quiet"), pair);
     await using _p = pub;
+    clock.advance(900);
+    assert.equal(srv.app.servers[0].sessions.size, 1, "closed before readTimeout");
+    clock.advance(1200);
     await pub.waitClosed(5000);
     assert.ok(srv.logs.some((l) => /destroyed: no UDP packets received recently/.test(l)));
   } finally {
@@ -103,7 +121,8 @@ Deno.test("a UDP publisher that stops sending is closed after readTimeout", asyn
 });
 
 Deno.test("a UDP reader without keepalives times out; with keepalives it stays", async () => {
-  await using srv = await startTestServer("rtspSessionTimeout: 6s");
+  const clock = new FakeClock();
+  await using srv = await startTestServer("rtspSessionTimeout: 6s", { clock });
   await using pub = await RawRtsp.connect(srv.ports.rtsp);
   const url = srv.url("ka");
   await pub.request("ANNOUNCE", url, { "Content-Type": "application/sdp" }, FFMPEG_VIDEO_SDP);
@@ -128,18 +147,20 @@ Deno.test("a UDP reader without keepalives times out; with keepalives it stays",
       await r[Symbol.asyncDispose](); // UDP sessions outlive their control connection
     }
     const sessions = srv.app.servers[0].sessions;
-    const deadline = Date.now() + 7500;
-    while (Date.now() < deadline) {
+    const kept = sessions.get(readers[1])!;
+    for (let second = 0; second < 8; second++) {
       // RTCP from the reader counts as a keepalive (gortsplib's client sends it from SETUP on; RFC 2326 §12.37).
       await alive.rtcp.send(new Uint8Array([0x81, 201, 0, 1, 0, 0, 0, 1]), {
         transport: "udp",
         hostname: "127.0.0.1",
         port: srv.ports.rtcp,
       });
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor(() => kept.lastActivityMs === clock.now(), { timeoutMs: 2000, message: "RTCP not seen" });
+      if (second === 5) assert.ok(sessions.has(readers[0]), "the silent reader is closed before the timeout");
+      clock.advance(1000);
     }
     await waitFor(() => !sessions.has(readers[0]), {
-      timeoutMs: 4000,
+      timeoutMs: 2000,
       message: "silent reader not timed out",
     });
     assert.ok(sessions.has(readers[1]), "the reader sending RTCP is kept");
