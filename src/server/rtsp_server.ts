@@ -17,6 +17,8 @@ import { ServerConn } from "./server_conn.ts";
 import type { ServerSession } from "./server_session.ts";
 
 const TICK_MS = 1000;
+/** RTCP report period when the options give none (gortsplib: 10 s). */
+const DEFAULT_RTCP_REPORT_INTERVAL_MS = 10_000;
 /** Defaults of the pending-connection limits (requestTimeoutMs defaults to readTimeout). */
 const DEFAULT_MAX_PENDING_PER_IP = 32;
 const DEFAULT_MAX_PENDING = 512;
@@ -39,6 +41,7 @@ const TCP_FLUSH_DELAY_MS = 0;
 export class RtspServer implements ServerContext {
   readonly options: RtspServerOptions;
   readonly clock: Clock;
+  readonly rtcpReportIntervalMs: number;
   readonly log: Logger;
   readonly sessions = new Map<string, ServerSession>();
   readonly conns = new Set<ServerConn>();
@@ -63,6 +66,7 @@ export class RtspServer implements ServerContext {
   constructor(options: RtspServerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
+    this.rtcpReportIntervalMs = options.rtcpReportIntervalMs ?? DEFAULT_RTCP_REPORT_INTERVAL_MS;
     this.log = options.log.with(`[${options.label}]`);
     this.srtp = options.tls !== undefined;
     this.limits = {
@@ -267,7 +271,7 @@ export class RtspServer implements ServerContext {
   #tick(): void {
     const now = this.clock.now();
     for (const s of [...this.sessions.values()]) s.tick(now);
-    for (const m of this.#openSenders.values()) m.tick(now, this.options.rtcpReportIntervalMs ?? 10_000);
+    for (const m of this.#openSenders.values()) m.tick(now, this.rtcpReportIntervalMs);
     for (const c of [...this.conns]) {
       const deadline = c.readDeadlineMs;
       if (deadline > 0 && now - c.lastReadMs > deadline) c.close("read timeout");

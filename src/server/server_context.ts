@@ -72,6 +72,8 @@ export interface ServerContext {
   readonly options: RtspServerOptions;
   readonly log: Logger;
   readonly clock: Clock;
+  /** Sender/receiver report period: the option, else 10 s (gortsplib's default). */
+  readonly rtcpReportIntervalMs: number;
   readonly udp: UdpPair | undefined;
   readonly sessions: Map<string, ServerSession>;
   /** Whether SRTP (RTP/SAVP) can be offered. */

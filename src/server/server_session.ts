@@ -179,7 +179,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
 
   /** The first RTCP report goes out about a second after PLAY/RECORD, then every interval. */
   #scheduleFirstReport(): void {
-    this.#lastReportMs = this.#ctx.clock.now() - (this.#ctx.options.rtcpReportIntervalMs ?? 10_000) + 1000;
+    this.#lastReportMs = this.#ctx.clock.now() - this.#ctx.rtcpReportIntervalMs + 1000;
   }
 
   /** Hot path (ReaderSink): queue one packet for this reader, or count a drop. */
@@ -355,7 +355,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
         return;
       }
     }
-    const interval = o.rtcpReportIntervalMs ?? 10_000;
+    const interval = this.#ctx.rtcpReportIntervalMs;
     if (now - this.#lastReportMs < interval) return;
     if (this.state === "play" && this.#deferred === undefined) {
       this.#lastReportMs = now;
