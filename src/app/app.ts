@@ -133,7 +133,10 @@ export class App {
     this.#config = next;
     if (diff.logLevel) this.log.level = next.logLevel;
     if (diff.auth) this.#auth.swap(createAuthenticator(next, this.log));
-    if (!this.#started) return diff;
+    if (!this.#started) {
+      await this.pathManager.reconfigure(next, new Set());
+      return diff;
+    }
     const restart = (["RTSP", "RTSPS"] as const).filter((l) => l === "RTSP" ? diff.rtsp : diff.rtsps);
     await Promise.all(restart.map(async (label) => {
       const server = this.#servers.get(label);
@@ -142,9 +145,11 @@ export class App {
     }));
     this.#hooks.rtspPort = pathManagerSettings(next).rtspPort;
     const p = diff.paths;
+    // With `rtsp: no` at startup the paths never started: they start with the listeners.
+    const allPaths = diff.allPaths || (!prev.rtsp && next.rtsp);
     await this.pathManager.reconfigure(
       next,
-      diff.allPaths ? "all" : new Set([...p.changed, ...p.removed, ...p.added]),
+      allPaths ? "all" : new Set([...p.changed, ...p.removed, ...p.added]),
     );
     for (const label of restart) {
       try {

@@ -196,3 +196,38 @@ Deno.test("hot reload: /v3/config/paths/add with a source, handled by the live A
   );
   assert.deepEqual((list.body as { items: { name: string }[] }).items.map((i) => i.name), ["a", "relay"]);
 });
+
+Deno.test("hot reload: a changed entry runs runOnInit again; an unchanged one keeps its command running", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "reload-init-" });
+  try {
+    const hook = (name: string) => `sh -c 'echo start >> ${dir}/${name}; exec sleep 60'`;
+    const paths = (maxReaders: number) =>
+      `paths:
+  kept:
+    runOnInit: ${hook("kept")}
+  edited:
+    runOnInit: ${hook("edited")}
+    maxReaders: ${maxReaders}
+`;
+    await using srv = await startTestServer(paths(1));
+    const starts = (name: string) => {
+      try {
+        return Deno.readTextFileSync(`${dir}/${name}`).split("\n").filter((l) => l === "start").length;
+      } catch {
+        return 0;
+      }
+    };
+    await waitFor(() => starts("kept") === 1 && starts("edited") === 1, {
+      timeoutMs: 5000,
+      message: "runOnInit started",
+    });
+    await srv.app.applyConfig(configFor(srv.ports, paths(2)), "file changed");
+    await waitFor(() => starts("edited") === 2, {
+      timeoutMs: 5000,
+      message: "runOnInit of edited restarted",
+    });
+    assert.equal(starts("kept"), 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
