@@ -3,7 +3,7 @@
  * and our own client read it while `b`'s source is edited in mediamtx.yml and a path `c` is added.
  * `a` sees no EOF and no gap (RTP sequence numbers continuous, ffmpeg still decoding); ffprobe gets the
  * new `b` and `c`. An invalid edit keeps the server running and logs the key, file and line; SIGHUP
- * reloads too.
+ * reloads too. A path added through the /v3/config handler plays in ffprobe at once.
  */
 import assert from "node:assert/strict";
 import { RtspClient } from "../../src/client/mod.ts";
@@ -20,6 +20,8 @@ import { spawnProcess } from "../_helpers/process.ts";
 import { serverConfig, startServerWithPorts } from "../_helpers/server_process.ts";
 import { publishingSession } from "../_helpers/server_logs.ts";
 import { waitFor } from "../_helpers/wait.ts";
+import { handleConfigApi } from "../../src/api/config_api.ts";
+import { startTestServer } from "../integration/_server.ts";
 
 const available = await clientsAvailable();
 const ignore = interopIgnore(available, ["ffmpeg"]);
@@ -126,5 +128,36 @@ Deno.test({
     const report = await ffmpeg.done;
     console.log(`hot reload: reader of a ${formatReport(report)}`);
     assert.ok(report.ratio >= 0.95, formatReport(report));
+  },
+});
+
+Deno.test({
+  name: "hot reload: /v3/config/paths/add with a source, on the live App, is played by ffprobe",
+  ignore,
+  async fn() {
+    requireClients(available, ["ffmpeg"]);
+    await using srv = await startTestServer("paths:\n  cam:\n", { quiet: true });
+    await using _publisher = await ffmpegPublish({
+      url: srv.url("cam"),
+      transport: "tcp",
+      media: "h264_aac",
+    });
+    await waitFor(() => srv.app.pathManager.paths.get("cam")?.stream !== undefined, {
+      timeoutMs: 15_000,
+      message: "ffmpeg publishes cam",
+    });
+    const res = await handleConfigApi({
+      method: "POST",
+      route: "paths/add/relay",
+      query: new URLSearchParams(),
+      body: JSON.stringify({ source: `rtsp://127.0.0.1:${srv.ports.rtsp}/cam`, sourceOnDemand: true }),
+    }, srv.app);
+    assert.deepEqual(res, { status: 200, body: { status: "ok" } });
+    assert.equal(await probeVideo(srv.url("relay")), "h264,640,360", srv.logs.slice(-40).join("\n"));
+    const got = await handleConfigApi(
+      { method: "GET", route: "paths/get/relay", query: new URLSearchParams(), body: "" },
+      srv.app,
+    );
+    assert.equal((got.body as { sourceOnDemandCloseAfter: string }).sourceOnDemandCloseAfter, "10s");
   },
 });
