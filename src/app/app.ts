@@ -10,6 +10,9 @@ import { type ConfigDiff, diffConfig } from "./config_diff.ts";
 import { LiveAuthenticator } from "./live_authenticator.ts";
 import { pathManagerSettings, rtspServerSettings } from "./server_settings.ts";
 
+/** How long a restarted listener retries binding an address its predecessor just released. */
+const RESTART_BIND_DEADLINE_MS = 2000;
+
 /** Why a configuration is applied, as logged: `reloading configuration (<reason>)`. */
 export type ReloadReason = "file changed" | "API request" | "SIGHUP";
 
@@ -92,6 +95,28 @@ export class App {
     this.#servers.set(label, server);
   }
 
+  /**
+   * Starts a server again after a reload closed it. The sockets just closed are released by Deno
+   * once their pending reads end, a moment later, so "address in use" is retried for a while.
+   */
+  async #restartServer(label: "RTSP" | "RTSPS"): Promise<void> {
+    const deadline = performance.now() + RESTART_BIND_DEADLINE_MS;
+    for (;;) {
+      try {
+        this.#startServer(label);
+        return;
+      } catch (e) {
+        const inUse = /address already in use|AddrInUse/i.test((e as Error).message);
+        if (!inUse || performance.now() > deadline) {
+          // The new address may be taken: the other components keep running.
+          this.log.error(`[${label}] cannot start the listener: ${(e as Error).message}`);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  }
+
   /** runOnConnect while a connection is open; runOnDisconnect when it closes. */
   #connHooks(
     conn: { type: string; id: string; log: Logger },
@@ -147,17 +172,13 @@ export class App {
     const p = diff.paths;
     // With `rtsp: no` at startup the paths never started: they start with the listeners.
     const allPaths = diff.allPaths || (!prev.rtsp && next.rtsp);
-    await this.pathManager.reconfigure(
-      next,
-      allPaths ? "all" : new Set([...p.changed, ...p.removed, ...p.added]),
-    );
-    for (const label of restart) {
-      try {
-        this.#startServer(label);
-      } catch (e) {
-        // The new address may be taken: the other components keep running.
-        this.log.error(`[${label}] cannot start the listener: ${(e as Error).message}`);
-      }
+    try {
+      await this.pathManager.reconfigure(
+        next,
+        allPaths ? "all" : new Set([...p.changed, ...p.removed, ...p.added]),
+      );
+    } finally {
+      for (const label of restart) await this.#restartServer(label);
     }
     for (const listener of this.#listeners) {
       try {

@@ -50,7 +50,12 @@ export class ConfigReloader implements AsyncDisposable {
       return false;
     }
     for (const w of loaded.warnings) log.warn(w);
-    await app.applyConfigQuietly(loaded.config);
+    try {
+      await app.applyConfigQuietly(loaded.config);
+    } catch (e) {
+      log.error(`reload failed: ${(e as Error).message}`);
+      return false;
+    }
     return true;
   }
 

@@ -7,13 +7,15 @@ import { RtspClient } from "../../src/client/mod.ts";
 import { parseConfig } from "../../src/config/mod.ts";
 import { handleConfigApi } from "../../src/api/config_api.ts";
 import { rtpSequenceNumber } from "../../src/wire/rtp/packet.ts";
-import type { ServerPorts } from "../_helpers/ports.ts";
+import { allocatePorts, type ServerPorts } from "../_helpers/ports.ts";
+import { makeTestCert } from "../_helpers/certs.ts";
 import { waitFor } from "../_helpers/wait.ts";
 import { FFMPEG_VIDEO_SDP, rtpPacket } from "./_raw_rtsp.ts";
 import { startTestServer, type TestServer } from "./_server.ts";
 
-/** The same loopback listeners as startTestServer, with other top-level keys. */
+/** The same loopback listeners as startTestServer, with other top-level keys (which win). */
 function configFor(ports: ServerPorts, extra: string) {
+  const own = new Set([...extra.matchAll(/^([A-Za-z]+):/gm)].map((m) => m[1]));
   const yaml = [
     "logLevel: debug",
     `rtspAddress: 127.0.0.1:${ports.rtsp}`,
@@ -23,8 +25,7 @@ function configFor(ports: ServerPorts, extra: string) {
     `srtpAddress: 127.0.0.1:${ports.srtp}`,
     `srtcpAddress: 127.0.0.1:${ports.srtcp}`,
     "rtspTransports: [udp, tcp]",
-    extra,
-  ].join("\n");
+  ].filter((line) => !own.has(line.split(":")[0])).concat(extra).join("\n");
   return parseConfig(yaml, "test.yml").config;
 }
 
@@ -230,4 +231,27 @@ Deno.test("hot reload: a changed entry runs runOnInit again; an unchanged one ke
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("hot reload: a key of the RTSPS listener restarts only that listener; RTSP readers play on", async () => {
+  const cert = await makeTestCert();
+  const tls = `rtspEncryption: optional\nrtspServerCert: ${cert.certFile}\nrtspServerKey: ${cert.keyFile}\n`;
+  await using srv = await startTestServer(`${tls}paths:\n  a:\n`);
+  await using pub = await pumpingPublisher(srv, "a");
+  await using reader = await seqReader(srv.url("a"));
+  const [plain, secure] = srv.app.servers;
+  const [port] = await allocatePorts(1);
+  const diff = await srv.app.applyConfig(
+    configFor(srv.ports, `${tls}rtspsAddress: 127.0.0.1:${port}\npaths:\n  a:\n`),
+    "file changed",
+  );
+  assert.deepEqual([diff.rtsp, diff.rtsps, diff.allPaths], [false, true, false]);
+  assert.equal(srv.app.servers[0], plain, "the RTSP server was kept");
+  assert.notEqual(srv.app.servers[1], secure, "the RTSPS server was restarted");
+  assert.equal(srv.app.servers[1].port, port);
+  const before = reader.seqs.length;
+  await waitFor(() => reader.seqs.length > before + 20, { timeoutMs: 5000, message: "the reader goes on" });
+  assert.equal(reader.ended, "running");
+  assertContinuous(reader.seqs);
+  assert.ok(pub.sent > 0 && !pub.ended);
 });
