@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import denoJson from "./deno.json" with { type: "json" };
 import { ConfigError, loadConfig } from "./src/config/mod.ts";
 import { App } from "./src/app/app.ts";
+import { ConfigReloader } from "./src/app/config_reloader.ts";
 import { Logger } from "./src/log/logger.ts";
 
 const HELP = `deno-rtsp-server ${denoJson.version}: an RTSP media server, configured like MediaMTX.
@@ -15,6 +16,9 @@ Usage: deno run -A main.ts [options] [path/to/mediamtx.yml]
 Without a path, ./mediamtx.yml is read if present (then /usr/local/etc, /usr/etc,
 /etc/mediamtx), otherwise built-in defaults apply. Every key can be overridden by an
 environment variable MTX_<KEY>, e.g. MTX_RTSPTRANSPORTS=tcp,udp.
+
+The configuration file is watched and reloaded when it changes (SIGHUP reloads it too);
+only what changed restarts.
 
 Options:
   -h, --help       show this help
@@ -85,6 +89,18 @@ async function main(args: string[]): Promise<number> {
     return 1;
   }
 
+  // Hot reload: the file is watched (as MediaMTX), and SIGHUP reloads it too (our extension).
+  const reloader = new ConfigReloader({ app, file: loaded.file, log });
+  reloader.watch();
+  const onHangup = () => void reloader.reload("SIGHUP");
+  let hangupListening = false;
+  try {
+    Deno.addSignalListener("SIGHUP", onHangup);
+    hangupListening = true;
+  } catch {
+    // no SIGHUP on this platform (Windows)
+  }
+
   const stopped = Promise.withResolvers<string>();
   const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
   const onSignal = (sig: Deno.Signal) => () => stopped.resolve(sig);
@@ -93,6 +109,8 @@ async function main(args: string[]): Promise<number> {
   const sig = await stopped.promise;
   log.info(`shutting down gracefully (${sig})`);
   for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
+  if (hangupListening) Deno.removeSignalListener("SIGHUP", onHangup);
+  await reloader.close();
   await app.close();
   return 0;
 }

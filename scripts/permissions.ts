@@ -6,7 +6,9 @@
  * - `--allow-net`: its listeners (rtspAddress, rtpAddress, …) and, later, connections to sources.
  *   Hosts and ports come from the configuration, so the flag is not narrowed.
  * - `--allow-read=<files>`: the configuration file (or MediaMTX's search paths when none is given)
- *   and the TLS key and certificate it names (`rtspServerKey`, `rtspServerCert`). Nothing else.
+ *   and the TLS key and certificate it names (`rtspServerKey`, `rtspServerCert`); plus the folder
+ *   of the configuration file that will be loaded, which hot reload watches (`Deno.watchFs` needs
+ *   read access to the folder: editors replace the file, ConfigMaps swap a symlink next to it).
  * - `--allow-env`: `MTX_*` / `RTSP_*` overrides are found by enumerating the environment
  *   (`Deno.env.toObject()`), which Deno allows only with unscoped env access.
  * - `--allow-write=<logFile>`: only when `logDestinations` contains `file`.
@@ -24,6 +26,7 @@
 
 import { type Config, configFromEnv, DEFAULT_CONFIG_PATHS, parseConfig } from "../src/config/mod.ts";
 import { splitCommandLine } from "../src/hooks/command_line.ts";
+import { dirname, resolve } from "node:path";
 
 /** Options of `serverPermissionFlags`. */
 export interface ServerPermissionOptions {
@@ -45,6 +48,8 @@ export function serverPermissionFlags(options: ServerPermissionOptions = {}): st
   const config = effectiveConfig(options.configPath);
   const read = options.configPath !== undefined ? [options.configPath] : [...DEFAULT_CONFIG_PATHS];
   read.push(config?.rtspServerKey ?? "server.key", config?.rtspServerCert ?? "server.crt");
+  const watched = loadedFile(options.configPath);
+  if (watched !== undefined) read.push(dirname(resolve(watched)));
   read.push(...(options.extraReadPaths ?? []));
 
   const flags = ["--no-prompt", "--allow-net"];
@@ -120,6 +125,18 @@ function effectiveConfig(configPath: string | undefined): Config | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The configuration file main.ts will load (the explicit one, else the first search path that exists). */
+function loadedFile(configPath: string | undefined): string | undefined {
+  if (configPath !== undefined) return configPath;
+  return DEFAULT_CONFIG_PATHS.find((p) => {
+    try {
+      return Deno.statSync(p).isFile;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Deno separates paths with commas, so a path containing one cannot be expressed. */

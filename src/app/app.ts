@@ -1,5 +1,4 @@
 import type { Config } from "../config/mod.ts";
-import { parseListenAddress } from "../config/mod.ts";
 import { Logger } from "../log/logger.ts";
 import { PathManager } from "../core/path_manager.ts";
 import { RtspServer } from "../server/rtsp_server.ts";
@@ -8,90 +7,126 @@ import type { Authenticator } from "../auth/mod.ts";
 import { HttpAuthenticator, InternalAuthenticator, JwtAuthenticator } from "../auth/mod.ts";
 import { playerAssets } from "../player/assets.ts";
 import { type Clock, systemClock } from "../time/mod.ts";
+import { type ConfigDiff, diffConfig } from "./config_diff.ts";
+import { LiveAuthenticator } from "./live_authenticator.ts";
+import { pathManagerSettings, rtspServerSettings } from "./server_settings.ts";
+
+/** How long a restarted listener retries binding an address its predecessor just released. */
+const RESTART_BIND_DEADLINE_MS = 2000;
+
+/** Why a configuration is applied, as logged: `reloading configuration (<reason>)`. */
+export type ReloadReason = "file changed" | "API request" | "SIGHUP";
+
+/** Told after every applied reload (e.g. to restart the API or metrics server when `diff.api`). */
+export type ReloadListener = (next: Config, prev: Config, diff: ConfigDiff) => void | Promise<void>;
 
 /**
  * The running server: builds the path manager and the RTSP server(s) from a Config,
- * translating config keys into each component's plain options.
+ * translating config keys into each component's plain options, and applies new configurations
+ * live (hot reload).
  */
 export class App {
   readonly log: Logger;
   readonly pathManager: PathManager;
-  readonly servers: RtspServer[] = [];
-  readonly #config: Config;
-  readonly #auth: Authenticator;
+  #config: Config;
+  readonly #servers = new Map<"RTSP" | "RTSPS", RtspServer>();
+  readonly #auth: LiveAuthenticator;
   readonly #hooks: HookRunner;
   readonly #clock: Clock;
+  readonly #listeners = new Set<ReloadListener>();
+  /** Reloads run one at a time, in order. */
+  #reloads: Promise<void> = Promise.resolve();
+  #started = false;
 
   /** `clock` drives every timeout and report interval (tests pass a fake one). */
   constructor(config: Config, log = new Logger(config.logLevel), opts: { clock?: Clock } = {}) {
     this.#config = config;
     this.#clock = opts.clock ?? systemClock;
     this.log = log;
-    this.#hooks = new HookRunner({ rtspPort: parseListenAddress(config.rtspAddress).port });
+    this.#hooks = new HookRunner({ rtspPort: pathManagerSettings(config).rtspPort });
     this.pathManager = new PathManager(config, log, this.#hooks);
-    this.#auth = createAuthenticator(config, log);
+    this.#auth = new LiveAuthenticator(createAuthenticator(config, log));
+  }
+
+  /** The configuration in effect. */
+  get config(): Config {
+    return this.#config;
+  }
+
+  /** The running RTSP servers (plain first, then RTSPS). */
+  get servers(): RtspServer[] {
+    return (["RTSP", "RTSPS"] as const).flatMap((l) => this.#servers.get(l) ?? []);
+  }
+
+  /** The authenticator of the current configuration (swapped live on reload). */
+  get auth(): Authenticator {
+    return this.#auth;
   }
 
   /** Opens every listener; on failure closes what was opened and rethrows. */
   start(): void {
-    const c = this.#config;
-    if (!c.rtsp) {
+    this.#started = true;
+    if (!this.#config.rtsp) {
       this.log.info("[RTSP] server is disabled (rtsp: no)");
       return;
     }
     try {
       this.pathManager.start();
-      if (c.rtspEncryption !== "strict") this.#startServer("RTSP");
-      if (c.rtspEncryption !== "no") this.#startServer("RTSPS");
+      for (const label of ["RTSP", "RTSPS"] as const) this.#startServer(label);
     } catch (e) {
-      for (const s of this.servers) s.close();
+      for (const s of this.#servers.values()) s.close();
+      this.#servers.clear();
       throw e;
     }
   }
 
   /** Builds one server from the config: plain (`rtspAddress`…) or TLS (`rtspsAddress`, SRTP ports). */
   #startServer(label: "RTSP" | "RTSPS"): void {
-    const c = this.#config;
-    const secure = label === "RTSPS";
-    const listen = parseListenAddress(secure ? c.rtspsAddress : c.rtspAddress);
-    const rtp = parseListenAddress(secure ? c.srtpAddress : c.rtpAddress);
-    const rtcp = parseListenAddress(secure ? c.srtcpAddress : c.rtcpAddress);
+    const settings = rtspServerSettings(this.#config, label);
+    if (settings === undefined) return;
+    const { runOnConnect, runOnConnectRestart, runOnDisconnect, player, ...options } = settings;
     const server = new RtspServer({
-      label,
-      hostname: listen.hostname,
-      port: listen.port,
-      tls: secure ? { certFile: c.rtspServerCert, keyFile: c.rtspServerKey } : undefined,
-      udp: { hostname: rtp.hostname, rtpPort: rtp.port, rtcpPort: rtcp.port },
-      transports: c.rtspTransports,
-      multicast: c.rtspTransports.includes("multicast")
-        ? {
-          ipRange: c.multicastIPRange,
-          rtpPort: secure ? c.multicastSRTPPort : c.multicastRTPPort,
-          rtcpPort: secure ? c.multicastSRTCPPort : c.multicastRTCPPort,
-          ttl: c.multicastTTL,
-          interfaceAddress: c.multicastInterface,
-        }
-        : undefined,
-      readTimeoutMs: c.readTimeout,
-      writeTimeoutMs: c.writeTimeout,
-      writeQueueSize: c.writeQueueSize,
-      sessionTimeoutMs: c.rtspSessionTimeout,
+      ...options,
       pathManager: this.pathManager,
       auth: this.#auth,
       log: this.log,
-      onConnOpen: c.runOnConnect !== "" || c.runOnDisconnect !== ""
-        ? (conn) => this.#connHooks(conn)
+      onConnOpen: runOnConnect !== "" || runOnDisconnect !== ""
+        ? (conn) => this.#connHooks(conn, { runOnConnect, runOnConnectRestart, runOnDisconnect })
         : undefined,
-      player: c.rtspPlayer ? playerAssets() : undefined,
+      player: player ? playerAssets() : undefined,
       clock: this.#clock,
     });
     server.start();
-    this.servers.push(server);
+    this.#servers.set(label, server);
+  }
+
+  /**
+   * Starts a server again after a reload closed it. The sockets just closed are released by Deno
+   * once their pending reads end, a moment later, so "address in use" is retried for a while.
+   */
+  async #restartServer(label: "RTSP" | "RTSPS"): Promise<void> {
+    const deadline = performance.now() + RESTART_BIND_DEADLINE_MS;
+    for (;;) {
+      try {
+        this.#startServer(label);
+        return;
+      } catch (e) {
+        const inUse = /address already in use|AddrInUse/i.test((e as Error).message);
+        if (!inUse || performance.now() > deadline) {
+          // The new address may be taken: the other components keep running.
+          this.log.error(`[${label}] cannot start the listener: ${(e as Error).message}`);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
   }
 
   /** runOnConnect while a connection is open; runOnDisconnect when it closes. */
-  #connHooks(conn: { type: string; id: string; log: Logger }): () => void {
-    const c = this.#config;
+  #connHooks(
+    conn: { type: string; id: string; log: Logger },
+    c: { runOnConnect: string; runOnConnectRestart: boolean; runOnDisconnect: string },
+  ): () => void {
     const env = { RTSP_PORT: String(this.#hooks.rtspPort), MTX_CONN_TYPE: conn.type, MTX_CONN_ID: conn.id };
     const hook = this.#hooks.start("runOnConnect", c.runOnConnect, env, c.runOnConnectRestart, conn.log);
     return () => {
@@ -100,8 +135,69 @@ export class App {
     };
   }
 
+  /** Calls `listener` after every applied reload; returns a function that removes it. */
+  onReload(listener: ReloadListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Applies a validated configuration live, logging `reloading configuration (<reason>)`. Only what
+   * changed restarts (see config_diff.ts); readers and publishers of unchanged paths are not touched.
+   */
+  applyConfig(next: Config, reason: ReloadReason): Promise<ConfigDiff> {
+    this.log.info(`reloading configuration (${reason})`);
+    return this.applyConfigQuietly(next);
+  }
+
+  /** `applyConfig` without the log line, for callers that logged it before loading the file. */
+  applyConfigQuietly(next: Config): Promise<ConfigDiff> {
+    const run = this.#reloads.then(() => this.#apply(next));
+    this.#reloads = run.then(() => {}, () => {});
+    return run;
+  }
+
+  async #apply(next: Config): Promise<ConfigDiff> {
+    const prev = this.#config;
+    const diff = diffConfig(prev, next);
+    this.#config = next;
+    if (diff.logLevel) this.log.level = next.logLevel;
+    if (diff.auth) this.#auth.swap(createAuthenticator(next, this.log));
+    if (!this.#started) {
+      await this.pathManager.reconfigure(next, new Set());
+      return diff;
+    }
+    const restart = (["RTSP", "RTSPS"] as const).filter((l) => l === "RTSP" ? diff.rtsp : diff.rtsps);
+    await Promise.all(restart.map(async (label) => {
+      const server = this.#servers.get(label);
+      this.#servers.delete(label);
+      await server?.close();
+    }));
+    this.#hooks.rtspPort = pathManagerSettings(next).rtspPort;
+    const p = diff.paths;
+    // With `rtsp: no` at startup the paths never started: they start with the listeners.
+    const allPaths = diff.allPaths || (!prev.rtsp && next.rtsp);
+    try {
+      await this.pathManager.reconfigure(
+        next,
+        allPaths ? "all" : new Set([...p.changed, ...p.removed, ...p.added]),
+      );
+    } finally {
+      for (const label of restart) await this.#restartServer(label);
+    }
+    for (const listener of this.#listeners) {
+      try {
+        await listener(next, prev, diff);
+      } catch (e) {
+        this.log.error(`reload: ${(e as Error).message}`);
+      }
+    }
+    return diff;
+  }
+
   /** Closes every server and session, then stops the hooks still running. */
   async close(): Promise<void> {
+    await this.#reloads;
     await this.pathManager.close();
     await Promise.all(this.servers.map((s) => s.close()));
     await this.#hooks.close(this.log);

@@ -61,6 +61,17 @@ export class Origins {
   }
 }
 
+/** Per-path keys each built PathConf set itself (the rest came from pathDefaults). */
+const OWN_KEYS = new WeakMap<PathConf, ReadonlySet<PathKey>>();
+
+/**
+ * The keys a path entry sets itself, rather than inheriting from pathDefaults (file, environment
+ * or API document). Undefined for a PathConf this module did not build.
+ */
+export function pathOwnKeys(conf: PathConf): ReadonlySet<PathKey> | undefined {
+  return OWN_KEYS.get(conf);
+}
+
 function decodeEntry<T>(decoder: Decoder<T>, entry: SectionEntry): T {
   const value = decoder(entry.value, entry.label);
   return (entry.invert ? !value : value) as T;
@@ -120,6 +131,10 @@ export function buildConfig(raw: RawConfig): { config: Config; origins: Origins 
     };
     if (regex !== undefined) conf.regex = regex;
     applySection(conf, rawPath.section);
+    OWN_KEYS.set(
+      conf,
+      new Set([...rawPath.section.keys()].filter((k) => Object.hasOwn(PATH_DECODERS, k))) as Set<PathKey>,
+    );
     return conf;
   });
   return { config, origins: new Origins(raw) };

@@ -9,7 +9,7 @@ import { ConfigError, DEFAULT_ORIGIN } from "./config_error.ts";
 import { sectionsFromDocument } from "./document.ts";
 import { applyEnv } from "./env.ts";
 import { convertLegacyCredentials } from "./legacy_credentials.ts";
-import { parseYaml } from "./raw.ts";
+import { parseYaml, rawFromValue } from "./raw.ts";
 import { type RawConfig, Warnings } from "./sections.ts";
 import type { Config } from "./types.ts";
 import { validateConfig } from "./validate.ts";
@@ -63,6 +63,16 @@ export function parseConfig(
   const confKeySet = env.MTX_CONFKEY !== undefined || env.RTSP_CONFKEY !== undefined;
   const raw = sectionsFromDocument(parseYaml(text, fileName), warnings, confKeySet);
   return { config: finish(raw, env, warnings), warnings: warnings.list };
+}
+
+/**
+ * Builds the configuration from a plain document (JSON-like: global keys, `pathDefaults`, `paths`),
+ * with the same checks as a file but without environment overrides: the control API's edits.
+ */
+export function configFromValue(value: unknown): { config: Config; warnings: string[] } {
+  const warnings = new Warnings();
+  const raw = sectionsFromDocument(rawFromValue(value, DEFAULT_ORIGIN), warnings);
+  return { config: finish(raw, {}, warnings), warnings: warnings.list };
 }
 
 /** The configuration when no file exists: defaults (with `all_others`) plus environment overrides. */

@@ -17,6 +17,7 @@ export type {
 export { ConfigError } from "./config_error.ts";
 export {
   configFromEnv,
+  configFromValue,
   DEFAULT_CONFIG_PATHS,
   loadConfig,
   type LoadConfigOptions,
@@ -27,6 +28,18 @@ export { defaultConfig, defaultGlobalConfig, defaultPathConf } from "./defaults.
 export { type ListenAddress, parseListenAddress } from "./address.ts";
 export { findPathConf, type PathMatch, validatePathName } from "./path_match.ts";
 export { formatDuration, parseDuration } from "./durations.ts";
+export { pathOwnKeys } from "./build.ts";
+export {
+  type ConfigDocument,
+  configDocument,
+  type DocumentOptions,
+  DURATION_KEYS,
+  globalDocument,
+  ownKeysOf,
+  pathDocument,
+} from "./document_value.ts";
+export { classifyKey, type KeyClass, type SectionKind } from "./sections.ts";
+export { type GlobalKey, isGlobalKey, isPathKey, type PathKey } from "./schema.ts";
 export { isHashedCredential } from "./auth_users.ts";
 export { formatIPv4, type IPv4Cidr, parseIPv4Cidr } from "./ip.ts";
 export { redactUrl, sourceScheme, type SourceType, sourceType, SUPPORTED_SOURCE_SCHEMES } from "./source.ts";

@@ -92,6 +92,24 @@ export class Path {
   }
 
   /**
+   * Closes the path for good (its configuration changed or went away): the publisher and every
+   * reader are disconnected with `reason`, the source and the runOnDemand command stop, and the
+   * runOnAvailable/runOnRead hooks end as when the stream ends.
+   */
+  async close(reason: string): Promise<void> {
+    clearTimeout(this.#closeTimer);
+    this.#log.info(`closing: ${reason}`);
+    const publisher = this.#publisher;
+    this.#publisher = undefined;
+    if (publisher !== undefined) {
+      publisher.detach();
+      publisher.events.closeByPath(reason);
+    }
+    this.#endStream(reason);
+    await Promise.all([this.#source?.stop(), this.#hooks.stopDemand(reason)]);
+  }
+
+  /**
    * Resolves when the path has a stream. An on-demand source or runOnDemand command is started
    * for the reader (once for every reader waiting) and awaited up to its start timeout (then
    * 400, as MediaMTX); otherwise 404.

@@ -20,11 +20,12 @@ import { pathHookEnv } from "../hooks/mod.ts";
  * objects. Implements what the RTSP server needs (PathManagerPort).
  */
 export class PathManager implements PathManagerPort {
-  readonly #config: Config;
+  #config: Config;
   readonly #log: Logger;
   readonly #paths = new Map<string, Path>();
   readonly #hooks: HookRunner | undefined;
-  readonly #initHooks: Hook[] = [];
+  /** runOnInit of each configured (non-regex) entry, by entry name. */
+  readonly #initHooks = new Map<string, Hook>();
 
   constructor(config: Config, log: Logger, hooks?: HookRunner) {
     this.#config = config;
@@ -55,25 +56,59 @@ export class PathManager implements PathManagerPort {
 
   /** Starts the sources that pull all the time (`source: rtsp://…` without sourceOnDemand). */
   start(): void {
-    // runOnInit: configured (non-regex) paths exist from startup to shutdown.
-    for (const conf of this.#config.paths) {
-      if (conf.runOnInit === "" || conf.regex !== undefined || this.#hooks === undefined) continue;
+    for (const conf of this.#config.paths) this.#initEntry(conf);
+  }
+
+  /**
+   * runOnInit and an always-on source of a configured (non-regex) entry: such paths exist from
+   * startup (or the reload that added them) to shutdown.
+   */
+  #initEntry(conf: PathConf): void {
+    if (conf.regex !== undefined) return;
+    if (conf.runOnInit !== "" && this.#hooks !== undefined) {
       const env = pathHookEnv(conf.name, [conf.name], this.#hooks.rtspPort);
       const log = this.#log.with(`[path ${conf.name}]`);
       const hook = this.#hooks.start("runOnInit", conf.runOnInit, env, conf.runOnInitRestart, log);
-      if (hook !== undefined) this.#initHooks.push(hook);
+      if (hook !== undefined) this.#initHooks.set(conf.name, hook);
     }
-    for (const conf of this.#config.paths) {
-      if (sourceType(conf.source) !== "rtsp" || conf.sourceOnDemand || conf.regex !== undefined) continue;
+    if (sourceType(conf.source) === "rtsp" && !conf.sourceOnDemand) {
       this.#create(conf.name, conf, [conf.name]).startSource();
     }
   }
 
+  /**
+   * Hot reload: switches to `next`. The live paths of the `entries` named (changed, removed or
+   * added configuration entries; "all" for every one) are closed (publishers and readers
+   * disconnected, hooks stopped), and so is a live path that `next` serves from another entry.
+   * Then the named entries that are configured (non-regex) paths in `next` are recreated
+   * (runOnInit, always-on source). Every other path keeps its publisher and readers untouched.
+   */
+  async reconfigure(next: Config, entries: ReadonlySet<string> | "all"): Promise<void> {
+    const touched = (name: string) => entries === "all" || entries.has(name);
+    this.#config = next;
+    const closing: Promise<void>[] = [];
+    for (const path of [...this.#paths.values()]) {
+      const found = findPathConf(next, path.name);
+      if (!touched(path.conf.name) && found?.conf.name === path.conf.name) continue;
+      this.#paths.delete(path.name);
+      closing.push(path.close("the path configuration has changed"));
+    }
+    for (const [name, hook] of [...this.#initHooks]) {
+      if (!touched(name)) continue;
+      this.#initHooks.delete(name);
+      closing.push(hook.stop());
+    }
+    await Promise.all(closing);
+    for (const conf of next.paths) if (touched(conf.name)) this.#initEntry(conf);
+  }
+
   /** Stops every static source. */
   async close(): Promise<void> {
+    const hooks = [...this.#initHooks.values()];
+    this.#initHooks.clear();
     await Promise.all([
       ...[...this.#paths.values()].map((p) => p.stopSource()),
-      ...this.#initHooks.splice(0).map((h) => h.stop()),
+      ...hooks.map((h) => h.stop()),
     ]);
   }
 

@@ -28,12 +28,17 @@ export class HookRunner {
   #closing = false;
 
   constructor(opts: HookRunnerOptions) {
-    this.#opts = opts;
+    this.#opts = { ...opts };
   }
 
   /** RTSP_PORT of every hook. */
   get rtspPort(): number {
     return this.#opts.rtspPort;
+  }
+
+  /** A reload moved rtspAddress: hooks started from now on get the new RTSP_PORT. */
+  set rtspPort(port: number) {
+    this.#opts.rtspPort = port;
   }
 
   /**

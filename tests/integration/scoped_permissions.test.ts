@@ -36,6 +36,7 @@ await attempt("udp", () => {
   Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: Number(Deno.args[2]) }).close();
   return true;
 });
+await attempt("watch", () => { Deno.watchFs(Deno.args[4]).close(); return true; });
 await attempt("readOther", () => Deno.readTextFileSync("/etc/hostname").length >= 0);
 await attempt("write", () => { Deno.writeTextFileSync(Deno.args[3], "x"); return true; });
 await attempt("run", async () => (await new Deno.Command(Deno.execPath(), { args: ["--version"] }).output()).success);
@@ -60,6 +61,7 @@ Deno.test("scoped permissions: the flag set allows config, env and TCP/UDP liste
         String(ports.rtsp),
         String(ports.rtp),
         `${dir}/written`,
+        dir,
       ],
       cwd: REPO_ROOT,
     });
@@ -71,6 +73,7 @@ Deno.test("scoped permissions: the flag set allows config, env and TCP/UDP liste
       env: true,
       tcp: true,
       udp: true,
+      watch: true,
       readOther: "error: NotCapable",
       write: "error: NotCapable",
       run: "error: NotCapable",
