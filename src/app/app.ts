@@ -44,7 +44,7 @@ export class App {
     this.#clock = opts.clock ?? systemClock;
     this.log = log;
     this.#hooks = new HookRunner({ rtspPort: pathManagerSettings(config).rtspPort });
-    this.pathManager = new PathManager(config, log, this.#hooks);
+    this.pathManager = new PathManager(config, log, this.#hooks, { clock: this.#clock });
     this.#auth = new LiveAuthenticator(createAuthenticator(config, log));
   }
 

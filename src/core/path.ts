@@ -18,6 +18,7 @@ import { StaticSource } from "./static_source.ts";
 import { sourceType } from "../config/mod.ts";
 import type { HookRunner } from "../hooks/mod.ts";
 import { type HookEntity, PathHooks } from "./path_hooks.ts";
+import { type Clock, systemClock, type TimerId } from "../time/mod.ts";
 
 /** Settings of a path that do not come from its PathConf. */
 export interface PathOptions {
@@ -29,6 +30,8 @@ export interface PathOptions {
   udpMaxPacketSize?: number;
   /** Runs the path's runOn* hooks; none when omitted. */
   hooks?: HookRunner;
+  /** Time for on-demand start timeouts and close delays; the system clock when omitted. */
+  clock?: Clock;
 }
 
 /**
@@ -45,7 +48,8 @@ export class Path {
   readonly #readers = new Set<PathReader>();
   readonly #source: StaticSource | undefined;
   readonly #readyWaiters = new Set<() => void>();
-  #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  #closeTimer: TimerId | undefined;
+  readonly #clock: Clock;
   readonly #udpMaxPacketSize: number | undefined;
   readonly #hooks: PathHooks;
 
@@ -61,6 +65,7 @@ export class Path {
     this.#log = log.with(`[path ${name}]`);
     this.#onIdle = onIdle;
     this.#udpMaxPacketSize = options?.udpMaxPacketSize;
+    this.#clock = options?.clock ?? systemClock;
     this.#hooks = new PathHooks(name, conf, options?.matches ?? [name], options?.hooks, this.#log);
     if (sourceType(conf.source) === "rtsp") {
       const groups = options?.matches ?? [];
@@ -69,6 +74,7 @@ export class Path {
         conf,
         readTimeoutMs: options?.readTimeoutMs ?? 10_000,
         log: this.#log,
+        clock: this.#clock,
         events: {
           ready: (medias, title) => this.#sourceReady(medias, title),
           notReady: (reason) => {
@@ -87,7 +93,7 @@ export class Path {
 
   /** Stops a static source and the runOnDemand command (server shutdown). */
   async stopSource(): Promise<void> {
-    clearTimeout(this.#closeTimer);
+    this.#clock.clearTimeout(this.#closeTimer);
     await Promise.all([this.#source?.stop(), this.#hooks.stopDemand("path destroyed")]);
   }
 
@@ -97,7 +103,7 @@ export class Path {
    * runOnAvailable/runOnRead hooks end as when the stream ends.
    */
   async close(reason: string): Promise<void> {
-    clearTimeout(this.#closeTimer);
+    this.#clock.clearTimeout(this.#closeTimer);
     this.#log.info(`closing: ${reason}`);
     const publisher = this.#publisher;
     this.#publisher = undefined;
@@ -120,18 +126,18 @@ export class Path {
     if (source === undefined && !this.#hooks.demandConfigured) {
       throw new RtspError(404, `no stream is available on path '${this.name}'`);
     }
-    clearTimeout(this.#closeTimer);
+    this.#clock.clearTimeout(this.#closeTimer);
     if (source !== undefined) source.start();
     else this.#hooks.startDemand(req?.query ?? "", () => this.#checkIdle());
     await new Promise<void>((resolve, reject) => {
       const done = () => {
-        clearTimeout(timer);
+        this.#clock.clearTimeout(timer);
         resolve();
       };
       const timeoutMs = source !== undefined
         ? this.conf.sourceOnDemandStartTimeout
         : this.conf.runOnDemandStartTimeout;
-      const timer = setTimeout(() => {
+      const timer = this.#clock.setTimeout(() => {
         this.#readyWaiters.delete(done);
         if (source !== undefined) {
           this.#scheduleClose();
@@ -178,11 +184,11 @@ export class Path {
     if (this.#readers.size > 0) return;
     const source = this.#source !== undefined && this.conf.sourceOnDemand ? this.#source : undefined;
     if (source === undefined && !this.#hooks.demandRunning) return;
-    clearTimeout(this.#closeTimer);
+    this.#clock.clearTimeout(this.#closeTimer);
     const closeAfter = source !== undefined
       ? this.conf.sourceOnDemandCloseAfter
       : this.conf.runOnDemandCloseAfter;
-    this.#closeTimer = setTimeout(() => {
+    this.#closeTimer = this.#clock.setTimeout(() => {
       if (this.#readers.size > 0 || this.#readyWaiters.size > 0) return;
       if (source !== undefined) {
         this.#log.info("closing the on-demand source: no readers");
@@ -223,7 +229,7 @@ export class Path {
     }
     const reader = new PathReader(this, stream, req, this.#hooks);
     this.#readers.add(reader);
-    clearTimeout(this.#closeTimer);
+    this.#clock.clearTimeout(this.#closeTimer);
     this.#log.debug(`reader added: ${req.label}`);
     return reader;
   }

@@ -14,6 +14,7 @@ import type {
 import { Path } from "./path.ts";
 import type { Hook, HookRunner } from "../hooks/mod.ts";
 import { pathHookEnv } from "../hooks/mod.ts";
+import type { Clock } from "../time/mod.ts";
 
 /**
  * Resolves request paths against the `paths:` configuration and keeps the live Path
@@ -26,9 +27,12 @@ export class PathManager implements PathManagerPort {
   readonly #hooks: HookRunner | undefined;
   /** runOnInit of each configured (non-regex) entry, by entry name. */
   readonly #initHooks = new Map<string, Hook>();
+  readonly #clock: Clock | undefined;
 
-  constructor(config: Config, log: Logger, hooks?: HookRunner) {
+  /** `clock` drives on-demand timeouts and close delays (the system clock when omitted). */
+  constructor(config: Config, log: Logger, hooks?: HookRunner, opts: { clock?: Clock } = {}) {
     this.#config = config;
+    this.#clock = opts.clock;
     this.#log = log;
     this.#hooks = hooks;
   }
@@ -160,6 +164,7 @@ export class PathManager implements PathManagerPort {
       matches,
       readTimeoutMs: this.#config.readTimeout,
       hooks: this.#hooks,
+      clock: this.#clock,
       // MediaMTX: RTP packets above udpMaxPayloadSize (10 bytes less with encryption) are split.
       udpMaxPacketSize: this.#config.udpMaxPayloadSize - (this.#config.rtspEncryption !== "no" ? 10 : 0),
     });

@@ -4,6 +4,7 @@ import type { Logger } from "../log/logger.ts";
 import { RtspClient } from "../client/mod.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
 import type { StreamPublisher } from "../server/stream_port.ts";
+import { type Clock, systemClock } from "../time/mod.ts";
 
 /** What a static source tells its path. */
 export interface StaticSourceEvents {
@@ -22,6 +23,8 @@ export interface StaticSourceOptions {
   readTimeoutMs: number;
   log: Logger;
   events: StaticSourceEvents;
+  /** Time for the retry pause and the client's timers; the system clock when omitted. */
+  clock?: Clock;
 }
 
 /**
@@ -64,9 +67,10 @@ export class StaticSource {
       }
       if (this.#stopped) break;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.#opts.conf.sourceRetryPause);
+        const clock = this.#opts.clock ?? systemClock;
+        const t = clock.setTimeout(resolve, this.#opts.conf.sourceRetryPause);
         this.#wake = () => {
-          clearTimeout(t);
+          clock.clearTimeout(t);
           resolve();
         };
       });
@@ -82,6 +86,7 @@ export class StaticSource {
       transport,
       timeoutMs: this.#opts.readTimeoutMs,
       log: this.#log,
+      clock: this.#opts.clock,
       // The pin replaces certificate-authority checks on rtsps, rtsps+http and rtsps+ws (as MediaMTX).
       tls: conf.sourceFingerprint !== "" ? { fingerprint: conf.sourceFingerprint } : undefined,
     });
