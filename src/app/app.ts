@@ -7,6 +7,10 @@ import { HookRunner } from "../hooks/mod.ts";
 import type { Authenticator } from "../auth/mod.ts";
 import { HttpAuthenticator, InternalAuthenticator, JwtAuthenticator } from "../auth/mod.ts";
 import { playerAssets } from "../player/assets.ts";
+import { ApiRouter, handleConfigApi, liveStatus } from "../api/mod.ts";
+import type { StatusSource } from "../api/mod.ts";
+import { HttpListener } from "../transport/http_listener.ts";
+import denoJson from "../../deno.json" with { type: "json" };
 
 /**
  * The running server: builds the path manager and the RTSP server(s) from a Config,
@@ -19,6 +23,9 @@ export class App {
   readonly #config: Config;
   readonly #auth: Authenticator;
   readonly #hooks: HookRunner;
+  /** Runtime status (paths, RTSP conns and sessions) in MediaMTX's API shapes, for the API and metrics. */
+  readonly status: StatusSource;
+  #api: HttpListener | undefined;
 
   constructor(config: Config, log = new Logger(config.logLevel)) {
     this.#config = config;
@@ -26,23 +33,81 @@ export class App {
     this.#hooks = new HookRunner({ rtspPort: parseListenAddress(config.rtspAddress).port });
     this.pathManager = new PathManager(config, log, this.#hooks);
     this.#auth = createAuthenticator(config, log);
+    this.status = liveStatus({
+      config: () => this.#config,
+      paths: () => this.pathManager.paths,
+      servers: () => this.servers,
+    });
+  }
+
+  /** The control API listener, when `api: yes`. */
+  get api(): HttpListener | undefined {
+    return this.#api;
   }
 
   /** Opens every listener; on failure closes what was opened and rethrows. */
   start(): void {
     const c = this.#config;
-    if (!c.rtsp) {
-      this.log.info("[RTSP] server is disabled (rtsp: no)");
-      return;
-    }
     try {
-      this.pathManager.start();
-      if (c.rtspEncryption !== "strict") this.#startServer("RTSP");
-      if (c.rtspEncryption !== "no") this.#startServer("RTSPS");
+      if (!c.rtsp) this.log.info("[RTSP] server is disabled (rtsp: no)");
+      else {
+        this.pathManager.start();
+        if (c.rtspEncryption !== "strict") this.#startServer("RTSP");
+        if (c.rtspEncryption !== "no") this.#startServer("RTSPS");
+      }
+      if (c.api) this.#startApi();
     } catch (e) {
       for (const s of this.servers) s.close();
       throw e;
     }
+  }
+
+  /** The control API (`api: yes`) on apiAddress. */
+  #startApi(): void {
+    const c = this.#config;
+    const auth = this.#auth instanceof InternalAuthenticator
+      // The API always takes Basic credentials, whatever rtspAuthMethods says.
+      ? new InternalAuthenticator(c.authInternalUsers, ["basic"])
+      : this.#auth;
+    const jwt = this.#auth instanceof JwtAuthenticator ? this.#auth : undefined;
+    const router = new ApiRouter({
+      version: `v${denoJson.version}`,
+      startedMs: performance.timeOrigin,
+      allowOrigins: c.apiAllowOrigins,
+      trustedProxies: c.apiTrustedProxies,
+      auth,
+      status: this.status,
+      kick: (secure, id) => this.#kick(secure, id),
+      refreshJwks: jwt === undefined ? undefined : () => jwt.refreshKeys(),
+      config: (req) => handleConfigApi(req, this),
+      log: this.log,
+    });
+    const address = c.apiAddress.startsWith("unix://")
+      ? { path: c.apiAddress.slice("unix://".length) }
+      : parseListenAddress(c.apiAddress);
+    this.#api = HttpListener.start({
+      address,
+      tls: c.apiEncryption ? { certFile: c.apiServerCert, keyFile: c.apiServerKey } : undefined,
+      handler: router.handle,
+      onError: (e) => this.log.error(`[API] ${(e as Error).message}`),
+    });
+    this.log.info(`[API] listener opened on ${this.#api.address}`);
+  }
+
+  /** Closes the session `id` of the RTSP or RTSPS server (API kick); false when there is none. */
+  #kick(secure: boolean, id: string): boolean {
+    const server = this.servers.find((s) => (s.options.label === "RTSPS") === secure);
+    const session = server === undefined
+      ? undefined
+      : [...server.sessions.values()].find((s) => s.uuid === id);
+    if (session === undefined) return false;
+    session.close("kicked");
+    return true;
+  }
+
+  /** ConfigTarget: live config edits from the API (implemented with hot reload). */
+  applyConfigFromApi(_next: unknown): Promise<void> {
+    return Promise.reject(new Error("configuration changes through the API are not supported yet"));
   }
 
   /** Builds one server from the config: plain (`rtspAddress`…) or TLS (`rtspsAddress`, SRTP ports). */
@@ -97,6 +162,7 @@ export class App {
 
   /** Closes every server and session, then stops the hooks still running. */
   async close(): Promise<void> {
+    await this.#api?.close();
     await this.pathManager.close();
     await Promise.all(this.servers.map((s) => s.close()));
     await this.#hooks.close(this.log);

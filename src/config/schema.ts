@@ -30,6 +30,16 @@ const addressValue: Decoder<string> = refine(stringValue, (text) => {
   return text;
 });
 
+/** An HTTP listener address: `host:port`, or `unix:///path/to/socket` as MediaMTX accepts for its HTTP servers. */
+const httpAddressValue: Decoder<string> = refine(stringValue, (text) => {
+  if (text.startsWith("unix://")) {
+    if (text.length === "unix://".length) throw new Error("missing socket path after unix://");
+    return text;
+  }
+  if (text !== "") parseListenAddress(text);
+  return text;
+});
+
 /** `no`/`optional`/`strict`, plus booleans as MediaMTX accepts them: yes/true -> strict, no/false -> no. */
 const encryptionValue: Decoder<RtspEncryption> = (node, key) => {
   if (node.kind === "scalar" && typeof node.value === "boolean") return node.value ? "strict" : "no";
@@ -140,7 +150,7 @@ export const GLOBAL_DECODERS: { [K in GlobalKey]: Decoder<Config[K]> } = {
   runOnDisconnect: stringValue,
   rtspPlayer: booleanValue,
   api: booleanValue,
-  apiAddress: addressValue,
+  apiAddress: httpAddressValue,
   apiEncryption: booleanValue,
   apiServerKey: stringValue,
   apiServerCert: stringValue,

@@ -21,6 +21,7 @@ import type { ServerContext } from "./server_context.ts";
 import type { SessionMedia } from "./session_media.ts";
 import type { MulticastMember, MulticastSender } from "./multicast_sender.ts";
 import { inboundRtpError, InboundRtpErrors } from "./inbound_rtp.ts";
+import { SessionCounters } from "./session_counters.ts";
 
 /** RTSP session states (RFC 2326 appendix A.2, as MediaMTX names them). */
 export type SessionState = "initial" | "prePlay" | "play" | "preRecord" | "record";
@@ -65,6 +66,13 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   tcpConn: SessionConn | undefined;
   /** Multicast transport: the stream's group sender, shared with other readers. */
   multicast: MulticastSender | undefined;
+  /** When the session was created (epoch ms, sub-millisecond). */
+  readonly createdMs = performance.timeOrigin + performance.now();
+  /** The authenticated user ("" anonymous) and the client's User-Agent, set at ANNOUNCE or first SETUP. */
+  user = "";
+  userAgent = "";
+  /** Traffic counters for the API and metrics. */
+  readonly counters = new SessionCounters();
   /** Receiver reports this reader sent (RTCP over UDP, TCP or to the multicast group). */
   receiverReports = 0;
   lastActivityMs = performance.now();
@@ -111,6 +119,12 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   /** Packets dropped because this reader was too slow. */
   get droppedPackets(): number {
     return this.#dropped;
+  }
+
+  /** Records who opened the session (ANNOUNCE or the first SETUP, after authentication). */
+  identify(user: string, userAgent: string): void {
+    this.user = user;
+    this.userAgent = userAgent;
   }
 
   /** Marks activity (an RTSP request or RTCP): keeps UDP sessions alive. */
@@ -203,6 +217,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     if (ok) {
       m.sentPackets++;
       m.sentOctets += packet.byteLength - 12;
+      this.counters.outBytes += packet.byteLength;
     } else {
       this.#countDrop();
     }
@@ -260,9 +275,8 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.state = "record";
     this.lastActivityMs = performance.now();
     if (!resumed) this.#scheduleFirstReport();
-    if (this.transport === "udp") {
-      for (const m of this.medias.values()) m.receiver ??= new RtpReceiverStats();
-    }
+    // Loss and jitter are tracked on every transport (API counters); reports go out on UDP only.
+    for (const m of this.medias.values()) m.receiver ??= new RtpReceiverStats();
     return resumed;
   }
 
@@ -290,10 +304,12 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   /** A publisher's RTP packet: decrypted when SAVP, counted for receiver reports, into the stream. */
   #ingest(m: SessionMedia, data: Uint8Array): void {
     if (this.#publisherInput === undefined) return;
+    this.counters.inBytes += data.length;
     if (m.srtpIn !== undefined) {
       try {
         data = m.srtpIn.decryptRtp(data);
       } catch (e) {
+        this.counters.inRtpUndecryptable++;
         this.#countBadPacket(e);
         return;
       }
@@ -304,7 +320,11 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
         this.rtpErrors.add(error);
         return;
       }
-    } else if (data.length < 12) return;
+    } else if (data.length < 12) {
+      this.counters.inRtpUndecryptable++;
+      return;
+    }
+    this.counters.inRtpPackets++;
     if (m.receiver !== undefined) {
       m.remoteSsrc = rtpSsrc(data);
       const arrival = Math.round((performance.now() * (m.clockRate ?? 90000)) / 1000) >>> 0;
@@ -325,16 +345,22 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   }
 
   #onRtcp(m: SessionMedia, data: Uint8Array): void {
+    this.counters.inBytes += data.length;
     let packets;
     try {
       if (m.srtpIn !== undefined) data = m.srtpIn.decryptRtcp(data);
       packets = parseRtcpCompound(data);
     } catch {
+      this.counters.inRtcpErrors++;
       return; // malformed RTCP only loses its own information
     }
+    this.counters.inRtcpPackets += packets.length;
     for (const p of packets) {
       if (p.type === "sr") m.lastSr = { ntpMiddle32: ntpMiddle32(p.sr.ntpTime), receivedAtMs: Date.now() };
-      else if (p.type === "rr") this.receiverReports += p.rr.reports.length;
+      else if (p.type === "rr") {
+        this.receiverReports += p.rr.reports.length;
+        for (const block of p.rr.reports) this.counters.reportedLost.set(block.ssrc, block.cumulativeLost);
+      }
     }
   }
 
@@ -392,6 +418,8 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
         ? m.srtpOut.encryptRtcp(packet)
         : this.reader!.medias[m.index].encryptRtcp(packet);
     }
+    this.counters.outRtcpPackets++;
+    this.counters.outBytes += packet.length;
     if (this.transport === "tcp") {
       this.tcpConn?.writer.enqueue(formatInterleaved(m.channels![1], packet));
     } else if (m.clientRtcp !== undefined) {
