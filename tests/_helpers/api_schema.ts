@@ -22,7 +22,7 @@ function typeMatches(type: string, value: unknown): boolean {
       case "object":
         return typeof value === "object" && value !== null && !Array.isArray(value);
       default:
-        return typeof value === t;
+        return typeof value === (t as "string" | "number" | "boolean");
     }
   });
 }
