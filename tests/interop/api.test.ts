@@ -8,6 +8,7 @@ import {
   ffmpegPublish,
   interopIgnore,
   requireClients,
+  startFfmpegRead,
   startGstRead,
 } from "../_helpers/clients.ts";
 import { allocatePorts } from "../_helpers/ports.ts";
@@ -121,6 +122,17 @@ Deno.test({
           (read2.outboundRTPPackets as number) > (read1.outboundRTPPackets as number) &&
           (read2.outboundBytes as number) > (read1.outboundBytes as number);
       }, { timeoutMs: 5_000, message: "counters grow" });
+      // RTCP: ffmpeg's sender reports in, our sender reports out to the reader, GStreamer's receiver reports in.
+      await waitFor(async () => {
+        const pub = await get(publisherId);
+        const read = await get(readerId);
+        return (pub.inboundRTCPPackets as number) > 0 && (read.outboundRTCPPackets as number) > 0 &&
+          (read.inboundRTCPPackets as number) > 0;
+      }, { timeoutMs: 10_000, message: "RTCP counters" });
+      const pub3 = await get(publisherId);
+      assert.equal(pub3.inboundRTPPacketsLost, 0);
+      assert.equal(pub3.inboundRTPPacketsInError, 0);
+      assert.ok(Number.isFinite(pub3.inboundRTPPacketsJitter));
       const pathAgain = (await curlJson(api("/v3/paths/get/cam"))).json as Json;
       assert.ok((pathAgain.inboundBytes as number) > 0 && (pathAgain.outboundBytes as number) > 0);
       const conns = (await curlJson(api("/v3/rtspconns/list"))).json as Json;
@@ -141,11 +153,9 @@ Deno.test({
     });
 
     await t.step("rtsps twins, errors and missing routes", async () => {
-      for (const p of ["/v3/rtspsconns/list", "/v3/rtspssessions/list"]) {
-        const r = await curlJson(api(p));
-        assert.equal(r.status, 200, p);
-        assert.deepEqual(r.json, { itemCount: 0, pageCount: 0, items: [] });
-      }
+      const none = await curlJson(api("/v3/rtspssessions/list"));
+      assert.equal(none.status, 200);
+      assert.deepEqual(none.json, { itemCount: 0, pageCount: 0, items: [] });
       const cases: [string, string | undefined, number, unknown][] = [
         ["/v3/rtspsessions/get/abc", undefined, 400, { status: "error", error: "invalid UUID length: 3" }],
         [`/v3/rtspsessions/get/${crypto.randomUUID()}`, undefined, 404, {
@@ -194,6 +204,34 @@ Deno.test({
       assert.equal(pre.headers.get("access-control-allow-headers"), "Authorization, Content-Type");
     });
 
+    await t.step("rtsps twins list an RTSPS reader, and kick ends it", async () => {
+      await using tlsReader = startFfmpegRead({
+        url: server.secureUrl("cam"),
+        transport: "tcp",
+        seconds: 25,
+      });
+      let sessions: Json = {};
+      await waitFor(async () => {
+        sessions = (await curlJson(api("/v3/rtspssessions/list"))).json as Json;
+        return (sessions.items as Json[]).some((s) => s.state === "read");
+      }, { timeoutMs: 15_000, message: "RTSPS reader listed" });
+      const session = (sessions.items as Json[]).find((s) => s.state === "read")!;
+      assertSchema("RTSPSession", session);
+      assert.equal(session.transport, "TCP");
+      const conns = (await curlJson(api("/v3/rtspsconns/list"))).json as Json;
+      assert.equal(conns.itemCount, 1);
+      assertSchema("RTSPConn", (conns.items as Json[])[0]);
+      assert.equal((conns.items as Json[])[0].session, session.id);
+      const readers = ((await curlJson(api("/v3/paths/get/cam"))).json as Json).readers as Json[];
+      assert.deepEqual(readers.map((r) => r.type).sort(), ["rtspSession", "rtspsSession"]);
+      const kick = await curlJson(api(`/v3/rtspssessions/kick/${session.id}`), { method: "POST" });
+      assert.deepEqual(kick.json, { status: "ok" });
+      await waitFor(() => tlsReader.exitStatus !== undefined, {
+        timeoutMs: 10_000,
+        message: "ffmpeg exits after kick",
+      });
+    });
+
     await t.step("kick ends the GStreamer reader", async () => {
       const r = await curlJson(api(`/v3/rtspsessions/kick/${readerId}`), { method: "POST" });
       assert.equal(r.status, 200);
@@ -237,5 +275,53 @@ Deno.test({
     assert.equal(bearer.status, 200);
     const notFound = await curl(`http://127.0.0.1:${apiPort}/v3/nothing`);
     assert.equal(notFound.status, 401, "auth comes before routing");
+  },
+});
+
+Deno.test({
+  name: "api: HTTPS listener (apiEncryption) shows the authenticated user and User-Agent of a publisher",
+  ignore: interopIgnore(available, ["ffmpeg"]),
+  async fn() {
+    requireClients(available, ["ffmpeg"]);
+    const [apiPort] = await allocatePorts(1);
+    const cert = await makeTestCert();
+    await using server = await startTestServer(
+      [
+        "api: yes",
+        `apiAddress: 127.0.0.1:${apiPort}`,
+        "apiEncryption: yes",
+        `apiServerCert: ${cert.certFile}`,
+        `apiServerKey: ${cert.keyFile}`,
+        "authInternalUsers:",
+        "  - user: cam",
+        "    pass: campass",
+        "    permissions: [{ action: publish }]",
+        "  - user: any",
+        "    ips: [127.0.0.1]",
+        "    permissions: [{ action: read }, { action: api }]",
+      ].join("\n"),
+      { quiet: true },
+    );
+    const url = `https://127.0.0.1:${apiPort}/v3/rtspsessions/list`;
+    await using _pub = await ffmpegPublish({
+      url: `rtsp://cam:campass@127.0.0.1:${server.ports.rtsp}/door`,
+      transport: "tcp",
+      media: "h264_aac",
+    });
+    let item: Json | undefined;
+    await waitFor(async () => {
+      const r = await curlJson(url);
+      item = ((r.json as Json).items as Json[]).find((s) => s.state === "publish");
+      return item !== undefined;
+    }, { timeoutMs: 15_000, message: "publisher listed over HTTPS" });
+    assert.equal(item!.user, "cam");
+    assert.match(item!.userAgent as string, /^Lavf/);
+    assert.equal(item!.path, "door");
+    const plain = await new Deno.Command("curl", {
+      args: ["-sS", "--max-time", "5", `http://127.0.0.1:${apiPort}/v3/info`],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(!plain.success || new TextDecoder().decode(plain.stdout) === "", "plain HTTP is not served");
   },
 });
