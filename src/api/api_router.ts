@@ -104,7 +104,9 @@ export class ApiRouter {
 
   async #authenticate(req: Request, url: URL, remote: HttpRemote, headers: Headers): Promise<boolean> {
     const creds = apiCredentials(req.headers.get("Authorization"));
-    const ip = this.#proxies.clientIp(remote.hostname, req.headers.get("X-Forwarded-For"));
+    // A Unix-socket peer has no address; only local processes can reach the socket.
+    const peer = remote.hostname === "" ? "127.0.0.1" : remote.hostname;
+    const ip = this.#proxies.clientIp(peer, req.headers.get("X-Forwarded-For"));
     const result = await this.#o.auth.check({
       action: "api",
       path: "",

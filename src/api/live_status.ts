@@ -131,11 +131,10 @@ function apiSession(s: ServerSession): ApiRtspSession {
   if (receivers > 0) jitter /= receivers;
   const inError = s.rtpErrors.total + c.inRtpUndecryptable;
   const reportedLost = c.outRtpReportedLost;
-  const remote = s.conns.values().next().value?.remote;
   return {
     id: s.uuid,
     created: formatGoTime(s.createdMs),
-    remoteAddr: remote === undefined ? s.remoteHost : hostPort(remote.hostname, remote.port),
+    remoteAddr: hostPort(s.remote.hostname, s.remote.port),
     state: s.state === "play" ? "read" : s.state === "record" ? "publish" : "idle",
     path: s.path ?? "",
     query: s.query,

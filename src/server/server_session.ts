@@ -49,6 +49,8 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   readonly uuid: string = crypto.randomUUID();
   readonly log: Logger;
   readonly remoteHost: string;
+  /** Address of the connection that created the session (the API's `remoteAddr`). */
+  readonly remote: NetAddr;
   readonly #ctx: ServerContext;
   state: SessionState = "initial";
   transport: SessionTransport | undefined;
@@ -99,6 +101,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0"))
       .join("");
     this.remoteHost = creator.remote.hostname;
+    this.remote = creator.remote;
     this.conns.add(creator);
     this.log = ctx.log.with(`[session ${this.logId}]`);
     this.rtpErrors = new InboundRtpErrors(this.log);
