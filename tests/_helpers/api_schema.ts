@@ -21,8 +21,14 @@ function typeMatches(type: string, value: unknown): boolean {
         return Array.isArray(value);
       case "object":
         return typeof value === "object" && value !== null && !Array.isArray(value);
+      case "string":
+        return typeof value === "string";
+      case "number":
+        return typeof value === "number";
+      case "boolean":
+        return typeof value === "boolean";
       default:
-        return typeof value === (t as "string" | "number" | "boolean");
+        throw new Error(`unknown schema type ${t}`);
     }
   });
 }
