@@ -112,3 +112,32 @@ Deno.test("api counters: loss from sequence gaps, RTP/RTCP in error, reported lo
     r.conn.close();
   }
 });
+
+Deno.test("api paths: configured paths are listed while unused (static sources with their type), regex paths only in use", async () => {
+  const [apiPort] = await allocatePorts(1);
+  await using _srv = await startTestServer(
+    [
+      "api: yes",
+      `apiAddress: 127.0.0.1:${apiPort}`,
+      "paths:",
+      "  cam/door:",
+      "    source: rtsp://127.0.0.1:9/none",
+      "    sourceOnDemand: yes",
+      "  moved:",
+      "    source: redirect",
+      "    sourceRedirect: rtsp://elsewhere/x",
+      "  pub:",
+      "  ~^re(\\d+)$:",
+    ].join("\n"),
+    { quiet: true },
+  );
+  const res = await fetch(`http://127.0.0.1:${apiPort}/v3/paths/list`);
+  const list = await res.json() as { itemCount: number; items: Json[] };
+  assert.deepEqual(list.items.map((p) => [p.name, p.confName, p.source, p.available]), [
+    ["cam/door", "cam/door", { type: "rtspSource", id: "" }, false],
+    ["moved", "moved", { type: "redirect", id: "" }, false],
+    ["pub", "pub", null, false],
+  ]);
+  const one = await fetch(`http://127.0.0.1:${apiPort}/v3/paths/get/cam/door`);
+  assert.equal(((await one.json()) as Json).name, "cam/door");
+});
