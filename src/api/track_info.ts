@@ -86,7 +86,8 @@ function codecProps(
         : videoProps(parseH265Sps(base64(sps)), h265ProfileName, h265LevelName);
     }
     case "OPUS":
-      return { channelCount: params.get("sprop-stereo") === "1" ? 2 : (channels ?? 2) };
+      // RFC 7587 §7: the rtpmap always says 2 channels; sprop-stereo tells whether the sender sends stereo.
+      return { channelCount: params.get("sprop-stereo") === "1" ? 2 : 1 };
     case "MPEG4-GENERIC": {
       const config = params.get("config");
       return config === undefined

@@ -306,7 +306,7 @@ Deno.test({
     await using _pub = await ffmpegPublish({
       url: `rtsp://cam:campass@127.0.0.1:${server.ports.rtsp}/door`,
       transport: "tcp",
-      media: "h264_aac",
+      media: "h264_bframes_opus",
     });
     let item: Json | undefined;
     await waitFor(async () => {
@@ -317,6 +317,11 @@ Deno.test({
     assert.equal(item!.user, "cam");
     assert.match(item!.userAgent as string, /^Lavf/);
     assert.equal(item!.path, "door");
+    const path = (await curlJson(`https://127.0.0.1:${apiPort}/v3/paths/get/door`)).json as Json;
+    assert.deepEqual(path.tracks, ["H264", "Opus"]);
+    const [video, audio] = path.tracks2 as Json[];
+    assert.equal((video.codecProps as Json).profile, "High");
+    assert.deepEqual(audio.codecProps, { channelCount: 1 }, "mono Opus (no sprop-stereo)");
     const plain = await new Deno.Command("curl", {
       args: ["-sS", "--max-time", "5", `http://127.0.0.1:${apiPort}/v3/info`],
       stdout: "piped",
