@@ -204,6 +204,20 @@ Deno.test({
       assert.equal(pre.headers.get("access-control-allow-headers"), "Authorization, Content-Type");
     });
 
+    await t.step("an ffmpeg reader over the HTTP tunnel shows tunnel=http", async () => {
+      await using tunneled = startFfmpegRead({ url: server.url("cam"), transport: "http", seconds: 25 });
+      let conn: Json | undefined;
+      await waitFor(async () => {
+        const conns = (await curlJson(api("/v3/rtspconns/list"))).json as Json;
+        conn = (conns.items as Json[]).find((c) => c.tunnel === "http" && c.session !== null);
+        return conn !== undefined;
+      }, { timeoutMs: 15_000, message: "tunnelled conn listed" });
+      assertSchema("RTSPConn", conn);
+      const session = (await curlJson(api(`/v3/rtspsessions/get/${conn!.session}`))).json as Json;
+      assert.equal(session.transport, "TCP");
+      await waitFor(() => tunneled.frames() > 0, { timeoutMs: 10_000, message: "tunnelled frames" });
+    });
+
     await t.step("rtsps twins list an RTSPS reader, and kick ends it", async () => {
       await using tlsReader = startFfmpegRead({
         url: server.secureUrl("cam"),
