@@ -11,7 +11,8 @@
  *   read access to the folder: editors replace the file, ConfigMaps swap a symlink next to it).
  * - `--allow-env`: `MTX_*` / `RTSP_*` overrides are found by enumerating the environment
  *   (`Deno.env.toObject()`), which Deno allows only with unscoped env access.
- * - `--allow-write=<logFile>`: only when `logDestinations` contains `file`.
+ * - `--allow-write=<logFile>`: only when `logDestinations` contains `file` (and the control API's
+ *   `unix://` socket path when it listens on one; its key and certificate are read under apiEncryption).
  * - `--unstable-net`: UDP sockets (`Deno.listenDatagram`) are still unstable in Deno 2.
  * - `--no-prompt`: a missing permission fails at once instead of asking on a terminal.
  * - `--allow-ffi`, only when asked for (`ffi: true`, `--ffi` on the command lines): the fan-out's
@@ -50,12 +51,22 @@ export function serverPermissionFlags(options: ServerPermissionOptions = {}): st
   read.push(config?.rtspServerKey ?? "server.key", config?.rtspServerCert ?? "server.crt");
   const watched = loadedFile(options.configPath);
   if (watched !== undefined) read.push(dirname(resolve(watched)));
+  // Control API: its TLS files under apiEncryption; a unix:// socket needs read and write on its path.
+  if (config?.api && config.apiEncryption) read.push(config.apiServerKey, config.apiServerCert);
+  const apiSocket = config?.api && config.apiAddress.startsWith("unix://")
+    ? config.apiAddress.slice("unix://".length)
+    : undefined;
+  if (apiSocket !== undefined) read.push(apiSocket);
   read.push(...(options.extraReadPaths ?? []));
 
   const flags = ["--no-prompt", "--allow-net"];
   flags.push(options.anyReadPath ? "--allow-read" : `--allow-read=${pathList(read)}`);
   flags.push("--allow-env");
-  if (config?.logDestinations.includes("file")) flags.push(`--allow-write=${pathList([config.logFile])}`);
+  const write = [
+    ...(config?.logDestinations.includes("file") ? [config.logFile] : []),
+    ...(apiSocket !== undefined ? [apiSocket] : []),
+  ];
+  if (write.length > 0) flags.push(`--allow-write=${pathList(write)}`);
   const run = config === undefined ? undefined : hookPrograms(config);
   if (run !== undefined) flags.push(run.length === 0 ? "--allow-run" : `--allow-run=${pathList(run)}`);
   flags.push("--unstable-net");

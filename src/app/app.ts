@@ -10,6 +10,11 @@ import { type Clock, systemClock } from "../time/mod.ts";
 import { type ConfigDiff, diffConfig } from "./config_diff.ts";
 import { LiveAuthenticator } from "./live_authenticator.ts";
 import { pathManagerSettings, rtspServerSettings } from "./server_settings.ts";
+import { ApiRouter, handleConfigApi, liveStatus } from "../api/mod.ts";
+import type { StatusSource } from "../api/mod.ts";
+import { HttpListener } from "../transport/http_listener.ts";
+import { parseListenAddress } from "../config/mod.ts";
+import denoJson from "../../deno.json" with { type: "json" };
 
 /** How long a restarted listener retries binding an address its predecessor just released. */
 const RESTART_BIND_DEADLINE_MS = 2000;
@@ -37,6 +42,15 @@ export class App {
   /** Reloads run one at a time, in order. */
   #reloads: Promise<void> = Promise.resolve();
   #started = false;
+  /** Runtime status (paths, RTSP conns and sessions) in MediaMTX's API shapes, for the API and metrics. */
+  readonly status: StatusSource;
+  /**
+   * The authenticator of the HTTP surfaces (API, metrics): the RTSP one, except that internal
+   * users always take Basic credentials there, whatever rtspAuthMethods says.
+   */
+  readonly #httpAuth: LiveAuthenticator;
+  #api: HttpListener | undefined;
+  #apiRestart: Promise<void> = Promise.resolve();
 
   /** `clock` drives every timeout and report interval (tests pass a fake one). */
   constructor(config: Config, log = new Logger(config.logLevel), opts: { clock?: Clock } = {}) {
@@ -46,6 +60,17 @@ export class App {
     this.#hooks = new HookRunner({ rtspPort: pathManagerSettings(config).rtspPort });
     this.pathManager = new PathManager(config, log, this.#hooks, { clock: this.#clock });
     this.#auth = new LiveAuthenticator(createAuthenticator(config, log));
+    this.#httpAuth = new LiveAuthenticator(httpAuthenticator(config, this.#auth.current));
+    this.status = liveStatus({
+      config: () => this.#config,
+      paths: () => this.pathManager.paths,
+      servers: () => this.servers,
+    });
+  }
+
+  /** The control API listener, when `api: yes`. */
+  get api(): HttpListener | undefined {
+    return this.#api;
   }
 
   /** The configuration in effect. */
@@ -66,18 +91,59 @@ export class App {
   /** Opens every listener; on failure closes what was opened and rethrows. */
   start(): void {
     this.#started = true;
-    if (!this.#config.rtsp) {
-      this.log.info("[RTSP] server is disabled (rtsp: no)");
-      return;
-    }
     try {
-      this.pathManager.start();
-      for (const label of ["RTSP", "RTSPS"] as const) this.#startServer(label);
+      if (!this.#config.rtsp) this.log.info("[RTSP] server is disabled (rtsp: no)");
+      else {
+        this.pathManager.start();
+        for (const label of ["RTSP", "RTSPS"] as const) this.#startServer(label);
+      }
+      if (this.#config.api) this.#startApi();
     } catch (e) {
       for (const s of this.#servers.values()) s.close();
       this.#servers.clear();
       throw e;
     }
+  }
+
+  /** The control API (`api: yes`) on apiAddress. */
+  #startApi(): void {
+    const c = this.#config;
+    const router = new ApiRouter({
+      version: `v${denoJson.version}`,
+      startedMs: performance.timeOrigin,
+      allowOrigins: c.apiAllowOrigins,
+      trustedProxies: c.apiTrustedProxies,
+      auth: this.#httpAuth,
+      status: this.status,
+      kick: (secure, id) => this.#kick(secure, id),
+      refreshJwks: () => {
+        const current = this.#auth.current;
+        if (current instanceof JwtAuthenticator) current.refreshKeys();
+      },
+      config: (req) => handleConfigApi(req, this),
+      log: this.log,
+    });
+    const address = c.apiAddress.startsWith("unix://")
+      ? { path: c.apiAddress.slice("unix://".length) }
+      : parseListenAddress(c.apiAddress);
+    this.#api = HttpListener.start({
+      address,
+      tls: c.apiEncryption ? { certFile: c.apiServerCert, keyFile: c.apiServerKey } : undefined,
+      handler: router.handle,
+      onError: (e) => this.log.error(`[API] ${(e as Error).message}`),
+    });
+    this.log.info(`[API] listener opened on ${this.#api.address}`);
+  }
+
+  /** Closes the session `id` of the RTSP or RTSPS server (API kick); false when there is none. */
+  #kick(secure: boolean, id: string): boolean {
+    const server = this.servers.find((s) => (s.options.label === "RTSPS") === secure);
+    const session = server === undefined
+      ? undefined
+      : [...server.sessions.values()].find((s) => s.uuid === id);
+    if (session === undefined) return false;
+    session.close("kicked");
+    return true;
   }
 
   /** Builds one server from the config: plain (`rtspAddress`…) or TLS (`rtspsAddress`, SRTP ports). */
@@ -162,7 +228,10 @@ export class App {
     const diff = diffConfig(prev, next);
     this.#config = next;
     if (diff.logLevel) this.log.level = next.logLevel;
-    if (diff.auth) this.#auth.swap(createAuthenticator(next, this.log));
+    if (diff.auth) {
+      this.#auth.swap(createAuthenticator(next, this.log));
+      this.#httpAuth.swap(httpAuthenticator(next, this.#auth.current));
+    }
     if (!this.#started) {
       await this.pathManager.reconfigure(next, new Set());
       return diff;
@@ -184,6 +253,8 @@ export class App {
       );
     } finally {
       for (const label of restart) await this.#restartServer(label);
+      // Not awaited: the request that asked for this reload may be running on the API listener.
+      if (diff.api) this.#apiRestart = this.#apiRestart.then(() => this.#restartApi());
     }
     for (const listener of this.#listeners) {
       try {
@@ -195,9 +266,31 @@ export class App {
     return diff;
   }
 
+  /** Closes the API listener and opens it again with the current configuration (when `api: yes`). */
+  async #restartApi(): Promise<void> {
+    await this.#api?.close();
+    this.#api = undefined;
+    if (!this.#config.api) return;
+    const deadline = performance.now() + RESTART_BIND_DEADLINE_MS;
+    for (;;) {
+      try {
+        this.#startApi();
+        return;
+      } catch (e) {
+        if (performance.now() > deadline) {
+          this.log.error(`[API] cannot restart: ${(e as Error).message}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
   /** Closes every server and session, then stops the hooks still running. */
   async close(): Promise<void> {
     await this.#reloads;
+    await this.#apiRestart;
+    await this.#api?.close();
     await this.pathManager.close();
     await Promise.all(this.servers.map((s) => s.close()));
     await this.#hooks.close(this.log);
@@ -206,6 +299,11 @@ export class App {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** The HTTP surfaces' authenticator: internal users with Basic always, else the RTSP one. */
+function httpAuthenticator(c: Config, rtsp: Authenticator): Authenticator {
+  return c.authMethod === "internal" ? new InternalAuthenticator(c.authInternalUsers, ["basic"]) : rtsp;
 }
 
 /** The authenticator of `authMethod`, from the config's plain values. */

@@ -12,6 +12,11 @@ export class LiveAuthenticator implements Authenticator {
     this.#current = initial;
   }
 
+  /** The authenticator in effect. */
+  get current(): Authenticator {
+    return this.#current;
+  }
+
   /** Replaces the authenticator for every later request. */
   swap(next: Authenticator): void {
     this.#current = next;

@@ -44,15 +44,24 @@ const ACTIONS: readonly AuthAction[] = ["publish", "read", "playback", "api", "m
  */
 export class JwtAuthenticator implements Authenticator {
   readonly #opts: JwtAuthenticatorOptions;
-  readonly #jwks: ReturnType<typeof createRemoteJWKSet>;
+  #jwks: ReturnType<typeof createRemoteJWKSet>;
 
   constructor(opts: JwtAuthenticatorOptions) {
     this.#opts = opts;
-    this.#jwks = createRemoteJWKSet(new URL(opts.jwksUrl), {
-      timeoutDuration: opts.timeoutMs,
-      cooldownDuration: opts.refreshCooldownMs ?? JWKS_COOLDOWN_MS,
+    this.#jwks = this.#newKeySet();
+  }
+
+  #newKeySet(): ReturnType<typeof createRemoteJWKSet> {
+    return createRemoteJWKSet(new URL(this.#opts.jwksUrl), {
+      timeoutDuration: this.#opts.timeoutMs,
+      cooldownDuration: this.#opts.refreshCooldownMs ?? JWKS_COOLDOWN_MS,
       cacheMaxAge: JWKS_MAX_AGE_MS,
     });
+  }
+
+  /** Forgets the cached key set: the next authentication fetches it again (`/v3/auth/jwks/refresh`). */
+  refreshKeys(): void {
+    this.#jwks = this.#newKeySet();
   }
 
   async check(req: AuthRequest): Promise<AuthResult> {

@@ -117,6 +117,13 @@ export function defaultGlobalConfig(): Config {
     runOnConnectRestart: false,
     runOnDisconnect: "",
     rtspPlayer: true,
+    api: false,
+    apiAddress: ":9997",
+    apiEncryption: false,
+    apiServerKey: "server.key",
+    apiServerCert: "server.crt",
+    apiAllowOrigins: ["*"],
+    apiTrustedProxies: [],
     pathDefaults: defaultPathConf(),
     paths: [],
   };

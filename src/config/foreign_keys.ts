@@ -46,14 +46,6 @@ export const FOREIGN_GLOBAL_KEYS: ReadonlySet<string> = new Set([
   "authJWTIssuer",
   "authJWTAudience",
   // control API
-  "api",
-  "apiAddress",
-  "apiEncryption",
-  "apiServerKey",
-  "apiServerCert",
-  "apiAllowOrigin",
-  "apiAllowOrigins",
-  "apiTrustedProxies",
   // metrics
   "metrics",
   "metricsAddress",

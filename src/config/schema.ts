@@ -1,7 +1,7 @@
 /** Every key this server reads: its decoder, and the deprecated MediaMTX names that map to it. */
 
 import { parseListenAddress } from "./address.ts";
-import { authInternalUsersValue, permissionListValue } from "./auth_users.ts";
+import { authInternalUsersValue, ipListValue, permissionListValue } from "./auth_users.ts";
 import {
   booleanValue,
   type Decoder,
@@ -16,6 +16,7 @@ import {
   stringValue,
 } from "./decode.ts";
 import { isIPv4, parseIPv4Cidr } from "./ip.ts";
+import { fromEnv } from "./raw.ts";
 import type { Config, PathConf, RtspEncryption } from "./types.ts";
 
 /** Global keys (everything but the two path sections). */
@@ -25,6 +26,16 @@ export type PathKey = Exclude<keyof PathConf, "name" | "regex">;
 
 /** An address in `host:port` form; "" is allowed here and rejected later where the listener is needed. */
 const addressValue: Decoder<string> = refine(stringValue, (text) => {
+  if (text !== "") parseListenAddress(text);
+  return text;
+});
+
+/** An HTTP listener address: `host:port`, or `unix:///path/to/socket` as MediaMTX accepts for its HTTP servers. */
+const httpAddressValue: Decoder<string> = refine(stringValue, (text) => {
+  if (text.startsWith("unix://")) {
+    if (text.length === "unix://".length) throw new Error("missing socket path after unix://");
+    return text;
+  }
   if (text !== "") parseListenAddress(text);
   return text;
 });
@@ -78,6 +89,15 @@ const portRangeValue: Decoder<[number, number]> = (node, key) => {
   return [first, last];
 };
 
+/**
+ * A list of CORS origins. A single string is one origin: the deprecated `*AllowOrigin` keys
+ * (MediaMTX) hold one value and map here.
+ */
+function originListValue(): Decoder<string[]> {
+  const list = listValue(stringValue);
+  return (node, key) => node.kind === "scalar" && !fromEnv(node) ? [stringValue(node, key)] : list(node, key);
+}
+
 /** Decoders of the global keys. */
 export const GLOBAL_DECODERS: { [K in GlobalKey]: Decoder<Config[K]> } = {
   logLevel: enumValue(["error", "warn", "info", "debug"] as const),
@@ -129,6 +149,13 @@ export const GLOBAL_DECODERS: { [K in GlobalKey]: Decoder<Config[K]> } = {
   runOnConnectRestart: booleanValue,
   runOnDisconnect: stringValue,
   rtspPlayer: booleanValue,
+  api: booleanValue,
+  apiAddress: httpAddressValue,
+  apiEncryption: booleanValue,
+  apiServerKey: stringValue,
+  apiServerCert: stringValue,
+  apiAllowOrigins: originListValue(),
+  apiTrustedProxies: ipListValue,
 };
 
 /** Decoders of the per-path keys. */
@@ -187,6 +214,7 @@ export const GLOBAL_ALIASES: Readonly<Record<string, Alias>> = {
   rtspUDPReadBufferSize: { canonical: "udpReadBufferSize" },
   // Also switches authMethod to "http" (see build.ts).
   externalAuthenticationURL: { canonical: "authHTTPAddress" },
+  apiAllowOrigin: { canonical: "apiAllowOrigins" },
 };
 
 /** Deprecated per-path names. */

@@ -195,6 +195,21 @@ export interface Config {
   runOnConnectRestart: boolean;
   /** Command launched when a client connection closes. */
   runOnDisconnect: string;
+  // control API (MediaMTX's /v3 API)
+  /** Run the control API listener. */
+  api: boolean;
+  /** Listener of the control API (`host:port`, or `unix:///path`). */
+  apiAddress: string;
+  /** Serve the control API over HTTPS with apiServerKey / apiServerCert. */
+  apiEncryption: boolean;
+  /** TLS key file of the control API. */
+  apiServerKey: string;
+  /** TLS certificate file of the control API. */
+  apiServerCert: string;
+  /** Origins allowed by CORS (`*` = any; `*` inside a host is a wildcard). */
+  apiAllowOrigins: string[];
+  /** Proxies (IPs or CIDRs) whose `X-Forwarded-For` gives the client IP. */
+  apiTrustedProxies: string[];
   /** Serve the browser player (page and `/player.js`) on the RTSP and RTSPS ports (default true). */
   rtspPlayer: boolean;
   /** Settings every path starts from. */

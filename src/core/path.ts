@@ -52,6 +52,8 @@ export class Path {
   readonly #clock: Clock;
   readonly #udpMaxPacketSize: number | undefined;
   readonly #hooks: PathHooks;
+  /** Since when the stream can be read (epoch ms), while it can. */
+  #availableSinceMs: number | undefined;
 
   constructor(
     name: string,
@@ -160,6 +162,7 @@ export class Path {
     } else {
       this.#endStream("the source changed its medias");
       this.#stream = new Stream(medias, title, this.#streamOptions());
+      this.#availableSinceMs = performance.timeOrigin + performance.now();
     }
     this.#wakeReaders();
     const secure = /^rtsps/i.test(this.conf.source);
@@ -197,6 +200,30 @@ export class Path {
         this.#hooks.stopDemand("not needed by anyone").then(() => this.#checkIdle());
       }
     }, closeAfter);
+  }
+
+  /** Since when the path can be read (epoch ms), or undefined while it cannot. */
+  get availableSinceMs(): number | undefined {
+    return this.#stream === undefined ? undefined : this.#availableSinceMs;
+  }
+
+  /**
+   * Who provides the stream, as MediaMTX's API names it: the publishing session, or the static
+   * source (`rtspSource`/`rtspsSource`, id ""); undefined when nobody does.
+   */
+  get sourceEntity(): { type: string; id: string } | undefined {
+    if (this.#source !== undefined) {
+      return { type: /^rtsps/i.test(this.conf.source) ? "rtspsSource" : "rtspSource", id: "" };
+    }
+    const e = this.#publisher?.entity;
+    return e === undefined ? undefined : { type: e.type, id: e.id };
+  }
+
+  /** The readers' `{type, id}` (sessions as their server names them). */
+  readerEntities(): { type: string; id: string }[] {
+    const out: { type: string; id: string }[] = [];
+    for (const r of this.#readers) if (r.entity !== undefined) out.push(r.entity);
+    return out;
   }
 
   /** The stream being published, if any. */
@@ -273,6 +300,7 @@ export class Path {
       return this.#stream;
     }
     this.#stream = new Stream(publisher.medias, publisher.title, this.#streamOptions());
+    this.#availableSinceMs = performance.timeOrigin + performance.now();
     this.#log.debug(`stream is ready: ${publisher.label}`);
     this.#wakeReaders();
     this.#hooks.streamAvailable(publisher.entity);
@@ -382,6 +410,12 @@ class PathReader implements ReaderHandle {
     this.#req = req;
     this.#hooks = hooks;
     this.label = req.label;
+  }
+
+  /** The reading session's `{type, id}`, when the request named it. */
+  get entity(): { type: string; id: string } | undefined {
+    const e = this.#req.entity;
+    return e === undefined ? undefined : { type: e.type, id: e.id };
   }
 
   get medias() {

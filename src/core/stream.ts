@@ -55,6 +55,8 @@ export class StreamMedia implements StreamMediaInfo {
   lastArrivalMs = 0;
   packets = 0;
   bytes = 0;
+  /** Bytes handed to readers (each packet times the readers it went to). */
+  outBytes = 0;
   /** Rollover counter of the outgoing sequence numbers (RFC 3711 §3.3.1), counted on every packet. */
   roc = 0;
   #srtp: StreamSrtp | undefined;
@@ -169,6 +171,20 @@ export class Stream {
     this.#gop = options.gopCache && hasVideoKeyframes ? new GopCache() : undefined;
   }
 
+  /** Bytes received from the source, over all medias. */
+  get inboundBytes(): number {
+    let n = 0;
+    for (const m of this.medias) n += m.bytes;
+    return n;
+  }
+
+  /** Bytes handed to readers, over all medias. */
+  get outboundBytes(): number {
+    let n = 0;
+    for (const m of this.medias) n += m.outBytes;
+    return n;
+  }
+
   /** Whether the stream has ended. */
   get closed(): boolean {
     return this.#closed;
@@ -193,6 +209,7 @@ export class Stream {
     m.bytes += buf.length;
     if (this.#gop !== undefined) this.#cache(mediaIndex, m, packet);
     const sinks = m.sinks;
+    m.outBytes += buf.length * sinks.length;
     for (let i = 0; i < sinks.length; i++) sinks[i].writeRtp(mediaIndex, packet);
     const udpSinks = m.udpSinks;
     if (udpSinks.length === 0) return;
@@ -200,10 +217,14 @@ export class Stream {
     const out = m.udp.convert(packet, m.roc);
     if (out === undefined) return;
     if (!Array.isArray(out)) {
+      m.outBytes += out.data.length * udpSinks.length;
       for (let i = 0; i < udpSinks.length; i++) udpSinks[i].writeRtp(mediaIndex, out);
       return;
     }
-    for (const p of out) for (let i = 0; i < udpSinks.length; i++) udpSinks[i].writeRtp(mediaIndex, p);
+    for (const p of out) {
+      m.outBytes += p.data.length * udpSinks.length;
+      for (let i = 0; i < udpSinks.length; i++) udpSinks[i].writeRtp(mediaIndex, p);
+    }
   }
 
   /** Offsets that make the first packet of a new publisher follow the last one readers got. */

@@ -31,6 +31,10 @@ export class ServerConn implements SessionConn {
   readonly stream: ByteStream;
   /** Public id (API ids); random, unrelated to any secret. */
   readonly uuid: string = crypto.randomUUID();
+  /** When the connection was accepted (epoch ms, sub-millisecond). */
+  readonly createdMs = performance.timeOrigin + performance.now();
+  /** Bytes read from the peer. */
+  bytesIn = 0;
   readonly #ctx: ServerContext;
   readonly #framer = new RtspFramer();
   /** Sessions this connection has used, so they learn when it closes. */
@@ -112,6 +116,7 @@ export class ServerConn implements SessionConn {
       while (!this.#closed) {
         const n = await this.stream.read(buf);
         if (n === null) break;
+        this.bytesIn += n;
         this.lastReadMs = this.#ctx.clock.now();
         this.#framer.push(buf.subarray(0, n)); // copied: the buffer can be replaced
         if (n === buf.length && n < READ_BUFFER_BYTES) buf = new Uint8Array(READ_BUFFER_BYTES);

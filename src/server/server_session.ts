@@ -21,6 +21,7 @@ import type { ServerContext } from "./server_context.ts";
 import type { SessionMedia } from "./session_media.ts";
 import type { MulticastMember, MulticastSender } from "./multicast_sender.ts";
 import { inboundRtpError, InboundRtpErrors } from "./inbound_rtp.ts";
+import { SessionCounters } from "./session_counters.ts";
 
 /** RTSP session states (RFC 2326 appendix A.2, as MediaMTX names them). */
 export type SessionState = "initial" | "prePlay" | "play" | "preRecord" | "record";
@@ -48,6 +49,8 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   readonly uuid: string = crypto.randomUUID();
   readonly log: Logger;
   readonly remoteHost: string;
+  /** Address of the connection that created the session (the API's `remoteAddr`). */
+  readonly remote: NetAddr;
   readonly #ctx: ServerContext;
   state: SessionState = "initial";
   transport: SessionTransport | undefined;
@@ -65,6 +68,13 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   tcpConn: SessionConn | undefined;
   /** Multicast transport: the stream's group sender, shared with other readers. */
   multicast: MulticastSender | undefined;
+  /** When the session was created (epoch ms, sub-millisecond). */
+  readonly createdMs = performance.timeOrigin + performance.now();
+  /** The authenticated user ("" anonymous) and the client's User-Agent, set at ANNOUNCE or first SETUP. */
+  user = "";
+  userAgent = "";
+  /** Traffic counters for the API and metrics. */
+  readonly counters = new SessionCounters();
   /** Receiver reports this reader sent (RTCP over UDP, TCP or to the multicast group). */
   receiverReports = 0;
   lastActivityMs: number;
@@ -92,6 +102,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0"))
       .join("");
     this.remoteHost = creator.remote.hostname;
+    this.remote = creator.remote;
     this.conns.add(creator);
     this.log = ctx.log.with(`[session ${this.logId}]`);
     this.rtpErrors = new InboundRtpErrors(this.log);
@@ -112,6 +123,12 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   /** Packets dropped because this reader was too slow. */
   get droppedPackets(): number {
     return this.#dropped;
+  }
+
+  /** Records who opened the session (ANNOUNCE or the first SETUP, after authentication). */
+  identify(user: string, userAgent: string): void {
+    this.user = user;
+    this.userAgent = userAgent;
   }
 
   /** Marks activity (an RTSP request or RTCP): keeps UDP sessions alive. */
@@ -204,6 +221,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     if (ok) {
       m.sentPackets++;
       m.sentOctets += packet.byteLength - 12;
+      this.counters.outBytes += packet.byteLength;
     } else {
       this.#countDrop();
     }
@@ -261,9 +279,8 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.state = "record";
     this.lastActivityMs = this.#ctx.clock.now();
     if (!resumed) this.#scheduleFirstReport();
-    if (this.transport === "udp") {
-      for (const m of this.medias.values()) m.receiver ??= new RtpReceiverStats();
-    }
+    // Loss and jitter are tracked on every transport (API counters); reports go out on UDP only.
+    for (const m of this.medias.values()) m.receiver ??= new RtpReceiverStats();
     return resumed;
   }
 
@@ -291,10 +308,12 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   /** A publisher's RTP packet: decrypted when SAVP, counted for receiver reports, into the stream. */
   #ingest(m: SessionMedia, data: Uint8Array): void {
     if (this.#publisherInput === undefined) return;
+    this.counters.inBytes += data.length;
     if (m.srtpIn !== undefined) {
       try {
         data = m.srtpIn.decryptRtp(data);
       } catch (e) {
+        this.counters.inRtpUndecryptable++;
         this.#countBadPacket(e);
         return;
       }
@@ -305,7 +324,11 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
         this.rtpErrors.add(error);
         return;
       }
-    } else if (data.length < 12) return;
+    } else if (data.length < 12) {
+      this.counters.inRtpUndecryptable++;
+      return;
+    }
+    this.counters.inRtpPackets++;
     if (m.receiver !== undefined) {
       m.remoteSsrc = rtpSsrc(data);
       const arrival = Math.round((performance.now() * (m.clockRate ?? 90000)) / 1000) >>> 0;
@@ -326,16 +349,22 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   }
 
   #onRtcp(m: SessionMedia, data: Uint8Array): void {
+    this.counters.inBytes += data.length;
     let packets;
     try {
       if (m.srtpIn !== undefined) data = m.srtpIn.decryptRtcp(data);
       packets = parseRtcpCompound(data);
     } catch {
+      this.counters.inRtcpErrors++;
       return; // malformed RTCP only loses its own information
     }
+    this.counters.inRtcpPackets += packets.length;
     for (const p of packets) {
       if (p.type === "sr") m.lastSr = { ntpMiddle32: ntpMiddle32(p.sr.ntpTime), receivedAtMs: Date.now() };
-      else if (p.type === "rr") this.receiverReports += p.rr.reports.length;
+      else if (p.type === "rr") {
+        this.receiverReports += p.rr.reports.length;
+        for (const block of p.rr.reports) this.counters.reportedLost.set(block.ssrc, block.cumulativeLost);
+      }
     }
   }
 
@@ -393,6 +422,8 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
         ? m.srtpOut.encryptRtcp(packet)
         : this.reader!.medias[m.index].encryptRtcp(packet);
     }
+    this.counters.outRtcpPackets++;
+    this.counters.outBytes += packet.length;
     if (this.transport === "tcp") {
       this.tcpConn?.writer.enqueue(formatInterleaved(m.channels![1], packet));
     } else if (m.clientRtcp !== undefined) {

@@ -37,6 +37,7 @@ export class StreamWriter implements ScheduledWriter {
   #opts: StreamWriterOptions & { coalesceBytes: number };
   #queue: Uint8Array[] = [];
   #queuedBytes = 0;
+  #acceptedBytes = 0;
   #running = false;
   #failed = false;
   #scheduled = false;
@@ -54,6 +55,11 @@ export class StreamWriter implements ScheduledWriter {
     return this.#queue.length;
   }
 
+  /** Bytes accepted by `enqueue` so far (written or about to be). */
+  get bytesAccepted(): number {
+    return this.#acceptedBytes;
+  }
+
   /** Whether a write has failed; later chunks are discarded. */
   get failed(): boolean {
     return this.#failed;
@@ -68,6 +74,7 @@ export class StreamWriter implements ScheduledWriter {
     if (!force && this.#queue.length >= this.#opts.maxQueued) return false;
     this.#queue.push(chunk);
     this.#queuedBytes += chunk.length;
+    this.#acceptedBytes += chunk.length;
     if (this.#running) return true; // the write in flight is followed by one with everything queued
     const scheduler = this.#opts.scheduler;
     if (force || scheduler === undefined) this.#start();

@@ -17,7 +17,7 @@ export async function handleAnnounce(rc: RequestContext): Promise<RequestResult>
     throw new RtspError(400, `unsupported Content-Type '${contentType ?? ""}', expected application/sdp`);
   }
   const target = parseRequestTarget(rc.req.url);
-  await authorize(rc, "publish", target.path, target.query);
+  const user = await authorize(rc, "publish", target.path, target.query);
   let medias: SdpMedia[];
   let title: string | undefined;
   try {
@@ -48,6 +48,7 @@ export async function handleAnnounce(rc: RequestContext): Promise<RequestResult>
   rc.conn.attach(session);
   session.state = "preRecord";
   session.path = target.path;
+  session.identify(user, rc.req.headers.get("User-Agent") ?? "");
   session.query = target.query;
   session.announced = { medias, url: rc.req.url };
   rc.conn.pendingSession = session;

@@ -67,16 +67,17 @@ export function sessionLabel(rc: RequestContext, session: ServerSession): string
 /**
  * Authenticates a request for `action` on `path` (MediaMTX checks the path's configuration
  * first, so unknown paths get 400 before any 401). No credentials: 401 with challenges;
- * wrong credentials: 401, then the connection is closed (gortsplib's server behaviour).
+ * wrong credentials: 401, then the connection is closed (gortsplib's server behaviour). Returns the
+ * authenticated user ("" when anonymous; the JWT `sub` with JWT authentication).
  */
 export async function authorize(
   rc: RequestContext,
   action: AuthAction,
   path: string,
   query: string,
-): Promise<void> {
+): Promise<string> {
   const auth = rc.ctx.options.auth;
-  if (auth === undefined) return;
+  if (auth === undefined) return "";
   rc.ctx.options.pathManager.checkPath(pathRequest(rc, path, query, ""));
   const result = await auth.check({
     action,
@@ -91,7 +92,7 @@ export async function authorize(
     id: rc.session?.uuid ?? rc.conn.uuid,
     userAgent: rc.req.headers.get("User-Agent") ?? "",
   });
-  if (result.kind === "ok") return;
+  if (result.kind === "ok") return result.user;
   if (result.kind === "challenge") {
     throw new RtspError(401, "authentication required", {
       headers: auth.challenges(rc.conn.nonce).map((v) => ["WWW-Authenticate", v] as [string, string]),

@@ -46,7 +46,9 @@ async function setupPlay(
     throw new RtspError(400, "can't setup medias with different paths");
   }
   // The first SETUP of a reader is authenticated (later ones belong to the same session).
-  if (existing?.reader === undefined) await authorize(rc, "read", target.path, target.query);
+  const user = existing?.reader === undefined
+    ? await authorize(rc, "read", target.path, target.query)
+    : undefined;
   const negotiated = negotiate(rc, specs, "play", existing);
   const session = existing ?? new ServerSession(rc.ctx, rc.conn);
   let index: number;
@@ -57,6 +59,7 @@ async function setupPlay(
       );
       session.path = target.path;
       session.query = target.query;
+      session.identify(user ?? "", rc.req.headers.get("User-Agent") ?? "");
     }
     const count = session.reader.medias.length;
     // No control: a trailing slash or a single-media stream means the first media (gortsplib's media matching; RFC 2326 §C.1.1).

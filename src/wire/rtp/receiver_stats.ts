@@ -115,6 +115,11 @@ export class RtpReceiverStats {
     return Math.min(255, Math.floor((lostInterval * 256) / expectedInterval));
   }
 
+  /** Interarrival jitter estimate in RTP timestamp units (RFC 3550 §A.8), not truncated. */
+  get jitterEstimate(): number {
+    return this.#jitter;
+  }
+
   /** Interarrival jitter estimate in RTP timestamp units (RFC 3550 §A.8), truncated. */
   get jitter(): number {
     return Math.floor(this.#jitter);

@@ -151,7 +151,7 @@ Deno.test("a full MediaMTX config loads; each foreign key warns once", async () 
   equal(config.paths[0].rtspTransport, "tcp");
   equal(config.paths[1].sourceOnDemand, true);
   for (
-    const key of ["hls", "webrtcICEServers2", "rtmp", "api", "metricsAddress", "record", "rpiCameraWidth"]
+    const key of ["hls", "webrtcICEServers2", "rtmp", "pprof", "metricsAddress", "record", "rpiCameraWidth"]
   ) {
     const mine = warnings.filter((w) => w.startsWith(`key "${key}" is a MediaMTX setting`));
     equal(mine.length, 1, `${key}: ${mine}`);

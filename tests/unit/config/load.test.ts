@@ -49,6 +49,13 @@ Deno.test("defaults are MediaMTX's plus our extensions", () => {
     runOnConnectRestart: false,
     runOnDisconnect: "",
     rtspPlayer: true,
+    api: false,
+    apiAddress: ":9997",
+    apiEncryption: false,
+    apiServerKey: "server.key",
+    apiServerCert: "server.crt",
+    apiAllowOrigins: ["*"],
+    apiTrustedProxies: [],
     pathDefaults: undefined,
     paths: undefined,
   });
