@@ -117,6 +117,13 @@ export function defaultGlobalConfig(): Config {
     runOnConnectRestart: false,
     runOnDisconnect: "",
     rtspPlayer: true,
+    metrics: false,
+    metricsAddress: ":9998",
+    metricsEncryption: false,
+    metricsServerKey: "server.key",
+    metricsServerCert: "server.crt",
+    metricsAllowOrigins: ["*"],
+    metricsTrustedProxies: [],
     pathDefaults: defaultPathConf(),
     paths: [],
   };

@@ -54,15 +54,6 @@ export const FOREIGN_GLOBAL_KEYS: ReadonlySet<string> = new Set([
   "apiAllowOrigin",
   "apiAllowOrigins",
   "apiTrustedProxies",
-  // metrics
-  "metrics",
-  "metricsAddress",
-  "metricsEncryption",
-  "metricsServerKey",
-  "metricsServerCert",
-  "metricsAllowOrigin",
-  "metricsAllowOrigins",
-  "metricsTrustedProxies",
   // pprof
   "pprof",
   "pprofAddress",

@@ -1,7 +1,8 @@
 /** Every key this server reads: its decoder, and the deprecated MediaMTX names that map to it. */
 
 import { parseListenAddress } from "./address.ts";
-import { authInternalUsersValue, permissionListValue } from "./auth_users.ts";
+import { authInternalUsersValue, ipListValue, permissionListValue } from "./auth_users.ts";
+import { fromEnv } from "./raw.ts";
 import {
   booleanValue,
   type Decoder,
@@ -68,6 +69,13 @@ const fingerprintValue: Decoder<string> = refine(stringValue, (text) => {
   return text;
 });
 
+/**
+ * `*Origins` lists. A single string is taken as a one-item list, so MediaMTX's deprecated singular
+ * `metricsAllowOrigin` (an alias of this key) loads too.
+ */
+const originListValue: Decoder<string[]> = (node, key) =>
+  node.kind === "scalar" && !fromEnv(node) ? [stringValue(node, key)] : listValue(stringValue)(node, key);
+
 const portRangeValue: Decoder<[number, number]> = (node, key) => {
   const ports = listValue(portValue)(node, key);
   if (ports.length !== 2) fail(node, key, `expected two ports [first, last], got ${ports.length} values`);
@@ -129,6 +137,13 @@ export const GLOBAL_DECODERS: { [K in GlobalKey]: Decoder<Config[K]> } = {
   runOnConnectRestart: booleanValue,
   runOnDisconnect: stringValue,
   rtspPlayer: booleanValue,
+  metrics: booleanValue,
+  metricsAddress: addressValue,
+  metricsEncryption: booleanValue,
+  metricsServerKey: stringValue,
+  metricsServerCert: stringValue,
+  metricsAllowOrigins: originListValue,
+  metricsTrustedProxies: ipListValue,
 };
 
 /** Decoders of the per-path keys. */
@@ -187,6 +202,7 @@ export const GLOBAL_ALIASES: Readonly<Record<string, Alias>> = {
   rtspUDPReadBufferSize: { canonical: "udpReadBufferSize" },
   // Also switches authMethod to "http" (see build.ts).
   externalAuthenticationURL: { canonical: "authHTTPAddress" },
+  metricsAllowOrigin: { canonical: "metricsAllowOrigins" },
 };
 
 /** Deprecated per-path names. */

@@ -49,6 +49,13 @@ Deno.test("defaults are MediaMTX's plus our extensions", () => {
     runOnConnectRestart: false,
     runOnDisconnect: "",
     rtspPlayer: true,
+    metrics: false,
+    metricsAddress: ":9998",
+    metricsEncryption: false,
+    metricsServerKey: "server.key",
+    metricsServerCert: "server.crt",
+    metricsAllowOrigins: ["*"],
+    metricsTrustedProxies: [],
     pathDefaults: undefined,
     paths: undefined,
   });
