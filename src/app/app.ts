@@ -7,6 +7,9 @@ import { HookRunner } from "../hooks/mod.ts";
 import type { Authenticator } from "../auth/mod.ts";
 import { HttpAuthenticator, InternalAuthenticator, JwtAuthenticator } from "../auth/mod.ts";
 import { playerAssets } from "../player/assets.ts";
+import type { StatusSource } from "../api/status_types.ts";
+import { liveStatus } from "../api/live_status.ts";
+import { MetricsServer } from "../metrics/mod.ts";
 
 /**
  * The running server: builds the path manager and the RTSP server(s) from a Config,
@@ -16,9 +19,12 @@ export class App {
   readonly log: Logger;
   readonly pathManager: PathManager;
   readonly servers: RtspServer[] = [];
+  /** Live paths, conns and sessions in the API's shapes (served by the API, printed by /metrics). */
+  readonly status: StatusSource;
   readonly #config: Config;
   readonly #auth: Authenticator;
   readonly #hooks: HookRunner;
+  #metrics: MetricsServer | undefined;
 
   constructor(config: Config, log = new Logger(config.logLevel)) {
     this.#config = config;
@@ -26,11 +32,13 @@ export class App {
     this.#hooks = new HookRunner({ rtspPort: parseListenAddress(config.rtspAddress).port });
     this.pathManager = new PathManager(config, log, this.#hooks);
     this.#auth = createAuthenticator(config, log);
+    this.status = liveStatus(this);
   }
 
   /** Opens every listener; on failure closes what was opened and rethrows. */
   start(): void {
     const c = this.#config;
+    if (c.metrics) this.#startMetrics();
     if (!c.rtsp) {
       this.log.info("[RTSP] server is disabled (rtsp: no)");
       return;
@@ -41,7 +49,34 @@ export class App {
       if (c.rtspEncryption !== "no") this.#startServer("RTSPS");
     } catch (e) {
       for (const s of this.servers) s.close();
+      void this.#metrics?.close();
       throw e;
+    }
+  }
+
+  /** The metrics port actually bound (`metricsAddress` may say port 0), if the listener runs. */
+  get metricsPort(): number | undefined {
+    return this.#metrics?.port;
+  }
+
+  /** `GET /metrics` on `metricsAddress` (MediaMTX's Prometheus endpoint), when `metrics: yes`. */
+  #startMetrics(): void {
+    const c = this.#config;
+    const listen = parseListenAddress(c.metricsAddress);
+    const options = {
+      hostname: listen.hostname,
+      port: listen.port,
+      tls: c.metricsEncryption ? { certFile: c.metricsServerCert, keyFile: c.metricsServerKey } : undefined,
+      allowOrigins: c.metricsAllowOrigins,
+      trustedProxies: c.metricsTrustedProxies,
+      status: this.status,
+      auth: httpSurfaceAuthenticator(c, this.#auth),
+      log: this.log,
+    };
+    try {
+      this.#metrics = new MetricsServer(options);
+    } catch (e) {
+      throw new Error(`[metrics] cannot open ${c.metricsAddress}: ${(e as Error).message}`, { cause: e });
     }
   }
 
@@ -97,6 +132,7 @@ export class App {
 
   /** Closes every server and session, then stops the hooks still running. */
   async close(): Promise<void> {
+    await this.#metrics?.close();
     await this.pathManager.close();
     await Promise.all(this.servers.map((s) => s.close()));
     await this.#hooks.close(this.log);
@@ -105,6 +141,15 @@ export class App {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/**
+ * The authenticator of the HTTP surfaces (metrics): the RTSP one, except that internal users can
+ * always log in with Basic there (`rtspAuthMethods` only concerns RTSP), as in MediaMTX.
+ */
+function httpSurfaceAuthenticator(c: Config, rtspAuth: Authenticator): Authenticator {
+  if (c.authMethod !== "internal" || c.rtspAuthMethods.includes("basic")) return rtspAuth;
+  return new InternalAuthenticator(c.authInternalUsers, ["basic"]);
 }
 
 /** The authenticator of `authMethod`, from the config's plain values. */
