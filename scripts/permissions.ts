@@ -6,7 +6,9 @@
  * - `--allow-net`: its listeners (rtspAddress, rtpAddress, …) and, later, connections to sources.
  *   Hosts and ports come from the configuration, so the flag is not narrowed.
  * - `--allow-read=<files>`: the configuration file (or MediaMTX's search paths when none is given)
- *   and the TLS key and certificate it names (`rtspServerKey`, `rtspServerCert`). Nothing else.
+ *   and the TLS key and certificate it names (`rtspServerKey`, `rtspServerCert`; with `metrics` and
+ *   `metricsEncryption` also `metricsServerKey`, `metricsServerCert`). Nothing else.
+ * - The metrics listener (`metrics: yes`, `metricsAddress`) is covered by `--allow-net` too.
  * - `--allow-env`: `MTX_*` / `RTSP_*` overrides are found by enumerating the environment
  *   (`Deno.env.toObject()`), which Deno allows only with unscoped env access.
  * - `--allow-write=<logFile>`: only when `logDestinations` contains `file`.
@@ -45,6 +47,9 @@ export function serverPermissionFlags(options: ServerPermissionOptions = {}): st
   const config = effectiveConfig(options.configPath);
   const read = options.configPath !== undefined ? [options.configPath] : [...DEFAULT_CONFIG_PATHS];
   read.push(config?.rtspServerKey ?? "server.key", config?.rtspServerCert ?? "server.crt");
+  if (config?.metrics && config.metricsEncryption) {
+    read.push(config.metricsServerKey, config.metricsServerCert);
+  }
   read.push(...(options.extraReadPaths ?? []));
 
   const flags = ["--no-prompt", "--allow-net"];

@@ -11,6 +11,7 @@ import {
   requireClients,
   startFfmpegRead,
 } from "../_helpers/clients.ts";
+import { makeTestCert } from "../_helpers/certs.ts";
 import { allocatePorts } from "../_helpers/ports.ts";
 import { parsePrometheusText, type PromSample, sampleValue } from "../_helpers/prometheus.ts";
 import { waitFor } from "../_helpers/wait.ts";
@@ -170,4 +171,36 @@ Deno.test({
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get("access-control-allow-methods"), "OPTIONS, GET");
   },
+});
+
+Deno.test("metrics: metricsEncryption serves HTTPS with metricsServerKey/metricsServerCert", async () => {
+  const cert = await makeTestCert();
+  try {
+    const [metricsPort] = await allocatePorts(1);
+    await using server = await startTestServer([
+      "metrics: yes",
+      `metricsAddress: 127.0.0.1:${metricsPort}`,
+      "metricsEncryption: yes",
+      `metricsServerKey: ${cert.keyFile}`,
+      `metricsServerCert: ${cert.certFile}`,
+    ].join("\n"));
+    assert.ok(server.logs.some((l) => l.includes(`listener opened on 127.0.0.1:${metricsPort} (TCP/HTTPS)`)));
+    const res = await curl(`https://localhost:${metricsPort}/metrics?type=paths`, [
+      "--cacert",
+      cert.certFile,
+    ]);
+    assert.equal(res.status, 200);
+    assert.equal(sampleValue(parsePrometheusText(res.body), "paths"), 0);
+  } finally {
+    await Deno.remove(cert.dir, { recursive: true });
+  }
+});
+
+Deno.test("metrics: a taken metricsAddress stops the start with a clear error and leaves nothing open", async () => {
+  const [metricsPort] = await allocatePorts(1);
+  using _taken = Deno.listen({ hostname: "127.0.0.1", port: metricsPort });
+  await assert.rejects(
+    () => startTestServer(`metrics: yes\nmetricsAddress: 127.0.0.1:${metricsPort}`),
+    new RegExp(`\\[metrics\\] cannot open 127\\.0\\.0\\.1:${metricsPort}: .*(in use|AddrInUse)`, "i"),
+  );
 });
