@@ -66,6 +66,7 @@ export class App {
     const options = {
       hostname: listen.hostname,
       port: listen.port,
+      address: c.metricsAddress,
       tls: c.metricsEncryption ? { certFile: c.metricsServerCert, keyFile: c.metricsServerKey } : undefined,
       allowOrigins: c.metricsAllowOrigins,
       trustedProxies: c.metricsTrustedProxies,

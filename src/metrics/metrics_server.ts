@@ -10,6 +10,8 @@ export interface MetricsServerOptions {
   hostname: string;
   /** 0 picks a free port. */
   port: number;
+  /** The address as configured (`metricsAddress`), for the log line, as MediaMTX prints it. */
+  address?: string;
   /** `metricsEncryption`: HTTPS with these files (`metricsServerCert`, `metricsServerKey`). */
   tls?: { certFile: string; keyFile: string };
   allowOrigins: readonly string[];
@@ -36,7 +38,9 @@ export class MetricsServer implements AsyncDisposable {
       handler: createMetricsHandler({ ...opts, log: this.#log }),
       onError: (e) => this.#log.error(`request failed: ${e instanceof Error ? e.message : String(e)}`),
     });
-    const address = formatNetAddr({ hostname: opts.hostname, port: this.#listener.port });
+    const address = opts.address !== undefined && opts.port !== 0
+      ? opts.address
+      : formatNetAddr({ hostname: opts.hostname, port: this.#listener.port });
     this.#log.info(`listener opened on ${address} (TCP/${opts.tls === undefined ? "HTTP" : "HTTPS"})`);
   }
 
