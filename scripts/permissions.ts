@@ -9,6 +9,9 @@
  *   and the TLS key and certificate it names (`rtspServerKey`, `rtspServerCert`); plus the folder
  *   of the configuration file that will be loaded, which hot reload watches (`Deno.watchFs` needs
  *   read access to the folder: editors replace the file, ConfigMaps swap a symlink next to it).
+ *   and the TLS key and certificate it names (`rtspServerKey`, `rtspServerCert`; with `metrics` and
+ *   `metricsEncryption` also `metricsServerKey`, `metricsServerCert`). Nothing else.
+ * - The metrics listener (`metrics: yes`, `metricsAddress`) is covered by `--allow-net` too.
  * - `--allow-env`: `MTX_*` / `RTSP_*` overrides are found by enumerating the environment
  *   (`Deno.env.toObject()`), which Deno allows only with unscoped env access.
  * - `--allow-write=<logFile>`: only when `logDestinations` contains `file` (and the control API's
@@ -57,6 +60,9 @@ export function serverPermissionFlags(options: ServerPermissionOptions = {}): st
     ? config.apiAddress.slice("unix://".length)
     : undefined;
   if (apiSocket !== undefined) read.push(apiSocket);
+  if (config?.metrics && config.metricsEncryption) {
+    read.push(config.metricsServerKey, config.metricsServerCert);
+  }
   read.push(...(options.extraReadPaths ?? []));
 
   const flags = ["--no-prompt", "--allow-net"];

@@ -24,6 +24,7 @@ export type ReloadReason = "file changed" | "API request" | "SIGHUP";
 
 /** Told after every applied reload (e.g. to restart the API or metrics server when `diff.api`). */
 export type ReloadListener = (next: Config, prev: Config, diff: ConfigDiff) => void | Promise<void>;
+import { MetricsServer } from "../metrics/mod.ts";
 
 /**
  * The running server: builds the path manager and the RTSP server(s) from a Config,
@@ -51,6 +52,8 @@ export class App {
   readonly #httpAuth: LiveAuthenticator;
   #api: HttpListener | undefined;
   #apiRestart: Promise<void> = Promise.resolve();
+  #metrics: MetricsServer | undefined;
+  #metricsRestart: Promise<void> = Promise.resolve();
 
   /** `clock` drives every timeout and report interval (tests pass a fake one). */
   constructor(config: Config, log = new Logger(config.logLevel), opts: { clock?: Clock } = {}) {
@@ -91,6 +94,7 @@ export class App {
   /** Opens every listener; on failure closes what was opened and rethrows. */
   start(): void {
     this.#started = true;
+    if (this.#config.metrics) this.#startMetrics();
     try {
       if (!this.#config.rtsp) this.log.info("[RTSP] server is disabled (rtsp: no)");
       else {
@@ -101,6 +105,8 @@ export class App {
     } catch (e) {
       for (const s of this.#servers.values()) s.close();
       this.#servers.clear();
+      void this.#metrics?.close();
+      this.#metrics = undefined;
       throw e;
     }
   }
@@ -144,6 +150,33 @@ export class App {
     if (session === undefined) return false;
     session.close("kicked");
     return true;
+  }
+
+  /** The metrics port actually bound (`metricsAddress` may say port 0), if the listener runs. */
+  get metricsPort(): number | undefined {
+    return this.#metrics?.port;
+  }
+
+  /** `GET /metrics` on `metricsAddress` (MediaMTX's Prometheus endpoint), when `metrics: yes`. */
+  #startMetrics(): void {
+    const c = this.#config;
+    const listen = parseListenAddress(c.metricsAddress);
+    const options = {
+      hostname: listen.hostname,
+      port: listen.port,
+      address: c.metricsAddress,
+      tls: c.metricsEncryption ? { certFile: c.metricsServerCert, keyFile: c.metricsServerKey } : undefined,
+      allowOrigins: c.metricsAllowOrigins,
+      trustedProxies: c.metricsTrustedProxies,
+      status: this.status,
+      auth: this.#httpAuth,
+      log: this.log,
+    };
+    try {
+      this.#metrics = new MetricsServer(options);
+    } catch (e) {
+      throw new Error(`[metrics] cannot open ${c.metricsAddress}: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   /** Builds one server from the config: plain (`rtspAddress`…) or TLS (`rtspsAddress`, SRTP ports). */
@@ -255,6 +288,7 @@ export class App {
       for (const label of restart) await this.#restartServer(label);
       // Not awaited: the request that asked for this reload may be running on the API listener.
       if (diff.api) this.#apiRestart = this.#apiRestart.then(() => this.#restartApi());
+      if (diff.metrics) this.#metricsRestart = this.#metricsRestart.then(() => this.#restartMetrics());
     }
     for (const listener of this.#listeners) {
       try {
@@ -266,19 +300,24 @@ export class App {
     return diff;
   }
 
-  /** Closes the API listener and opens it again with the current configuration (when `api: yes`). */
-  async #restartApi(): Promise<void> {
-    await this.#api?.close();
-    this.#api = undefined;
-    if (!this.#config.api) return;
+  /** Closes the metrics listener and opens it again with the current configuration (when `metrics: yes`). */
+  async #restartMetrics(): Promise<void> {
+    await this.#metrics?.close();
+    this.#metrics = undefined;
+    if (!this.#config.metrics) return;
+    await this.#retryBind("metrics", () => this.#startMetrics());
+  }
+
+  /** Runs `start` until the address its predecessor just released is free again, up to a deadline. */
+  async #retryBind(label: string, start: () => void): Promise<void> {
     const deadline = performance.now() + RESTART_BIND_DEADLINE_MS;
     for (;;) {
       try {
-        this.#startApi();
+        start();
         return;
       } catch (e) {
         if (performance.now() > deadline) {
-          this.log.error(`[API] cannot restart: ${(e as Error).message}`);
+          this.log.error(`[${label}] cannot restart: ${(e as Error).message}`);
           return;
         }
         await new Promise((r) => setTimeout(r, 50));
@@ -286,11 +325,21 @@ export class App {
     }
   }
 
+  /** Closes the API listener and opens it again with the current configuration (when `api: yes`). */
+  async #restartApi(): Promise<void> {
+    await this.#api?.close();
+    this.#api = undefined;
+    if (!this.#config.api) return;
+    await this.#retryBind("API", () => this.#startApi());
+  }
+
   /** Closes every server and session, then stops the hooks still running. */
   async close(): Promise<void> {
     await this.#reloads;
     await this.#apiRestart;
+    await this.#metricsRestart;
     await this.#api?.close();
+    await this.#metrics?.close();
     await this.pathManager.close();
     await Promise.all(this.servers.map((s) => s.close()));
     await this.#hooks.close(this.log);

@@ -11,3 +11,4 @@ export * from "./credentials.ts";
 export * from "./internal_authenticator.ts";
 export * from "./http_authenticator.ts";
 export * from "./jwt_authenticator.ts";
+export * from "./http_authorization.ts";

@@ -124,6 +124,13 @@ export function defaultGlobalConfig(): Config {
     apiServerCert: "server.crt",
     apiAllowOrigins: ["*"],
     apiTrustedProxies: [],
+    metrics: false,
+    metricsAddress: ":9998",
+    metricsEncryption: false,
+    metricsServerKey: "server.key",
+    metricsServerCert: "server.crt",
+    metricsAllowOrigins: ["*"],
+    metricsTrustedProxies: [],
     pathDefaults: defaultPathConf(),
     paths: [],
   };

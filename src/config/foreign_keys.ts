@@ -46,15 +46,6 @@ export const FOREIGN_GLOBAL_KEYS: ReadonlySet<string> = new Set([
   "authJWTIssuer",
   "authJWTAudience",
   // control API
-  // metrics
-  "metrics",
-  "metricsAddress",
-  "metricsEncryption",
-  "metricsServerKey",
-  "metricsServerCert",
-  "metricsAllowOrigin",
-  "metricsAllowOrigins",
-  "metricsTrustedProxies",
   // pprof
   "pprof",
   "pprofAddress",

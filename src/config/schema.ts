@@ -2,6 +2,7 @@
 
 import { parseListenAddress } from "./address.ts";
 import { authInternalUsersValue, ipListValue, permissionListValue } from "./auth_users.ts";
+import { fromEnv } from "./raw.ts";
 import {
   booleanValue,
   type Decoder,
@@ -16,7 +17,6 @@ import {
   stringValue,
 } from "./decode.ts";
 import { isIPv4, parseIPv4Cidr } from "./ip.ts";
-import { fromEnv } from "./raw.ts";
 import type { Config, PathConf, RtspEncryption } from "./types.ts";
 
 /** Global keys (everything but the two path sections). */
@@ -156,6 +156,13 @@ export const GLOBAL_DECODERS: { [K in GlobalKey]: Decoder<Config[K]> } = {
   apiServerCert: stringValue,
   apiAllowOrigins: originListValue(),
   apiTrustedProxies: ipListValue,
+  metrics: booleanValue,
+  metricsAddress: addressValue,
+  metricsEncryption: booleanValue,
+  metricsServerKey: stringValue,
+  metricsServerCert: stringValue,
+  metricsAllowOrigins: originListValue(),
+  metricsTrustedProxies: ipListValue,
 };
 
 /** Decoders of the per-path keys. */
@@ -215,6 +222,7 @@ export const GLOBAL_ALIASES: Readonly<Record<string, Alias>> = {
   // Also switches authMethod to "http" (see build.ts).
   externalAuthenticationURL: { canonical: "authHTTPAddress" },
   apiAllowOrigin: { canonical: "apiAllowOrigins" },
+  metricsAllowOrigin: { canonical: "metricsAllowOrigins" },
 };
 
 /** Deprecated per-path names. */

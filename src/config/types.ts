@@ -212,6 +212,21 @@ export interface Config {
   apiTrustedProxies: string[];
   /** Serve the browser player (page and `/player.js`) on the RTSP and RTSPS ports (default true). */
   rtspPlayer: boolean;
+  // metrics (MediaMTX's Prometheus endpoint)
+  /** Serve `GET /metrics` (default false). */
+  metrics: boolean;
+  /** Listener of the metrics server (default `:9998`). */
+  metricsAddress: string;
+  /** HTTPS on the metrics listener, with metricsServerKey/metricsServerCert (default false). */
+  metricsEncryption: boolean;
+  /** TLS key file of the metrics listener. */
+  metricsServerKey: string;
+  /** TLS certificate file of the metrics listener. */
+  metricsServerCert: string;
+  /** Origins allowed by CORS (`*` = any; default `["*"]`). */
+  metricsAllowOrigins: string[];
+  /** Proxies whose `X-Forwarded-For` gives the client IP (IPs or CIDRs; default none). */
+  metricsTrustedProxies: string[];
   /** Settings every path starts from. */
   pathDefaults: PathConf;
   /** Configured paths, in file order. */

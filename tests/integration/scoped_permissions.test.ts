@@ -15,7 +15,8 @@ import {
   requireClients,
 } from "../_helpers/clients.ts";
 import { formatReport } from "../_helpers/frame_report.ts";
-import { allocateServerPorts } from "../_helpers/ports.ts";
+import { makeTestCert } from "../_helpers/certs.ts";
+import { allocatePorts, allocateServerPorts } from "../_helpers/ports.ts";
 import { spawnProcess } from "../_helpers/process.ts";
 import { publishingSession } from "../_helpers/server_logs.ts";
 import { REPO_ROOT, serverConfig, startServerWithPorts } from "../_helpers/server_process.ts";
@@ -168,4 +169,33 @@ Deno.test({
     const denied = server.logs.filter((l) => /NotCapable|Requires \w+ access/.test(l));
     assert.deepEqual(denied, [], server.describeLogs());
   },
+});
+
+Deno.test("scoped permissions: the metrics listener serves HTTPS with its key and certificate readable", async () => {
+  const cert = await makeTestCert();
+  try {
+    const [metricsPort] = await allocatePorts(1);
+    await using server = await startServerWithPorts({
+      permissions: (configPath) => serverPermissionFlags({ configPath }),
+      extraConfig: [
+        "metrics: yes",
+        `metricsAddress: 127.0.0.1:${metricsPort}`,
+        "metricsEncryption: yes",
+        `metricsServerKey: ${cert.keyFile}`,
+        `metricsServerCert: ${cert.certFile}`,
+      ].join("\n"),
+    });
+    const client = Deno.createHttpClient({ caCerts: [cert.certPem] });
+    try {
+      const res = await fetch(`https://localhost:${metricsPort}/metrics?type=paths`, { client });
+      assert.equal(res.status, 200, server.describeLogs());
+      assert.match(await res.text(), /^# Paths\npaths 0\n/);
+    } finally {
+      client.close();
+    }
+    const denied = server.logs.filter((l) => /NotCapable|Requires \w+ access/.test(l));
+    assert.deepEqual(denied, [], server.describeLogs());
+  } finally {
+    await Deno.remove(cert.dir, { recursive: true });
+  }
 });

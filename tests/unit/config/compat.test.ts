@@ -150,8 +150,10 @@ Deno.test("a full MediaMTX config loads; each foreign key warns once", async () 
   deepStrictEqual(config.paths.map((p) => p.name), ["frontdoor", "~^cam(\\d+)$", "news", "all_others"]);
   equal(config.paths[0].rtspTransport, "tcp");
   equal(config.paths[1].sourceOnDemand, true);
+  equal(config.metrics, true);
+  deepStrictEqual(config.metricsAllowOrigins, ["*"]);
   for (
-    const key of ["hls", "webrtcICEServers2", "rtmp", "pprof", "metricsAddress", "record", "rpiCameraWidth"]
+    const key of ["hls", "webrtcICEServers2", "rtmp", "pprof", "pprofAddress", "record", "rpiCameraWidth"]
   ) {
     const mine = warnings.filter((w) => w.startsWith(`key "${key}" is a MediaMTX setting`));
     equal(mine.length, 1, `${key}: ${mine}`);

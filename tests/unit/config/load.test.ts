@@ -56,6 +56,13 @@ Deno.test("defaults are MediaMTX's plus our extensions", () => {
     apiServerCert: "server.crt",
     apiAllowOrigins: ["*"],
     apiTrustedProxies: [],
+    metrics: false,
+    metricsAddress: ":9998",
+    metricsEncryption: false,
+    metricsServerKey: "server.key",
+    metricsServerCert: "server.crt",
+    metricsAllowOrigins: ["*"],
+    metricsTrustedProxies: [],
     pathDefaults: undefined,
     paths: undefined,
   });

@@ -1,0 +1,23 @@
+import { equal } from "node:assert/strict";
+import { httpAuthorization, httpAuthQuery } from "../../../src/auth/mod.ts";
+
+Deno.test("httpAuthorization reads Bearer as MediaMTX's HTTP surfaces do", () => {
+  const basic = (u: string, p: string) => `Basic ${btoa(`${u}:${p}`)}`;
+  const table: [string | null, string | undefined][] = [
+    [null, undefined],
+    ["", undefined],
+    [basic("u", "p"), basic("u", "p")],
+    ["Bearer user:pass", basic("user", "pass")],
+    ["bearer user:pass", basic("user", "pass")],
+    ["Bearer eyJ.abc.def", basic("", "eyJ.abc.def")],
+    ["Bearer a:b:c", basic("", "a:b:c")],
+    ['Digest username="x"', 'Digest username="x"'],
+  ];
+  for (const [header, expected] of table) equal(httpAuthorization(header), expected, String(header));
+});
+
+Deno.test("httpAuthQuery drops token and jwt (JWTs come from the Authorization header on HTTP)", () => {
+  equal(httpAuthQuery(""), "");
+  equal(httpAuthQuery("type=paths"), "type=paths");
+  equal(httpAuthQuery("jwt=abc&type=paths&token=x&to%6Ben=y"), "type=paths");
+});
