@@ -6,7 +6,8 @@
  * - Deno networking (listeners, dials, `node:tls`, `node:dgram`, …) only in `src/transport/`.
  * - Cross-folder imports go through the folder's `mod.ts`.
  * - No export that nothing imports: every exported name of `src/` is used by another file of the project
- *   (sources, scripts, tests or main.ts).
+ *   (sources, scripts, tests or main.ts); an exported type also counts as used when its own file's
+ *   exports mention it (it documents their parameters or results).
  *
  * Prints one line per violation and exits 1 when there is any; `--quiet` prints only the count.
  */
@@ -54,7 +55,7 @@ const NETWORKING = [
 
 const IMPORT = /(?:import|export)\s+(?:type\s+)?(?:[^"';]*?\s+from\s+)?"(\.{1,2}\/[^"]+)"/g;
 const EXPORTED =
-  /^export\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|const|let|interface|type|enum)\s+([A-Za-z_$][\w$]*)/gm;
+  /^export\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(function\*?|class|const|let|interface|type|enum)\s+([A-Za-z_$][\w$]*)/gm;
 
 /** One broken rule, with the file it is in. */
 export interface Violation {
@@ -136,9 +137,11 @@ function unusedExports(root: string, srcFiles: string[], texts: Map<string, stri
   for (const file of srcFiles) {
     const text = texts.get(file) ?? "";
     for (const m of text.matchAll(EXPORTED)) {
-      const name = m[1];
+      const [, kind, name] = m;
       const word = new RegExp(`\\b${name.replace(/\$/g, "\\$")}\\b`);
-      let used = false;
+      // A type that names a parameter or result of the file's own exports documents its public API.
+      const wordAll = new RegExp(word.source, "g");
+      let used = (kind === "interface" || kind === "type") && (text.match(wordAll)?.length ?? 0) > 1;
       for (const [other, otherText] of texts) {
         if (other !== file && word.test(otherText)) {
           used = true;

@@ -9,7 +9,7 @@ import { pathDocument } from "../config/mod.ts";
 import { authSettings, pathManagerSettings, rtspServerSettings } from "./server_settings.ts";
 
 /** Global keys of the control API server (MediaMTX restarts it when one changes). */
-export const API_KEYS: readonly string[] = [
+const API_KEYS: readonly string[] = [
   "api",
   "apiAddress",
   "apiEncryption",
@@ -23,7 +23,7 @@ export const API_KEYS: readonly string[] = [
 ];
 
 /** Global keys of the metrics server. */
-export const METRICS_KEYS: readonly string[] = [
+const METRICS_KEYS: readonly string[] = [
   "metrics",
   "metricsAddress",
   "metricsEncryption",
@@ -73,7 +73,7 @@ function changed(a: unknown, b: unknown): boolean {
 }
 
 /** Whether two entries of the same name configure their paths identically (pathDefaults included). */
-export function samePathConf(a: PathConf, b: PathConf): boolean {
+function samePathConf(a: PathConf, b: PathConf): boolean {
   return a.name === b.name && isDeepStrictEqual(pathDocument(a), pathDocument(b));
 }
 

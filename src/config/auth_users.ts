@@ -8,7 +8,7 @@ import { suggest } from "./suggest.ts";
 import type { AuthInternalUser, AuthPermission } from "./types.ts";
 
 /** The actions a permission can grant. */
-export const AUTH_ACTIONS: readonly AuthPermission["action"][] = [
+const AUTH_ACTIONS: readonly AuthPermission["action"][] = [
   "publish",
   "read",
   "playback",
@@ -43,7 +43,7 @@ export function credentialProblem(value: string): string | undefined {
 }
 
 /** Validates a permission's path: "" (any), `~regex`, or a path name. Throws Error with the reason. */
-export function validatePermissionPath(path: string): void {
+function validatePermissionPath(path: string): void {
   if (path === "") return;
   if (path.startsWith("~")) {
     try {

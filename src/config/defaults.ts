@@ -3,7 +3,7 @@
 import type { AuthInternalUser, Config, PathConf } from "./types.ts";
 
 /** The regex of `all_others` (and its legacy name `all`): every path. */
-export const ALL_OTHERS_REGEX_SOURCE = "^.*$";
+const ALL_OTHERS_REGEX_SOURCE = "^.*$";
 
 /** The path settings every path starts from; `name` is "" (the pathDefaults section). */
 export function defaultPathConf(): PathConf {
@@ -137,7 +137,7 @@ export function defaultGlobalConfig(): Config {
 }
 
 /** A path entry `name:` with nothing under it: the path defaults under that name. */
-export function namedPathConf(name: string, base: PathConf = defaultPathConf()): PathConf {
+function namedPathConf(name: string, base: PathConf = defaultPathConf()): PathConf {
   const conf: PathConf = { ...base, rtspUDPSourcePortRange: [...base.rtspUDPSourcePortRange], name };
   delete conf.regex;
   if (name === "all_others" || name === "all") conf.regex = new RegExp(ALL_OTHERS_REGEX_SOURCE);

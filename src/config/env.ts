@@ -37,7 +37,7 @@ import { LEGACY_CREDENTIAL_KEYS } from "./schema.ts";
 import { suggest } from "./suggest.ts";
 
 /** The prefixes read, in the order applied. */
-export const ENV_PREFIXES: readonly string[] = ["RTSP", "MTX"];
+const ENV_PREFIXES: readonly string[] = ["RTSP", "MTX"];
 
 interface EnvVar {
   variable: string;
@@ -148,7 +148,7 @@ function applyGlobalVar(raw: RawConfig, v: EnvVar, warnings: Warnings): void {
 }
 
 /** The spelling of a path name in a variable: upper case, anything but letters and digits as `_`. */
-export function envPathName(name: string): string {
+function envPathName(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
 }
 

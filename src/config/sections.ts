@@ -129,7 +129,7 @@ export function classifyKey(kind: SectionKind, key: string): KeyClass {
 }
 
 /** The warning for a foreign MediaMTX key. */
-export function warnForeign(warnings: Warnings, key: string, origin: Origin): void {
+function warnForeign(warnings: Warnings, key: string, origin: Origin): void {
   warnings.add(
     `foreign:${key}`,
     `key "${key}" is a MediaMTX setting this server does not use; ignored ${describeOrigin(origin)}`,

@@ -2,7 +2,7 @@ import type { Logger } from "../log/logger.ts";
 import { hookArgv } from "./command_line.ts";
 
 /** How long a restartable hook waits before running again (MediaMTX: 5 s). */
-export const HOOK_RESTART_PAUSE_MS = 5_000;
+const HOOK_RESTART_PAUSE_MS = 5_000;
 /** How long a stopped hook's process group has to exit after SIGINT before SIGKILL. */
 export const HOOK_STOP_GRACE_MS = 5_000;
 

@@ -30,7 +30,7 @@ function escapeHtml(text: string): string {
 }
 
 /** The HTML page playing `path`. */
-export function playerPage(path: string): string {
+function playerPage(path: string): string {
   // JSON inside a script: escape "<" so no "</script>" can end it early.
   const literal = JSON.stringify(path).replace(/</g, "\\u003c");
   return `<!doctype html>

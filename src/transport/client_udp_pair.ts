@@ -6,7 +6,7 @@
  */
 
 /** Local port range for client UDP pairs (gortsplib picks a random even port in a similar range). */
-export const CLIENT_UDP_PORT_RANGE: readonly [number, number] = [10000, 65534];
+const CLIENT_UDP_PORT_RANGE: readonly [number, number] = [10000, 65534];
 
 const MAX_BIND_ATTEMPTS = 64;
 /** Receive buffer: a datagram that fills it was truncated and is dropped (gortsplib's UDP buffer: 1472 + 1). */

@@ -19,7 +19,7 @@ export interface PlayerAssets {
 }
 
 /** Where the player module is served. */
-export const PLAYER_MODULE_PATH = "/player.js";
+const PLAYER_MODULE_PATH = "/player.js";
 
 /** A browser that does not take the answer within this time is cut off. */
 const WRITE_TIMEOUT_MS = 10_000;

@@ -39,7 +39,7 @@ export class FingerprintMismatchError extends Error {
 }
 
 /** Lower-case hex without separators: `AB:cd:01` -> `abcd01`. */
-export function normalizeFingerprint(text: string): string {
+function normalizeFingerprint(text: string): string {
   return text.replace(/:/g, "").toLowerCase();
 }
 

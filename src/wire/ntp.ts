@@ -8,7 +8,7 @@
  */
 
 /** Seconds from the NTP epoch (1900) to the Unix epoch (1970). */
-export const NTP_UNIX_OFFSET_SECONDS = 2_208_988_800;
+const NTP_UNIX_OFFSET_SECONDS = 2_208_988_800;
 
 const TWO_POW_32 = 4_294_967_296;
 

@@ -33,7 +33,7 @@ const latin1 = new TextDecoder("latin1");
  * Accumulates bytes until the blank line that ends a head (CRLF CRLF, or bare LF LF from sloppy
  * peers). `push()` returns the head text and the bytes after it once complete.
  */
-export class HeadScanner {
+class HeadScanner {
   readonly #maxBytes: number;
   #buf = new Uint8Array(512);
   #len = 0;

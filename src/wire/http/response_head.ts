@@ -35,7 +35,7 @@ export interface HttpRequestHeadInit {
 const STATUS_LINE_RE = /^(HTTP\/1\.[01]) (\d{3})(?: (.*))?$/;
 
 /** Parses a complete response head (text up to and including the blank line). */
-export function parseResponseHead(
+function parseResponseHead(
   text: string,
   limits: HttpHeadLimits = DEFAULT_HTTP_HEAD_LIMITS,
 ): HttpResponseHead {

@@ -7,10 +7,10 @@ import { RtspHeaders } from "./headers.ts";
 import type { RtspRequest, RtspResponse } from "./message.ts";
 
 /** Size of the `$` + channel + 16-bit length prefix of an interleaved frame (RFC 2326 §10.12). */
-export const INTERLEAVED_HEADER_BYTES = 4;
+const INTERLEAVED_HEADER_BYTES = 4;
 
 /** Largest payload an interleaved frame can carry (16-bit length field). */
-export const MAX_INTERLEAVED_PAYLOAD = 0xffff;
+const MAX_INTERLEAVED_PAYLOAD = 0xffff;
 
 // RFC 2326 §7.1.1 reason phrases; 463 comes from RFC 4567 §5 (KeyMgmt). Phrases that the RFC
 // writes in lower case ("Unsupported transport") are title-cased like the rest, which is what

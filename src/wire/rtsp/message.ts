@@ -23,12 +23,6 @@ export interface RtspResponse {
   body: Uint8Array;
 }
 
-/** A `$`-framed interleaved binary packet (RFC 2326 §10.12). */
-export interface InterleavedFrame {
-  channel: number;
-  payload: Uint8Array;
-}
-
 /** RTSP methods this server knows, in the order announced by `Public`. */
 export const SERVER_METHODS = [
   "DESCRIBE",

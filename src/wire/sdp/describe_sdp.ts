@@ -28,7 +28,7 @@ import { formatSdp } from "./format.ts";
 import type { SdpAttribute, SdpMedia, SessionDescription } from "./session_description.ts";
 
 /** Attribute keys (lower case) copied from the publisher's media into DESCRIBE answers. */
-export const DESCRIBE_KEPT_ATTRIBUTES: ReadonlySet<string> = new Set([
+const DESCRIBE_KEPT_ATTRIBUTES: ReadonlySet<string> = new Set([
   "rtpmap",
   "fmtp",
   "framerate",
@@ -69,7 +69,7 @@ export interface DescribeSdpOptions {
 }
 
 /** The session description of a DESCRIBE answer (see `buildDescribeSdp` for the text). */
-export function describeSessionDescription(options: DescribeSdpOptions): SessionDescription {
+function describeSessionDescription(options: DescribeSdpOptions): SessionDescription {
   const address = options.connectionAddress ?? "0.0.0.0";
   return {
     version: 0,

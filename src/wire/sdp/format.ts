@@ -26,12 +26,12 @@ export function formatSdp(sd: SessionDescription): string {
 }
 
 /** `a=key` or `a=key:value`. */
-export function formatAttribute(a: SdpAttribute): string {
+function formatAttribute(a: SdpAttribute): string {
   return a.value === undefined ? `a=${a.key}` : `a=${a.key}:${a.value}`;
 }
 
 /** The `m=` line and its i c b a lines, without line ends. */
-export function formatMediaLines(m: SdpMedia): string[] {
+function formatMediaLines(m: SdpMedia): string[] {
   const port = m.portCount === undefined ? `${m.port}` : `${m.port}/${m.portCount}`;
   const lines = [[`m=${m.type}`, port, m.protocol, ...m.formats].join(" ")];
   if (m.title !== undefined) lines.push(`i=${m.title}`);

@@ -17,7 +17,7 @@ export interface RtpMap {
 }
 
 /** Static payload types of RFC 3551 §6 Tables 4 and 5 (used when no rtpmap is given). */
-export const STATIC_PAYLOAD_TYPES: ReadonlyMap<number, Readonly<RtpMap>> = new Map<number, RtpMap>([
+const STATIC_PAYLOAD_TYPES: ReadonlyMap<number, Readonly<RtpMap>> = new Map<number, RtpMap>([
   [0, { encoding: "PCMU", clockRate: 8000 }],
   [3, { encoding: "GSM", clockRate: 8000 }],
   [4, { encoding: "G723", clockRate: 8000 }],
@@ -62,7 +62,7 @@ export class FmtpParameters extends Map<string, string> {
 }
 
 /** Values of every attribute named `key` (any case), in order. */
-export function attributeValues(attributes: readonly SdpAttribute[], key: string): Array<string | undefined> {
+function attributeValues(attributes: readonly SdpAttribute[], key: string): Array<string | undefined> {
   const lower = key.toLowerCase();
   return attributes.filter((a) => a.key.toLowerCase() === lower).map((a) => a.value);
 }
@@ -146,7 +146,7 @@ export function fmtp(m: SdpMedia, pt: number): FmtpParameters {
  * audio payload types, RFC 3551 §4.5) and 90000 Hz for everything else (the rate
  * RFC 3551 §5 uses for all video). Both are guesses made only for broken SDPs.
  */
-export function defaultClockRate(mediaType: string): number {
+function defaultClockRate(mediaType: string): number {
   return mediaType.toLowerCase() === "audio" ? 8000 : 90000;
 }
 

@@ -68,10 +68,10 @@ export interface FrameParserOptions {
 }
 
 /** Default frame limit: an interleaved RTP packet is at most 64 KiB, an RTSP body 128 KiB. */
-export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
 /** Control frames carry at most this many payload bytes (§5.5). */
-export const MAX_CONTROL_PAYLOAD = 125;
+const MAX_CONTROL_PAYLOAD = 125;
 
 /** Whether `opcode` is a control opcode (close, ping, pong, or reserved 0xB-0xF). */
 export function isControlOpcode(opcode: number): boolean {
@@ -83,12 +83,12 @@ function isKnownOpcode(opcode: number): boolean {
 }
 
 /** XORs `data` in place with the 4-byte `mask`, starting at key offset `offset` (§5.3). */
-export function applyMask(data: Uint8Array, mask: Uint8Array, offset = 0): void {
+function applyMask(data: Uint8Array, mask: Uint8Array, offset = 0): void {
   for (let i = 0; i < data.length; i++) data[i] ^= mask[(i + offset) & 3];
 }
 
 /** Bytes needed by the frame header for a payload of `length` bytes, masked or not. */
-export function frameHeaderSize(length: number, masked: boolean): number {
+function frameHeaderSize(length: number, masked: boolean): number {
   const ext = length < 126 ? 0 : length <= 0xffff ? 2 : 8;
   return 2 + ext + (masked ? 4 : 0);
 }

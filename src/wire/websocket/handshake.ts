@@ -12,13 +12,13 @@ import { createHash } from "node:crypto";
 import type { RtspHeaders } from "../rtsp/headers.ts";
 
 /** The GUID appended to the key before hashing (RFC 6455 §1.3). */
-export const WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+const WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /** Subprotocol of the ONVIF Streaming Specification's RTSP-over-WebSocket. */
-export const ONVIF_SUBPROTOCOL = "rtsp.onvif.org";
+const ONVIF_SUBPROTOCOL = "rtsp.onvif.org";
 
 /** The only protocol version RFC 6455 defines. */
-export const WEBSOCKET_VERSION = "13";
+const WEBSOCKET_VERSION = "13";
 
 /** `Sec-WebSocket-Accept` for a `Sec-WebSocket-Key` (§4.2.2 step 5.4): base64(SHA-1(key + GUID)). */
 export function websocketAccept(key: string): string {
