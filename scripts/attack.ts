@@ -192,7 +192,8 @@ async function main(): Promise<void> {
   }).spawn();
   const serverLog: string[] = [];
   const collect = async (s: ReadableStream<Uint8Array>) => {
-    for await (const line of s.pipeThrough(new TextDecoderStream())) serverLog.push(line);
+    const decoder = new TextDecoder();
+    for await (const bytes of s) serverLog.push(decoder.decode(bytes, { stream: true }));
   };
   const logsDone = Promise.all([collect(child.stdout), collect(child.stderr)]);
   try {

@@ -147,8 +147,9 @@ function signalGroup(pid: number, signal: Deno.Signal): void {
 async function copyLines(stream: ReadableStream<Uint8Array>, log: Logger): Promise<void> {
   let rest = "";
   try {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      const lines = (rest + chunk).split(/\r?\n|\r/);
+    const decoder = new TextDecoder();
+    for await (const bytes of stream) {
+      const lines = (rest + decoder.decode(bytes, { stream: true })).split(/\r?\n|\r/);
       rest = lines.pop() ?? "";
       for (const line of lines) if (line.trim() !== "") log.info(line);
       if (rest.length > 4096) {

@@ -45,7 +45,7 @@ export class ManagedProcess implements AsyncDisposable {
   readonly status: Promise<Deno.CommandStatus>;
   readonly #child: Deno.ChildProcess;
   readonly #pumps: Promise<void>;
-  readonly #readers: ReadableStreamDefaultReader<string>[] = [];
+  readonly #readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
   #exit: Deno.CommandStatus | undefined;
 
   constructor(command: string, opts: SpawnOptions) {
@@ -183,7 +183,8 @@ export class ManagedProcess implements AsyncDisposable {
     own: string[],
     onLine: SpawnOptions["onLine"],
   ): Promise<void> {
-    const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+    const reader = stream.getReader();
+    const decoder = new TextDecoder();
     this.#readers.push(reader);
     let rest = "";
     const emit = (line: string) => {
@@ -195,7 +196,7 @@ export class ManagedProcess implements AsyncDisposable {
       while (true) {
         const { value, done } = await reader.read();
         if (done) break;
-        const parts = (rest + value).split(/\r\n|\n|\r/);
+        const parts = (rest + decoder.decode(value, { stream: true })).split(/\r\n|\n|\r/);
         rest = parts.pop() ?? "";
         for (const line of parts) emit(line);
       }
