@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Stream } from "../../../src/core/stream.ts";
 import { parseSdp } from "../../../src/wire/sdp/mod.ts";
-import type { OutboundPacket } from "../../../src/wire/outbound_packet.ts";
+import type { OutboundPacket } from "../../../src/core/outbound_packet.ts";
 import type { ReaderSink } from "../../../src/server/stream_port.ts";
 import { rtpPacket } from "../../integration/_raw_rtsp.ts";
 

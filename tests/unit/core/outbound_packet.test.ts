@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { OutboundPacket } from "../../../src/wire/outbound_packet.ts";
+import { OutboundPacket } from "../../../src/core/outbound_packet.ts";
 
 Deno.test("outbound packet: framed once per channel, data view shares the buffer", () => {
   const p = new OutboundPacket(new Uint8Array([1, 2, 3]));
