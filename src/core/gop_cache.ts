@@ -1,4 +1,4 @@
-import type { OutboundPacket } from "../wire/outbound_packet.ts";
+import type { OutboundPacket } from "./outbound_packet.ts";
 
 /** One cached packet and the media it belongs to. */
 export interface CachedPacket {

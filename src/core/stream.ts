@@ -1,13 +1,23 @@
 import type { SdpMedia } from "../wire/sdp/mod.ts";
 import { clockRateOf, codecOf } from "../wire/sdp/mod.ts";
-import { isH264RandomAccess, isH265RandomAccess, parseRtpHeader, setRtpSsrc } from "../wire/rtp/mod.ts";
-import { OutboundPacket } from "../wire/outbound_packet.ts";
-import type { ReaderSink, RtpStart, StreamMediaInfo } from "../server/stream_port.ts";
+import {
+  extendRtpSequenceNumber,
+  isH264RandomAccess,
+  isH265RandomAccess,
+  parseRtpHeader,
+  rtpSequenceNumber,
+  rtpTimestamp,
+  setRtpSequenceNumber,
+  setRtpSsrc,
+  setRtpTimestamp,
+} from "../wire/rtp/mod.ts";
+import { OutboundPacket } from "./outbound_packet.ts";
+import type { ReaderDelivery, ReaderSink, RtpStart, StreamMediaInfo } from "../server/stream_port.ts";
 import { GopCache } from "./gop_cache.ts";
 import { StreamSrtp } from "./stream_srtp.ts";
 import type { MikeyMessage } from "../wire/mikey/mod.ts";
 import type { Logger } from "../log/logger.ts";
-import { splitterFor, UdpCopyPacket, UdpRepacketizer } from "./udp_repacketizer.ts";
+import { splitterFor, UdpRepacketizer } from "./udp_repacketizer.ts";
 
 /** Largest RTP packet sent to UDP readers when the stream is not told (MediaMTX's udpMaxPayloadSize default). */
 export const DEFAULT_UDP_MAX_PACKET_SIZE = 1452;
@@ -24,14 +34,14 @@ export interface StreamOptions {
   log?: Logger;
 }
 
-/** How a reader attaches to a stream. */
-export interface AttachOptions {
+/**
+ * How a reader attaches to a stream: `udpCopy` (UDP, multicast) gets the copy split for
+ * udpMaxPayloadSize; `secure` (SRTP) gets that copy encrypted, and no split GOP replay (it would
+ * reuse SRTP indexes with other plaintext).
+ */
+export interface AttachOptions extends ReaderDelivery {
   /** `false` skips the cached GOP (a shared group must not get bursts of old packets). */
   replayGop?: boolean;
-  /** UDP, multicast or SRTP reader: gets the copy split for udpMaxPayloadSize. */
-  udpCopy?: boolean;
-  /** SRTP reader: a split GOP replay would reuse SRTP indexes with other plaintext, so it is skipped. */
-  secure?: boolean;
 }
 
 type RandomAccessTest = (payload: Uint8Array) => boolean;
@@ -46,19 +56,24 @@ export class StreamMedia implements StreamMediaInfo {
   readonly randomAccess: RandomAccessTest | undefined;
   /** Readers currently receiving this media's original packets (TCP); an array for a cheap hot loop. */
   sinks: ReaderSink[] = [];
-  /** UDP, multicast and SRTP readers: they get the split copy when packets are too large. */
+  /** Plain UDP and multicast readers: they get the split copy when packets are too large. */
   udpSinks: ReaderSink[] = [];
-  /** Makes the copy for UDP readers. */
+  /** SRTP readers (any transport): they get the split copy, encrypted once per packet for all. */
+  secureSinks: ReaderSink[] = [];
+  /** Makes the copy for UDP and SRTP readers. */
   readonly udp: UdpRepacketizer;
-  lastSeq: number | undefined;
+  /**
+   * Highest packet index sent (ROC * 2^16 + SEQ, RFC 3711 §3.3.1): the one place where the
+   * stream's rollover counter is counted. Every packet carries its index; the UDP copy and the
+   * SRTP sender derive theirs from it.
+   */
+  highestIndex: number | undefined;
   lastTimestamp = 0;
   lastArrivalMs = 0;
   packets = 0;
   bytes = 0;
   /** Bytes handed to readers (each packet times the readers it went to). */
   outBytes = 0;
-  /** Rollover counter of the outgoing sequence numbers (RFC 3711 §3.3.1), counted on every packet. */
-  roc = 0;
   #srtp: StreamSrtp | undefined;
   /** Set when a new publisher took over: the next packet fixes the offsets below. */
   rebase = false;
@@ -102,23 +117,27 @@ export class StreamMedia implements StreamMediaInfo {
     return this.#srtp ??= new StreamSrtp(this.ssrc);
   }
 
-  /** The SRTP form of a packet of this media (encrypted once, shared by all SAVP readers). */
+  /** The SRTP form of a packet of this media (encrypted once at its own index, shared by all SAVP readers). */
   secure(packet: OutboundPacket): OutboundPacket {
-    return packet.secured((p) => {
-      const seq = (p.data[2] << 8) | p.data[3];
-      // The split copy for UDP readers numbers its packets itself.
-      if (p instanceof UdpCopyPacket) return this.#sender.encrypt(p, p.roc, seq);
-      const last = this.lastSeq ?? seq;
-      // A cached (older) packet from before the last wrap belongs to the previous cycle.
-      const roc = seq > last && seq - last > 0x8000 && this.roc > 0 ? this.roc - 1 : this.roc;
-      return this.#sender.encrypt(p, roc, seq);
-    });
+    return this.#sender.secure(packet);
+  }
+
+  /** Hot path: one packet of the UDP copy to its plain and SRTP readers. */
+  deliverCopy(mediaIndex: number, packet: OutboundPacket): void {
+    const udpSinks = this.udpSinks;
+    const secureSinks = this.secureSinks;
+    this.outBytes += packet.byteLength * (udpSinks.length + secureSinks.length);
+    for (let i = 0; i < udpSinks.length; i++) udpSinks[i].writeRtp(mediaIndex, packet);
+    if (secureSinks.length === 0) return;
+    const secured = this.#sender.secure(packet);
+    for (let i = 0; i < secureSinks.length; i++) secureSinks[i].writeRtp(mediaIndex, secured);
   }
 
   /** The MIKEY message announcing this media's SRTP key, SSRC and current ROC. */
   srtpMikey(): MikeyMessage {
     // SRTP readers get the UDP copy: its rollover counter, which splits may have moved ahead.
-    return this.#sender.mikey(this.lastSeq === undefined ? this.roc : this.udp.rocOf(this.lastSeq, this.roc));
+    const index = this.highestIndex === undefined ? 0 : this.udp.indexOf(this.highestIndex);
+    return this.#sender.mikey(Math.floor(index / 0x10000));
   }
 
   /** SRTCP protection of the server's own report about this media. */
@@ -128,21 +147,9 @@ export class StreamMedia implements StreamMediaInfo {
 
   /** The RTP time that corresponds to wall time `nowMs`, extrapolated from the last packet. */
   rtpTimeAt(nowMs: number): number | undefined {
-    if (this.lastSeq === undefined) return undefined;
+    if (this.highestIndex === undefined) return undefined;
     return (this.lastTimestamp + Math.round(((nowMs - this.lastArrivalMs) * this.clockRate) / 1000)) >>> 0;
   }
-}
-
-/** Adds offsets to an RTP packet's sequence number and timestamp, in place. */
-function shiftSeqAndTimestamp(buf: Uint8Array, seqOffset: number, tsOffset: number): void {
-  const seq = (((buf[2] << 8) | buf[3]) + seqOffset) & 0xffff;
-  buf[2] = seq >> 8;
-  buf[3] = seq & 0xff;
-  const ts = ((((buf[4] << 24) | (buf[5] << 16) | (buf[6] << 8) | buf[7]) >>> 0) + tsOffset) >>> 0;
-  buf[4] = ts >>> 24;
-  buf[5] = (ts >>> 16) & 0xff;
-  buf[6] = (ts >>> 8) & 0xff;
-  buf[7] = ts & 0xff;
 }
 
 /** A random non-zero 32-bit SSRC. */
@@ -155,8 +162,10 @@ export function randomSsrc(): number {
  * One publisher's medias fanned out to many readers.
  *
  * Each packet is copied once into an OutboundPacket (SSRC rewritten to the stream's
- * own, framing headroom reserved) and handed to every reader's sink, which queues it
- * without awaiting. A reader that cannot keep up loses only its own packets.
+ * own, framing headroom reserved, packet index assigned) and handed to every reader's sink,
+ * which queues it without awaiting. The stream owns both forms of each packet: SRTP readers
+ * get the encrypted one, made once per packet for all of them. A reader that cannot keep up
+ * loses only its own packets.
  */
 export class Stream {
   readonly medias: StreamMedia[];
@@ -194,16 +203,19 @@ export class Stream {
   writeRtp(mediaIndex: number, data: Uint8Array): void {
     const m = this.medias[mediaIndex];
     if (m === undefined || this.#closed || data.length < 12) return;
-    const packet = new OutboundPacket(data);
+    const now = performance.now();
+    if (m.rebase) this.#rebase(m, data, now);
+    const seq = (rtpSequenceNumber(data) + m.seqOffset) & 0xffff;
+    const index = m.highestIndex === undefined ? seq : extendRtpSequenceNumber(m.highestIndex, seq);
+    const packet = new OutboundPacket(data, index);
     const buf = packet.data;
     setRtpSsrc(buf, m.ssrc);
-    const now = performance.now();
-    if (m.rebase) this.#rebase(m, buf, now);
-    if (m.seqOffset !== 0 || m.tsOffset !== 0) shiftSeqAndTimestamp(buf, m.seqOffset, m.tsOffset);
-    const seq = (buf[2] << 8) | buf[3];
-    if (m.lastSeq !== undefined && seq < m.lastSeq && m.lastSeq - seq > 0x8000) m.roc = (m.roc + 1) >>> 0;
-    m.lastSeq = seq;
-    m.lastTimestamp = ((buf[4] << 24) | (buf[5] << 16) | (buf[6] << 8) | buf[7]) >>> 0;
+    if (m.seqOffset !== 0 || m.tsOffset !== 0) {
+      setRtpSequenceNumber(buf, seq);
+      setRtpTimestamp(buf, (rtpTimestamp(buf) + m.tsOffset) >>> 0);
+    }
+    if (m.highestIndex === undefined || index > m.highestIndex) m.highestIndex = index;
+    m.lastTimestamp = rtpTimestamp(buf);
     m.lastArrivalMs = now;
     m.packets++;
     m.bytes += buf.length;
@@ -211,31 +223,21 @@ export class Stream {
     const sinks = m.sinks;
     m.outBytes += buf.length * sinks.length;
     for (let i = 0; i < sinks.length; i++) sinks[i].writeRtp(mediaIndex, packet);
-    const udpSinks = m.udpSinks;
-    if (udpSinks.length === 0) return;
-    // Once per packet for all UDP readers: the packet itself, unless some packet had to be split.
-    const out = m.udp.convert(packet, m.roc);
+    if (m.udpSinks.length === 0 && m.secureSinks.length === 0) return;
+    // Once per packet for all UDP and SRTP readers: the packet itself, unless some packet had to be split.
+    const out = m.udp.convert(packet);
     if (out === undefined) return;
-    if (!Array.isArray(out)) {
-      m.outBytes += out.data.length * udpSinks.length;
-      for (let i = 0; i < udpSinks.length; i++) udpSinks[i].writeRtp(mediaIndex, out);
-      return;
-    }
-    for (const p of out) {
-      m.outBytes += p.data.length * udpSinks.length;
-      for (let i = 0; i < udpSinks.length; i++) udpSinks[i].writeRtp(mediaIndex, p);
-    }
+    if (!Array.isArray(out)) m.deliverCopy(mediaIndex, out);
+    else for (const p of out) m.deliverCopy(mediaIndex, p);
   }
 
   /** Offsets that make the first packet of a new publisher follow the last one readers got. */
-  #rebase(m: StreamMedia, buf: Uint8Array, now: number): void {
+  #rebase(m: StreamMedia, data: Uint8Array, now: number): void {
     m.rebase = false;
-    const seq = (buf[2] << 8) | buf[3];
-    const ts = ((buf[4] << 24) | (buf[5] << 16) | (buf[6] << 8) | buf[7]) >>> 0;
     const nextTs = m.rtpTimeAt(now);
-    if (m.lastSeq === undefined || nextTs === undefined) return;
-    m.seqOffset = (m.lastSeq + 1 - seq) & 0xffff;
-    m.tsOffset = (nextTs - ts) >>> 0;
+    if (m.highestIndex === undefined || nextTs === undefined) return;
+    m.seqOffset = (m.highestIndex + 1 - rtpSequenceNumber(data)) & 0xffff;
+    m.tsOffset = (nextTs - rtpTimestamp(data)) >>> 0;
   }
 
   /**
@@ -282,12 +284,13 @@ export class Stream {
     options: AttachOptions = {},
   ): (RtpStart | undefined)[] {
     const wanted = new Set(mediaIndexes);
-    const udp = options.udpCopy === true;
+    const secure = options.secure === true;
+    const udp = secure || options.udpCopy === true;
     const now = performance.now();
     const starts: (RtpStart | undefined)[] = this.medias.map((m) => {
-      if (m.lastSeq === undefined) return undefined;
-      const seq = udp ? m.udp.next(m.lastSeq, m.roc).seq : (m.lastSeq + 1) & 0xffff;
-      return { seq, rtptime: m.rtpTimeAt(now)! };
+      if (m.highestIndex === undefined) return undefined;
+      const next = m.highestIndex + 1;
+      return { seq: (udp ? m.udp.indexOf(next) : next) & 0xffff, rtptime: m.rtpTimeAt(now)! };
     });
     const cached = options.replayGop === false ? [] : this.#gop?.packets ?? [];
     // UDP readers of a media whose copy differs get that media's cached packets split and renumbered.
@@ -295,23 +298,20 @@ export class Stream {
     if (udp && cached.length > 0) {
       for (const i of wanted) {
         const m = this.medias[i];
-        if (m === undefined || m.lastSeq === undefined) continue;
+        if (m === undefined || m.highestIndex === undefined) continue;
         const own = cached.filter((c) => c.mediaIndex === i).map((c) => c.packet);
-        const copy = own.length > 0 ? m.udp.replay(own, m.udp.next(m.lastSeq, m.roc)) : undefined;
-        if (copy !== undefined) replays.set(i, options.secure === true ? [] : copy);
+        const copy = own.length > 0 ? m.udp.replay(own, m.udp.indexOf(m.highestIndex + 1)) : undefined;
+        if (copy !== undefined) replays.set(i, secure ? [] : copy);
       }
     }
     const firstCached = new Set<number>();
     const send = (mediaIndex: number, packet: OutboundPacket) => {
       if (!firstCached.has(mediaIndex)) {
         firstCached.add(mediaIndex);
-        const b = packet.data;
-        starts[mediaIndex] = {
-          seq: (b[2] << 8) | b[3],
-          rtptime: ((b[4] << 24) | (b[5] << 16) | (b[6] << 8) | b[7]) >>> 0,
-        };
+        starts[mediaIndex] = { seq: rtpSequenceNumber(packet.data), rtptime: rtpTimestamp(packet.data) };
       }
-      sink.writeRtp(mediaIndex, packet);
+      // Cached packets keep the index they were sent with: their SRTP form is the one live readers got.
+      sink.writeRtp(mediaIndex, secure ? this.medias[mediaIndex].secure(packet) : packet);
     };
     for (const { mediaIndex, packet } of cached) {
       if (wanted.has(mediaIndex) && !replays.has(mediaIndex)) send(mediaIndex, packet);
@@ -320,8 +320,11 @@ export class Stream {
     for (const i of wanted) {
       const m = this.medias[i];
       if (m === undefined) continue;
-      if (udp && !m.udpSinks.includes(sink)) m.udpSinks = [...m.udpSinks, sink];
-      if (!udp && !m.sinks.includes(sink)) m.sinks = [...m.sinks, sink];
+      if (secure) {
+        if (!m.secureSinks.includes(sink)) m.secureSinks = [...m.secureSinks, sink];
+      } else if (udp) {
+        if (!m.udpSinks.includes(sink)) m.udpSinks = [...m.udpSinks, sink];
+      } else if (!m.sinks.includes(sink)) m.sinks = [...m.sinks, sink];
     }
     return starts;
   }
@@ -331,6 +334,7 @@ export class Stream {
     for (const m of this.medias) {
       if (m.sinks.includes(sink)) m.sinks = m.sinks.filter((s) => s !== sink);
       if (m.udpSinks.includes(sink)) m.udpSinks = m.udpSinks.filter((s) => s !== sink);
+      if (m.secureSinks.includes(sink)) m.secureSinks = m.secureSinks.filter((s) => s !== sink);
     }
   }
 
@@ -341,6 +345,7 @@ export class Stream {
     for (const m of this.medias) {
       m.sinks = [];
       m.udpSinks = [];
+      m.secureSinks = [];
     }
     this.#gop?.clear();
   }

@@ -13,23 +13,16 @@
  *
  * @module
  */
-import { OutboundPacket } from "../wire/outbound_packet.ts";
+import { OutboundPacket } from "./outbound_packet.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
 import type { PayloadSplitter } from "../wire/rtp/mod.ts";
-import { splitH264Payload, splitH265Payload, splitRtpPacket } from "../wire/rtp/mod.ts";
-
-/** A packet of the split copy: carries its SRTP rollover counter (its numbering is not the stream's). */
-export class UdpCopyPacket extends OutboundPacket {
-  /** Rollover counter of this packet's sequence number in the split copy (RFC 3711 §3.3.1). */
-  readonly roc: number;
-
-  constructor(data: Uint8Array, seq: number, roc: number) {
-    super(data);
-    this.data[2] = seq >> 8;
-    this.data[3] = seq & 0xff;
-    this.roc = roc;
-  }
-}
+import {
+  rtpPayloadType,
+  setRtpSequenceNumber,
+  splitH264Payload,
+  splitH265Payload,
+  splitRtpPacket,
+} from "../wire/rtp/mod.ts";
 
 /** Where the repacketiser reports (once each). */
 export interface UdpRepacketizerEvents {
@@ -89,15 +82,15 @@ export class UdpRepacketizer {
   }
 
   /**
-   * Hot path, only while UDP readers exist: the packets UDP readers get for `packet` (in
-   * rollover cycle `roc` of the stream): the packet itself while nothing was ever split, else
-   * one renumbered copy, or the fragments of an oversized packet; undefined to drop it.
+   * Hot path, only while UDP readers exist: the packets UDP readers get for `packet` (numbered
+   * with the stream's packet index): the packet itself while nothing was ever split, else one
+   * renumbered copy, or the fragments of an oversized packet; undefined to drop it.
    */
-  convert(packet: OutboundPacket, roc: number): OutboundPacket | OutboundPacket[] | undefined {
+  convert(packet: OutboundPacket): OutboundPacket | OutboundPacket[] | undefined {
     const data = packet.data;
     if (data.length <= this.maxPacketSize) {
       if (this.#added === 0) return packet;
-      return copyAt(data, roc * 0x10000 + ((data[2] << 8) | data[3]) + this.#added);
+      return copyAt(data, packet.index + this.#added);
     }
     const parts = this.#splitPacket(data);
     if (parts === undefined) {
@@ -111,45 +104,36 @@ export class UdpRepacketizer {
       this.#warnedSplit = true;
       this.#events.splitting(data.length, this.maxPacketSize);
     }
-    const first = roc * 0x10000 + ((data[2] << 8) | data[3]) + this.#added;
+    const first = packet.index + this.#added;
     const out: OutboundPacket[] = [];
     for (let i = 0; i < parts.length; i++) out.push(copyAt(parts[i], first + i));
     this.#added += parts.length - 1;
     return out;
   }
 
-  /** Rollover counter, in the copy, of stream packet `seq` of cycle `roc`. */
-  rocOf(seq: number, roc: number): number {
-    return Math.floor((roc * 0x10000 + seq + this.#added) / 0x10000);
-  }
-
-  /** Sequence number and rollover counter of the copy's next live packet, after stream packet `seq` of cycle `roc`. */
-  next(seq: number, roc: number): { seq: number; roc: number } {
-    const index = roc * 0x10000 + seq + 1 + this.#added;
-    return { seq: index & 0xffff, roc: Math.floor(index / 0x10000) };
+  /** The index, in the copy, of the stream's packet `index`. */
+  indexOf(index: number): number {
+    return index + this.#added;
   }
 
   /**
    * The split copy of cached packets (GOP replay to a UDP reader that joins), numbered so that
-   * the last one comes right before `next`, the copy's next live packet. Undefined when the
-   * originals can be replayed as they are.
+   * the last one comes right before `next`, the copy's index of the next live packet. Undefined
+   * when the originals can be replayed as they are.
    */
-  replay(
-    packets: readonly OutboundPacket[],
-    next: { seq: number; roc: number },
-  ): OutboundPacket[] | undefined {
+  replay(packets: readonly OutboundPacket[], next: number): OutboundPacket[] | undefined {
     if (this.#added === 0 && packets.every((p) => p.byteLength <= this.maxPacketSize)) return undefined;
     const parts: Uint8Array[] = [];
     for (const p of packets) {
       if (p.byteLength <= this.maxPacketSize) parts.push(p.data);
       else parts.push(...(this.#splitPacket(p.data) ?? []));
     }
-    const first = next.roc * 0x10000 + next.seq - parts.length;
+    const first = next - parts.length;
     return parts.map((data, i) => copyAt(data, Math.max(0, first + i)));
   }
 
   #splitPacket(data: Uint8Array): Uint8Array[] | undefined {
-    if (this.#split === undefined || (data[1] & 0x7f) !== this.#payloadType) return undefined;
+    if (this.#split === undefined || rtpPayloadType(data) !== this.#payloadType) return undefined;
     try {
       return splitRtpPacket(data, this.maxPacketSize, this.#split);
     } catch {
@@ -158,7 +142,9 @@ export class UdpRepacketizer {
   }
 }
 
-/** A copy of `data` numbered with packet index `index`. */
-function copyAt(data: Uint8Array, index: number): UdpCopyPacket {
-  return new UdpCopyPacket(data, index & 0xffff, Math.floor(index / 0x10000));
+/** A copy of `data` numbered with packet index `index` (its own ROC and sequence number). */
+function copyAt(data: Uint8Array, index: number): OutboundPacket {
+  const p = new OutboundPacket(data, index);
+  setRtpSequenceNumber(p.data, index & 0xffff);
+  return p;
 }

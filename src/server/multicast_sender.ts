@@ -1,10 +1,9 @@
 import type { NetAddr } from "../transport/byte_stream.ts";
 import { MulticastGroup } from "../transport/multicast_group.ts";
 import type { MulticastAllocator } from "../transport/multicast_allocator.ts";
-import type { OutboundPacket } from "../wire/outbound_packet.ts";
 import { parseRtcpCompound } from "../wire/rtcp/mod.ts";
 import type { Logger } from "../log/logger.ts";
-import type { FanOut, ReaderSink, StreamMediaInfo } from "./stream_port.ts";
+import type { FanOut, FanOutPacket, ReaderSink, StreamMediaInfo } from "./stream_port.ts";
 import { senderReportFor } from "./rtcp_reports.ts";
 
 /** Multicast settings of a server (`multicastIPRange`, ports, TTL, interface). */
@@ -130,7 +129,11 @@ export class MulticastSender implements ReaderSink {
     this.#attached = true;
     // No GOP replay: readers join a group at any time, and a burst of old timestamps
     // confuses the ones already listening (ffmpeg re-bases its clock on the next SR).
-    this.#fanOut.attach(this, this.#medias.map((_, i) => i), { replayGop: false, udpCopy: true });
+    this.#fanOut.attach(this, this.#medias.map((_, i) => i), {
+      replayGop: false,
+      udpCopy: true,
+      secure: this.#secure,
+    });
   }
 
   /** A reader left; the last one closes the groups. */
@@ -140,10 +143,9 @@ export class MulticastSender implements ReaderSink {
   }
 
   /** Hot path (ReaderSink): one datagram to the media's group. */
-  writeRtp(mediaIndex: number, packet: OutboundPacket): void {
+  writeRtp(mediaIndex: number, packet: FanOutPacket): void {
     const g = this.groups[mediaIndex];
     if (g === undefined) return;
-    if (this.#secure) packet = this.#medias[mediaIndex].secure(packet);
     g.send("rtp", packet.data);
     const s = this.#sent[mediaIndex];
     s.packets++;

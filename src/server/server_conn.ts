@@ -36,7 +36,8 @@ export class ServerConn implements SessionConn {
   /** Bytes read from the peer. */
   bytesIn = 0;
   readonly #ctx: ServerContext;
-  readonly #framer = new RtspFramer();
+  /** Payload views, not copies: a publisher's packet is copied once, by the stream (StreamPublisher.writeRtp). */
+  readonly #framer = new RtspFramer(undefined, { payloadViews: true });
   /** Sessions this connection has used, so they learn when it closes. */
   readonly sessions = new Set<ServerSession>();
   /** The session created here by ANNOUNCE or a first SETUP, for clients that omit `Session`. */

@@ -2,7 +2,6 @@ import type { NetAddr } from "../transport/byte_stream.ts";
 import { formatNetAddr } from "../transport/byte_stream.ts";
 import type { StreamWriter } from "../transport/stream_writer.ts";
 import type { UdpChannel } from "../transport/udp_pair.ts";
-import type { OutboundPacket } from "../wire/outbound_packet.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
 import { formatInterleaved } from "../wire/rtsp/format.ts";
 import { buildCompound, buildReceiverReport, buildSdesCname, parseRtcpCompound } from "../wire/rtcp/mod.ts";
@@ -11,6 +10,7 @@ import { ntpMiddle32 } from "../wire/ntp.ts";
 import { RTCP_CNAME, senderReportFor } from "./rtcp_reports.ts";
 import type { Logger } from "../log/logger.ts";
 import type {
+  FanOutPacket,
   PublisherEvents,
   PublisherHandle,
   ReaderHandle,
@@ -83,7 +83,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   #byChannel = new Map<number, SessionMedia>();
   #unregister: (() => void)[] = [];
   #publisherInput: StreamPublisher | undefined;
-  #deferred: [number, OutboundPacket][] | undefined;
+  #deferred: [number, FanOutPacket][] | undefined;
   #udpInFlight = 0;
   #dropped = 0;
   #droppedLogged = 0;
@@ -200,7 +200,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   }
 
   /** Hot path (ReaderSink): queue one packet for this reader, or count a drop. */
-  writeRtp(mediaIndex: number, packet: OutboundPacket): void {
+  writeRtp(mediaIndex: number, packet: FanOutPacket): void {
     if (this.#deferred !== undefined) {
       this.#deferred.push([mediaIndex, packet]);
       return;
@@ -208,10 +208,9 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.#write(mediaIndex, packet, false);
   }
 
-  #write(mediaIndex: number, packet: OutboundPacket, force: boolean): void {
+  #write(mediaIndex: number, packet: FanOutPacket, force: boolean): void {
     const m = this.#byIndex[mediaIndex];
     if (m === undefined) return;
-    if (this.secure) packet = this.reader!.medias[mediaIndex].secure(packet);
     let ok: boolean;
     if (this.transport === "tcp") {
       ok = this.tcpConn !== undefined && this.tcpConn.writer.enqueue(packet.framed(m.channels![0]), force);

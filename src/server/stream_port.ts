@@ -3,7 +3,6 @@
  * consumer as MediaMTX does, so `server/` never imports `core/`.
  */
 import type { SdpMedia } from "../wire/sdp/mod.ts";
-import type { OutboundPacket } from "../wire/outbound_packet.ts";
 import type { NetAddr } from "../transport/byte_stream.ts";
 import type { MikeyMessage } from "../wire/mikey/mod.ts";
 
@@ -29,18 +28,29 @@ export interface StreamMediaInfo {
   readonly clockRate: number;
   /** The RTP time matching monotonic time `nowMs` (performance.now()), for sender reports. */
   rtpTimeAt(nowMs: number): number | undefined;
-  /** SRTP: the encrypted form of a packet of this media, made once for every SAVP reader. */
-  secure(packet: OutboundPacket): OutboundPacket;
   /** SRTP: the MIKEY message with the server's key for this media (SSRC and current ROC). */
   srtpMikey(): MikeyMessage;
   /** SRTCP protection of the server's own reports about this media. */
   encryptRtcp(packet: Uint8Array): Uint8Array;
 }
 
+/**
+ * One outgoing RTP packet as a reader gets it, shared by every reader of the same form (plain or
+ * SRTP): serialised and, for SRTP readers, encrypted once by the stream. Do not modify it.
+ */
+export interface FanOutPacket {
+  /** The packet bytes (RTP or SRTP header + payload). */
+  readonly data: Uint8Array;
+  /** Size of the packet without framing. */
+  readonly byteLength: number;
+  /** The interleaved frame (`$`, channel, length, packet) for `channel`. */
+  framed(channel: number): Uint8Array;
+}
+
 /** Where a reader's packets go: implemented by the server's session. Must not block. */
 export interface ReaderSink {
-  /** Hot path: one RTP packet of media `mediaIndex`. */
-  writeRtp(mediaIndex: number, packet: OutboundPacket): void;
+  /** Hot path: one RTP packet of media `mediaIndex`, already encrypted for an SRTP reader. */
+  writeRtp(mediaIndex: number, packet: FanOutPacket): void;
   /** The stream ended or the reader was removed by the path (publisher left, kicked). */
   closeByPath(reason: string): void;
 }
@@ -76,7 +86,10 @@ export interface ReaderDelivery {
    * the original packets.
    */
   udpCopy?: boolean;
-  /** SRTP reader (RTP/SAVP). */
+  /**
+   * SRTP reader (RTP/SAVP): gets the stream's UDP copy (whatever `udpCopy` says) in its SRTP
+   * form, encrypted once per packet with the stream's key for every such reader.
+   */
   secure?: boolean;
 }
 

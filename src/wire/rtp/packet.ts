@@ -161,6 +161,24 @@ export function setRtpPayloadType(buf: Uint8Array, payloadType: number): void {
 }
 
 /**
+ * The 48-bit packet index (ROC * 2^16 + SEQ, RFC 3711 §3.3.1) of sequence number `seq`, given
+ * `highest`, the highest index so far: the RFC's estimate, so a packet reordered across a wrap
+ * keeps the previous cycle and the wrap itself starts the next one. There is no cycle before 0
+ * (same deviation as the SRTP receivers': the RFC's ROC - 1 mod 2^32 would jump far ahead).
+ */
+export function extendRtpSequenceNumber(highest: number, seq: number): number {
+  const roc = Math.floor(highest / 0x10000);
+  const last = highest - roc * 0x10000;
+  let v = roc;
+  if (last < 0x8000) {
+    if (seq - last > 0x8000 && roc > 0) v = roc - 1;
+  } else if (last - 0x8000 > seq) {
+    v = roc + 1;
+  }
+  return v * 0x10000 + seq;
+}
+
+/**
  * Cheap plausibility check: version 2, at least 12 bytes, and a payload type that
  * does not collide with RTCP packet types 200–207 (SR, RR, SDES, BYE, APP of RFC 3550,
  * RTPFB/PSFB of RFC 4585, XR of RFC 3611), i.e. PT 72–79 once the marker bit is

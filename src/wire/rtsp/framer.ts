@@ -84,9 +84,17 @@ export class RtspFramer {
   #discardLength: number | undefined;
   #inLongLine = false;
   #discarded = 0;
+  readonly #payloadViews: boolean;
 
-  constructor(limits?: Partial<FramerLimits>) {
+  /**
+   * `payloadViews: true` hands out each interleaved payload as a view into the framer's buffer,
+   * valid until the next `push()`: for a consumer that uses or copies it at once (the server's
+   * publisher path, which the stream copies anyway), one copy per packet less. By default the
+   * payload is a copy the caller may keep.
+   */
+  constructor(limits?: Partial<FramerLimits>, options: { payloadViews?: boolean } = {}) {
     this.#limits = { ...DEFAULT_FRAMER_LIMITS, ...limits };
+    this.#payloadViews = options.payloadViews === true;
   }
 
   /** Bytes dropped without becoming a frame: resync garbage and the remainder of rejected messages. */
@@ -158,7 +166,7 @@ export class RtspFramer {
     const length = (buf[s + 2] << 8) | buf[s + 3];
     const total = 4 + length;
     if (this.#end - s < total) return undefined;
-    const payload = buf.slice(s + 4, s + total);
+    const payload = this.#payloadViews ? buf.subarray(s + 4, s + total) : buf.slice(s + 4, s + total);
     this.#start = s + total;
     return { kind: "interleaved", channel: buf[s + 1], payload };
   }

@@ -151,28 +151,54 @@ export class SrtpContext {
 
   /** Protects an RTP packet: returns a new buffer = header + encrypted payload + tag. */
   encryptRtp(packet: Uint8Array): Uint8Array {
-    if (packet.length < RTP_HEADER || packet[0] >> 6 !== 2) {
-      throw new RangeError("Cannot encrypt RTP packet: not an RTP version 2 packet");
-    }
-    const headerLength = rtpHeaderLength(packet, packet.length);
-    if (headerLength < 0) throw new RangeError("Cannot encrypt RTP packet: header longer than the packet");
+    const headerLength = checkRtpToEncrypt(packet);
     const seq = (packet[2] << 8) | packet[3];
     const ssrc = readUint32(packet, 8);
-    let state = this.#rtpSend.get(ssrc);
-    let roc: number;
-    if (state === undefined) {
-      roc = this.#rocHints.get(ssrc) ?? 0;
-      state = { roc, seq };
-      this.#rtpSend.set(ssrc, state);
-    } else {
-      // §3.3.1: the sender's ROC increments when SEQ wraps; reordered input keeps its own cycle.
-      roc = estimateRoc(state.roc, state.seq, seq);
-      if (packetIndex(roc, seq) > packetIndex(state.roc, state.seq)) {
-        state.roc = roc;
-        state.seq = seq;
-      }
+    const state = this.#rtpSend.get(ssrc);
+    // §3.3.1: the sender's ROC increments when SEQ wraps; reordered input keeps its own cycle.
+    const roc = state === undefined ? this.#rocHints.get(ssrc) ?? 0 : estimateRoc(state.roc, state.seq, seq);
+    this.#sent(ssrc, state, roc, seq);
+    return this.#protect(packet, headerLength, ssrc, roc, seq, new Uint8Array(packet.length + this.#rtpTag));
+  }
+
+  /**
+   * Protects an RTP packet whose rollover counter the sender knows (a relay that numbers its
+   * packets itself: RFC 3711 §3.3.1's index is the sender's, so it need not be guessed). Writes
+   * header + encrypted payload + tag into `out` when given (`packet.length + rtpOverhead` bytes,
+   * not overlapping `packet`), else into a new buffer; returns it.
+   */
+  encryptRtpAt(packet: Uint8Array, roc: number, out?: Uint8Array): Uint8Array {
+    const headerLength = checkRtpToEncrypt(packet);
+    if (!Number.isInteger(roc) || roc < 0 || roc > 0xffff_ffff) {
+      throw new RangeError(`Invalid SRTP ROC ${roc}`);
     }
-    const out = new Uint8Array(packet.length + this.#rtpTag);
+    const length = packet.length + this.#rtpTag;
+    if (out !== undefined && out.length !== length) {
+      throw new RangeError(`Cannot encrypt RTP packet: output must be ${length} bytes, got ${out.length}`);
+    }
+    const seq = (packet[2] << 8) | packet[3];
+    const ssrc = readUint32(packet, 8);
+    this.#sent(ssrc, this.#rtpSend.get(ssrc), roc, seq);
+    return this.#protect(packet, headerLength, ssrc, roc, seq, out ?? new Uint8Array(length));
+  }
+
+  /** Keeps the highest index sent for `ssrc` (what `rocOf` and `encryptRtp`'s guesses start from). */
+  #sent(ssrc: number, state: RtpSendState | undefined, roc: number, seq: number): void {
+    if (state === undefined) this.#rtpSend.set(ssrc, { roc, seq });
+    else if (packetIndex(roc, seq) > packetIndex(state.roc, state.seq)) {
+      state.roc = roc;
+      state.seq = seq;
+    }
+  }
+
+  #protect(
+    packet: Uint8Array,
+    headerLength: number,
+    ssrc: number,
+    roc: number,
+    seq: number,
+    out: Uint8Array,
+  ): Uint8Array {
     out.set(packet);
     this.#rtpCipher.xor(out, headerLength, packet.length, ssrc, roc, seq);
     this.#rtpAuth.sign(out.subarray(0, packet.length), this.#roc(roc), out, packet.length, this.#rtpTag);
@@ -286,6 +312,16 @@ export class SrtpContext {
     writeUint32(this.#rocTrailer, 0, roc);
     return this.#rocTrailer;
   }
+}
+
+/** Validates a packet to protect; returns its header length. */
+function checkRtpToEncrypt(packet: Uint8Array): number {
+  if (packet.length < RTP_HEADER || packet[0] >> 6 !== 2) {
+    throw new RangeError("Cannot encrypt RTP packet: not an RTP version 2 packet");
+  }
+  const headerLength = rtpHeaderLength(packet, packet.length);
+  if (headerLength < 0) throw new RangeError("Cannot encrypt RTP packet: header longer than the packet");
+  return headerLength;
 }
 
 /** Length of the RTP header in `packet[0, end)` (CSRCs and extension included), or -1. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { GopCache } from "../../../src/core/gop_cache.ts";
-import { OutboundPacket } from "../../../src/wire/outbound_packet.ts";
+import { OutboundPacket } from "../../../src/core/outbound_packet.ts";
 
 const pkt = (n: number) => new OutboundPacket(new Uint8Array(n));
 

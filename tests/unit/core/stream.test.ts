@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { Stream } from "../../../src/core/stream.ts";
 import { parseSdp } from "../../../src/wire/sdp/mod.ts";
-import type { OutboundPacket } from "../../../src/wire/outbound_packet.ts";
+import type { OutboundPacket } from "../../../src/core/outbound_packet.ts";
 import type { ReaderSink } from "../../../src/server/stream_port.ts";
 import { rtpPacket } from "../../integration/_raw_rtsp.ts";
+import { SrtpContext } from "../../../src/wire/srtp/mod.ts";
+import type { MikeyMessage } from "../../../src/wire/mikey/mod.ts";
 
 const SDP = parseSdp(
   "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=x\r\nt=0 0\r\n" +
@@ -91,4 +93,127 @@ Deno.test("stream: packets shorter than an RTP header or for unknown medias are 
   stream.writeRtp(0, new Uint8Array(5));
   stream.writeRtp(7, rtpPacket(1, 0, slice));
   assert.equal(r.packets.length, 0);
+});
+
+/** Counts the SRTP encryptions made while `fn` runs (a spy on every context). */
+function countEncryptions(fn: () => void): number {
+  const original = SrtpContext.prototype.encryptRtpAt;
+  let calls = 0;
+  SrtpContext.prototype.encryptRtpAt = function (this: SrtpContext, ...args) {
+    calls++;
+    return original.apply(this, args);
+  };
+  try {
+    fn();
+  } finally {
+    SrtpContext.prototype.encryptRtpAt = original;
+  }
+  return calls;
+}
+
+/** A reader's decrypting context, keyed as a client is by the MIKEY message (key, SSRC, ROC). */
+function receiverOf(mikey: MikeyMessage): SrtpContext {
+  const ctx = new SrtpContext(mikey.key);
+  for (const s of mikey.srtpStreams) ctx.setRoc(s.ssrc, s.roc);
+  return ctx;
+}
+
+const payloadOf = (seq: number) => Uint8Array.from({ length: 40 }, (_, i) => (seq + i) & 0xff);
+
+Deno.test("stream/srtp: one encryption per packet for every SRTP reader; plain readers get plaintext", () => {
+  const stream = new Stream(SDP.medias, undefined, { gopCache: false });
+  const secure = [new Collect(), new Collect(), new Collect(), new Collect()];
+  const plainTcp = new Collect();
+  const plainUdp = new Collect();
+  for (const r of secure) stream.attach(r, [0], { udpCopy: true, secure: true });
+  stream.attach(plainTcp, [0]);
+  stream.attach(plainUdp, [0], { udpCopy: true });
+  const receiver = receiverOf(stream.medias[0].srtpMikey());
+  const calls = countEncryptions(() => {
+    for (let seq = 100; seq < 110; seq++) stream.writeRtp(0, rtpPacket(seq, seq * 3000, payloadOf(seq)));
+  });
+  assert.equal(calls, 10, "10 packets, 4 SRTP readers: 10 encryptions");
+  for (const r of secure) {
+    assert.equal(r.packets.length, 10);
+    r.packets.forEach(([, p], i) => assert.equal(p, secure[0].packets[i][1], "one buffer shared by all"));
+  }
+  for (const [i, [, p]] of secure[0].packets.entries()) {
+    assert.equal(p.byteLength, plainTcp.packets[i][1].byteLength + 10, "the 10-byte SRTP tag");
+    assert.notDeepEqual(p.data.subarray(12, 52), payloadOf(100 + i), "payload encrypted");
+    assert.deepEqual(
+      receiver.decryptRtp(p.data),
+      plainTcp.packets[i][1].data,
+      "decrypts to the plain packet",
+    );
+  }
+  for (const r of [plainTcp, plainUdp]) {
+    assert.deepEqual(
+      r.packets.map(([, p]) => p.data.subarray(12)),
+      secure[0].packets.map((_, i) => payloadOf(100 + i)),
+    );
+  }
+  assert.equal(
+    plainUdp.packets[0][1],
+    plainTcp.packets[0][1],
+    "nothing split: plain readers share the original",
+  );
+});
+
+Deno.test("stream/srtp: the ROC follows the sequence wrap, a packet reordered across it keeps its cycle", () => {
+  const stream = new Stream(SDP.medias, undefined, { gopCache: false });
+  stream.writeRtp(0, rtpPacket(0xfff0, 0, payloadOf(0))); // before any SRTP reader
+  const r = new Collect();
+  stream.attach(r, [0], { udpCopy: true, secure: true });
+  const receiver = receiverOf(stream.medias[0].srtpMikey());
+  assert.equal(stream.medias[0].srtpMikey().srtpStreams[0].roc, 0);
+  // 0xfffe arrives after 0 (reordered across the wrap): it belongs to cycle 0, not 1.
+  const seqs = [0xfffd, 0xffff, 0, 0xfffe, 1, 2];
+  for (const seq of seqs) stream.writeRtp(0, rtpPacket(seq, seq, payloadOf(seq)));
+  assert.deepEqual(r.packets.map(([, p]) => seqOf(p)), seqs);
+  const plain = r.packets.map(([, p]) => receiver.decryptRtp(p.data));
+  assert.deepEqual(plain.map((p) => p.subarray(12)), seqs.map(payloadOf), "each decrypts under its own ROC");
+  assert.equal(stream.medias[0].highestIndex, 0x10002);
+  assert.equal(stream.medias[0].srtpMikey().srtpStreams[0].roc, 1, "a late joiner is told cycle 1");
+  const late = new Collect();
+  stream.attach(late, [0], { udpCopy: true, secure: true });
+  stream.writeRtp(0, rtpPacket(3, 3, payloadOf(3)));
+  const lateReceiver = receiverOf(stream.medias[0].srtpMikey());
+  assert.deepEqual(lateReceiver.decryptRtp(late.packets[0][1].data).subarray(12), payloadOf(3));
+});
+
+Deno.test("stream/srtp: the copy split for udpMaxPayloadSize is encrypted once, fragment by fragment", () => {
+  const stream = new Stream(SDP.medias, undefined, { gopCache: false, udpMaxPacketSize: 1000 });
+  const a = new Collect();
+  const b = new Collect();
+  const tcp = new Collect();
+  stream.attach(a, [0], { secure: true });
+  stream.attach(b, [0], { udpCopy: true, secure: true });
+  stream.attach(tcp, [0]);
+  const receiver = receiverOf(stream.medias[0].srtpMikey());
+  const bigIdr = Uint8Array.from({ length: 2500 }, (_, i) => (i === 0 ? 0x65 : i & 0xff));
+  const calls = countEncryptions(() => {
+    stream.writeRtp(0, rtpPacket(0xffff, 0, bigIdr)); // 3 fragments, numbered 0xffff, 0, 1
+    stream.writeRtp(0, rtpPacket(0, 3000, slice)); // numbered 2 in the copy
+  });
+  assert.equal(calls, 4, "3 fragments + 1 packet, whatever the number of SRTP readers");
+  assert.deepEqual(a.packets.map(([, p]) => seqOf(p)), [0xffff, 0, 1, 2]);
+  assert.deepEqual(a.packets.map(([, p]) => p), b.packets.map(([, p]) => p), "shared by both readers");
+  assert.ok(a.packets.every(([, p]) => p.byteLength <= 1000 + 10));
+  const fragments = a.packets.map(([, p]) => receiver.decryptRtp(p.data));
+  assert.equal(fragments[0][12] & 0x1f, 28, "FU-A fragments, decrypted across the copy's own wrap");
+  assert.deepEqual(fragments[3].subarray(12), slice);
+  assert.deepEqual(tcp.packets.map(([, p]) => p.byteLength), [2512, 15], "TCP plain readers: originals");
+  assert.equal(stream.medias[0].srtpMikey().srtpStreams[0].roc, 1, "MIKEY announces the copy's ROC");
+});
+
+Deno.test("stream/srtp: a replayed GOP reaches an SRTP reader in the SRTP form live readers got", () => {
+  const stream = new Stream(SDP.medias, undefined, { gopCache: true });
+  const early = new Collect();
+  stream.attach(early, [0], { secure: true });
+  stream.writeRtp(0, rtpPacket(0xffff, 0, idr));
+  stream.writeRtp(0, rtpPacket(0, 3000, slice));
+  const late = new Collect();
+  const calls = countEncryptions(() => stream.attach(late, [0], { secure: true }));
+  assert.equal(calls, 0, "already encrypted");
+  assert.deepEqual(late.packets.map(([, p]) => p), early.packets.map(([, p]) => p));
 });

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { Stream } from "../../../src/core/stream.ts";
-import { UdpCopyPacket } from "../../../src/core/udp_repacketizer.ts";
 import { parseSdp } from "../../../src/wire/sdp/mod.ts";
 import { Logger } from "../../../src/log/logger.ts";
-import type { OutboundPacket } from "../../../src/wire/outbound_packet.ts";
+import type { OutboundPacket } from "../../../src/core/outbound_packet.ts";
 import type { ReaderSink } from "../../../src/server/stream_port.ts";
 import { rtpPacket } from "../../integration/_raw_rtsp.ts";
 
@@ -137,7 +136,7 @@ Deno.test("stream/udp: the copy's rollover counter follows its own numbering acr
   stream.writeRtp(0, rtpPacket(0xffff, 3000, small));
   stream.writeRtp(0, rtpPacket(0, 6000, small));
   assert.deepEqual(udp.seqs(), [0xfffe, 0xffff, 0, 1, 2]);
-  const rocs = udp.packets.map(([, p]) => (p as UdpCopyPacket).roc);
+  const rocs = udp.packets.map(([, p]) => p.roc);
   assert.deepEqual(rocs, [0, 0, 1, 1, 1]);
   // SRTP: each copy packet is encrypted once with its own ROC, shared by every SAVP reader.
   const m = stream.medias[0];

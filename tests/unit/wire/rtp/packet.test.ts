@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   buildRtpPacket,
+  extendRtpSequenceNumber,
   isRtpPacket,
   parseRtpHeader,
   rtpMarker,
@@ -292,4 +293,17 @@ Deno.test("isRtpPacket() rejects RTCP packet types (RFC 5761 §4) and short or n
     isRtpPacket(hex("81 c9 00 07 00 00 00 01 00 00 00 02 00 00 00 00 00 00 00 00 00 00 00 00")),
     false,
   );
+});
+
+Deno.test("extendRtpSequenceNumber() reads a sequence number as the nearest 48-bit index (RFC 3711 §3.3.1)", () => {
+  const table = [
+    { name: "next packet", highest: 100, seq: 101, index: 101 },
+    { name: "the wrap starts cycle 1", highest: 0xffff, seq: 0, index: 0x10000 },
+    { name: "a gap across the wrap", highest: 0xfff0, seq: 5, index: 0x10005 },
+    { name: "reordered before the wrap", highest: 0x10001, seq: 0xfffe, index: 0xfffe },
+    { name: "reordered within a cycle", highest: 0x30010, seq: 0x000f, index: 0x3000f },
+    { name: "no cycle before 0", highest: 3, seq: 0xfffe, index: 0xfffe },
+    { name: "high ROC, wrap", highest: 0xfffe_ffff, seq: 1, index: 0xffff_0001 },
+  ];
+  for (const t of table) assert.equal(extendRtpSequenceNumber(t.highest, t.seq), t.index, t.name);
 });

@@ -70,6 +70,26 @@ Deno.test("framer copies interleaved payloads so the caller can reuse its read b
   if (f?.kind === "interleaved") assert.deepEqual([...f.payload], [...rtp(1, 100)]);
 });
 
+Deno.test("framer with payloadViews: a payload is a view, valid until the next push; framing unchanged", () => {
+  const framer = new RtspFramer(undefined, { payloadViews: true });
+  framer.push(concat(formatInterleaved(0, rtp(1, 100)), formatInterleaved(1, rtp(2, 50))));
+  const a = framer.next();
+  const b = framer.next();
+  assert.ok(a?.kind === "interleaved" && b?.kind === "interleaved");
+  assert.equal(a.payload.buffer, b.payload.buffer, "both views into the framer's buffer");
+  assert.deepEqual([...a.payload], [...rtp(1, 100)]);
+  assert.deepEqual([...b.payload], [...rtp(2, 50)]);
+  const { wire, expected } = mixedStream();
+  for (let seed = 1; seed <= 50; seed++) {
+    const chunks = randomSplit(wire, prng(seed), [3, 200, 5000][seed % 3]);
+    assert.deepEqual(
+      frameAll(chunks, new RtspFramer(undefined, { payloadViews: true })),
+      expected,
+      `seed ${seed}`,
+    );
+  }
+});
+
 Deno.test("framer parses the largest interleaved frame and an empty one", () => {
   const big = rtp(7, 0xffff);
   const frames = frameAll(

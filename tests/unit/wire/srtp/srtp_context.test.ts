@@ -350,3 +350,29 @@ Deno.test("SrtpContext: Node Buffers as key and packets are neither aliased nor 
     new SrtpContext(key).encryptRtp(rtp({ seq: 9 })),
   );
 });
+
+Deno.test("SRTP: encryptRtpAt protects at the sender's own ROC, into a caller's buffer", () => {
+  const guessing = new SrtpContext(RFC_MASTER);
+  const explicit = new SrtpContext(RFC_MASTER);
+  const seqs = [0xfffe, 0xffff, 0, 0xfffd, 1];
+  const rocs = [0, 0, 1, 0, 1];
+  const out = new Uint8Array(rtp({ ssrc: SSRC, seq: 0 }).length + 10);
+  for (let i = 0; i < seqs.length; i++) {
+    const packet = rtp({ ssrc: SSRC, seq: seqs[i] });
+    const written = explicit.encryptRtpAt(packet, rocs[i], out);
+    assert.equal(written, out, "into the caller's buffer");
+    assert.deepEqual(
+      written,
+      guessing.encryptRtp(packet),
+      `seq ${seqs[i]}: the same bytes as the RFC estimate`,
+    );
+  }
+  assert.equal(explicit.rocOf(SSRC), 1);
+  // A ROC the estimate could not reach (a long pause): the receiver keyed with it decrypts.
+  const receiver = new SrtpContext(RFC_MASTER);
+  receiver.setRoc(SSRC, 9);
+  const far = explicit.encryptRtpAt(rtp({ ssrc: SSRC, seq: 7 }), 9);
+  assert.deepEqual(receiver.decryptRtp(far), rtp({ ssrc: SSRC, seq: 7 }));
+  assert.throws(() => explicit.encryptRtpAt(rtp({ ssrc: SSRC, seq: 8 }), 0, new Uint8Array(5)), RangeError);
+  assert.throws(() => explicit.encryptRtpAt(rtp({ ssrc: SSRC, seq: 8 }), -1), RangeError);
+});

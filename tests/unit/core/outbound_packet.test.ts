@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { OutboundPacket } from "../../../src/wire/outbound_packet.ts";
+import { OutboundPacket } from "../../../src/core/outbound_packet.ts";
 
 Deno.test("outbound packet: framed once per channel, data view shares the buffer", () => {
   const p = new OutboundPacket(new Uint8Array([1, 2, 3]));
@@ -16,4 +16,18 @@ Deno.test("outbound packet: framed once per channel, data view shares the buffer
 
 Deno.test("outbound packet: refuses what interleaving cannot carry", () => {
   assert.throws(() => new OutboundPacket(new Uint8Array(70000)), RangeError);
+});
+
+Deno.test("outbound packet: carries its index and ROC; a length leaves the data for the caller to fill", () => {
+  const p = new OutboundPacket(new Uint8Array([1, 2]), 0x2_0005);
+  assert.equal(p.index, 0x2_0005);
+  assert.equal(p.roc, 2);
+  const empty = new OutboundPacket(3, 7);
+  assert.deepEqual(empty.data, new Uint8Array(3));
+  empty.data.set([9, 8, 7]);
+  assert.deepEqual(empty.framed(1), new Uint8Array([0x24, 1, 0, 3, 9, 8, 7]));
+  let made = 0;
+  const encrypt = () => (made++, new OutboundPacket(4, p.index));
+  assert.equal(p.secured(encrypt), p.secured(encrypt), "the secured form is made once");
+  assert.equal(made, 1);
 });
