@@ -1,10 +1,9 @@
 import type { NetAddr } from "../transport/byte_stream.ts";
 import { formatNetAddr } from "../transport/byte_stream.ts";
-import type { StreamWriter } from "../transport/stream_writer.ts";
 import type { UdpChannel } from "../transport/udp_pair.ts";
 import type { OutboundPacket } from "../wire/outbound_packet.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
-import { formatInterleaved } from "../wire/rtsp/format.ts";
+import { RtspError } from "../wire/rtsp/rtsp_error.ts";
 import { buildCompound, buildReceiverReport, buildSdesCname, parseRtcpCompound } from "../wire/rtcp/mod.ts";
 import { RtpReceiverStats, rtpSequenceNumber, rtpSsrc, rtpTimestamp } from "../wire/rtp/mod.ts";
 import { ntpMiddle32 } from "../wire/ntp.ts";
@@ -15,33 +14,53 @@ import type {
   PublisherHandle,
   ReaderHandle,
   ReaderSink,
+  RtpStart,
   StreamPublisher,
 } from "./stream_port.ts";
 import type { ServerContext } from "./server_context.ts";
 import type { SessionMedia } from "./session_media.ts";
-import type { MulticastMember, MulticastSender } from "./multicast_sender.ts";
+import type { MulticastMember } from "./multicast_sender.ts";
 import { inboundRtpError, InboundRtpErrors } from "./inbound_rtp.ts";
 import { SessionCounters } from "./session_counters.ts";
+import { MulticastDelivery, TcpDelivery, UdpDelivery } from "./delivery.ts";
+import type { Delivery, SessionConn, SessionTransport } from "./delivery.ts";
+import { checkTransition } from "./session_phase.ts";
+import type { SessionMethod, SessionPhase, SessionState } from "./session_phase.ts";
 
-/** RTSP session states (RFC 2326 appendix A.2, as MediaMTX names them). */
-export type SessionState = "initial" | "prePlay" | "play" | "preRecord" | "record";
+export type { SessionState } from "./session_phase.ts";
+export type { SessionConn, SessionTransport } from "./delivery.ts";
 
-/** Lower transport of every media of a session. */
-export type SessionTransport = "udp" | "multicast" | "tcp";
+/** A connection that can carry a session's interleaved packets (TCP transport). */
+export interface CarrierConn extends SessionConn {
+  /** The session whose interleaved packets travel on this connection. */
+  readonly tcpSession: ServerSession | undefined;
+  /** Makes this connection carry `session`'s interleaved packets. */
+  carry(session: ServerSession): void;
+}
 
-/** The part of a connection a session uses. */
-export interface SessionConn {
-  readonly remote: NetAddr;
-  readonly writer: StreamWriter;
-  close(reason: string): void;
+/** What PLAY started: the RTP-Info starts by media index, and what the log line names. */
+export interface PlayStarted {
+  starts: (RtpStart | undefined)[];
+  reader: ReaderHandle;
+  path: string;
+  transport: SessionTransport;
+}
+
+/** What RECORD started: whether it resumed a paused publisher, and what the log line names. */
+export interface RecordStarted {
+  resumed: boolean;
+  announced: readonly SdpMedia[];
+  path: string;
+  transport: SessionTransport;
 }
 
 const DROP_LOG_INTERVAL_MS = 1000;
 
 /**
- * One RTSP session: its state, the medias it set up, and the path it reads from or
- * publishes to. As a ReaderSink it receives the stream's packets (hot path) and queues
- * them without awaiting; as a publisher it feeds received packets into the stream.
+ * One RTSP session. It owns its state machine: the phase (a discriminated union carrying only
+ * the fields of its state) changes only through the intent methods below, each checked against
+ * TRANSITIONS. As a ReaderSink it receives the stream's packets (hot path) and queues them
+ * through its Delivery without awaiting; as a publisher it feeds received packets into the stream.
  */
 export class ServerSession implements ReaderSink, PublisherEvents, MulticastMember {
   readonly id: string;
@@ -52,22 +71,10 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   /** Address of the connection that created the session (the API's `remoteAddr`). */
   readonly remote: NetAddr;
   readonly #ctx: ServerContext;
-  state: SessionState = "initial";
-  transport: SessionTransport | undefined;
-  /** RTP/SAVP: media travel as SRTP/SRTCP (RTSPS only). */
-  secure = false;
-  path: string | undefined;
-  query = "";
+  #phase: SessionPhase = { state: "initial" };
   /** Set-up medias by media index. */
   readonly medias = new Map<number, SessionMedia>();
-  reader: ReaderHandle | undefined;
-  publisher: PublisherHandle | undefined;
-  announced: { medias: SdpMedia[]; url: string } | undefined;
   readonly conns = new Set<SessionConn>();
-  /** TCP transport: the connection that carries the interleaved packets. */
-  tcpConn: SessionConn | undefined;
-  /** Multicast transport: the stream's group sender, shared with other readers. */
-  multicast: MulticastSender | undefined;
   /** When the session was created (epoch ms, sub-millisecond). */
   readonly createdMs = performance.timeOrigin + performance.now();
   /** The authenticated user ("" anonymous) and the client's User-Agent, set at ANNOUNCE or first SETUP. */
@@ -80,11 +87,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   lastActivityMs: number;
   #closed = false;
   #byIndex: (SessionMedia | undefined)[] = [];
-  #byChannel = new Map<number, SessionMedia>();
-  #unregister: (() => void)[] = [];
-  #publisherInput: StreamPublisher | undefined;
   #deferred: [number, OutboundPacket][] | undefined;
-  #udpInFlight = 0;
   #dropped = 0;
   #droppedLogged = 0;
   #lastDropLogMs = -Infinity;
@@ -125,6 +128,50 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     return this.#dropped;
   }
 
+  // ---- read-only views of the phase (logs, API, metrics) ------------------------
+
+  /** The state, with MediaMTX's names. */
+  get state(): SessionState {
+    return this.#phase.state;
+  }
+
+  /** How packets travel, chosen at the first SETUP. */
+  get delivery(): Delivery | undefined {
+    return this.#phase.state === "initial" ? undefined : this.#phase.delivery;
+  }
+
+  /** Lower transport of every media (undefined before the first SETUP). */
+  get transport(): SessionTransport | undefined {
+    return this.delivery?.transport;
+  }
+
+  /** RTP/SAVP: media travel as SRTP/SRTCP (RTSPS only). */
+  get secure(): boolean {
+    return this.delivery?.secure ?? false;
+  }
+
+  /** The path read from or published to. */
+  get path(): string | undefined {
+    return this.#phase.state === "initial" ? undefined : this.#phase.path;
+  }
+
+  /** The query of the request that named the path. */
+  get query(): string {
+    return this.#phase.state === "initial" ? "" : this.#phase.query;
+  }
+
+  /** The reader handle of a reading session. */
+  get reader(): ReaderHandle | undefined {
+    const p = this.#phase;
+    return p.state === "prePlay" || p.state === "play" ? p.reader : undefined;
+  }
+
+  /** What a publishing session announced. */
+  get announced(): { readonly medias: readonly SdpMedia[]; readonly url: string } | undefined {
+    const p = this.#phase;
+    return p.state === "preRecord" || p.state === "record" ? p.announced : undefined;
+  }
+
   /** Records who opened the session (ANNOUNCE or the first SETUP, after authentication). */
   identify(user: string, userAgent: string): void {
     this.user = user;
@@ -136,47 +183,157 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.lastActivityMs = this.#ctx.clock.now();
   }
 
-  /** Records how a media was set up and indexes it for routing. */
-  addMedia(m: SessionMedia): void {
+  /** Throws the table's RtspError when `method` is not valid in the current state. */
+  expect(method: SessionMethod): void {
+    checkTransition(method, this.#phase.state);
+  }
+
+  // ---- intent methods: the only places the phase changes ------------------------
+
+  /** ANNOUNCE: the session will publish `announced` to `path`. */
+  announce(
+    publisher: PublisherHandle,
+    announced: { medias: SdpMedia[]; url: string },
+    path: string,
+    query: string,
+  ) {
+    checkTransition("ANNOUNCE", this.#phase.state);
+    this.#phase = { state: "preRecord", publisher, announced, path, query };
+  }
+
+  /**
+   * The delivery of a session's first SETUP (multicast: the reader's stream group sender, held
+   * by this session; throws RtspError 503 when the range is exhausted).
+   */
+  async newDelivery(transport: SessionTransport, secure: boolean, reader?: ReaderHandle): Promise<Delivery> {
+    if (transport === "tcp") return new TcpDelivery(secure);
+    if (transport === "multicast" && reader !== undefined) {
+      return new MulticastDelivery(await this.#ctx.multicastSenderFor(reader), this, secure);
+    }
+    const udp = this.#ctx.udp;
+    if (udp === undefined) throw new RtspError(461, `${transport} transport is not available`);
+    return new UdpDelivery({
+      udp,
+      secure,
+      maxInFlight: this.#ctx.options.writeQueueSize,
+      onError: this.#udpError,
+    });
+  }
+
+  /** SETUP of a reader: the first one makes the session read `path`; each adds one media. */
+  setupReader(
+    fields: { reader: ReaderHandle; delivery: Delivery; path: string; query: string },
+    m: SessionMedia,
+  ) {
+    const p = this.#phase;
+    if (p.state !== "initial" && p.state !== "prePlay") {
+      throw new RtspError(400, `SETUP is not valid in state ${p.state}`);
+    }
+    if (p.state === "initial") this.#phase = { state: "prePlay", ...fields };
+    this.#addMedia(fields.delivery, m);
+  }
+
+  /** SETUP of an announced media of a publisher; the first one chooses the delivery. */
+  setupPublisherMedia(delivery: Delivery, m: SessionMedia): void {
+    const p = this.#phase;
+    if (p.state !== "preRecord") throw new RtspError(400, `SETUP is not valid in state ${p.state}`);
+    if (p.delivery === undefined) this.#phase = { ...p, delivery };
+    this.#addMedia(p.delivery ?? delivery, m);
+  }
+
+  #addMedia(delivery: Delivery, m: SessionMedia): void {
     this.medias.set(m.index, m);
     this.#byIndex[m.index] = m;
-    if (m.channels !== undefined) {
-      this.#byChannel.set(m.channels[0], m);
-      this.#byChannel.set(m.channels[1], m);
-    }
-    if (this.transport === "udp" && this.#ctx.udp !== undefined) {
-      for (const addr of [m.clientRtp, m.clientRtcp]) {
-        if (addr === undefined) continue;
-        this.#unregister.push(this.#ctx.udp.register(addr, (ch, data) => this.#onUdp(m, ch, data)));
-      }
-    }
+    delivery.addMedia(m, this.#receive);
   }
 
-  /** Interleaved channels already in use by this session. */
-  usesChannel(channel: number): boolean {
-    return this.#byChannel.has(channel);
+  /** TCP: makes `conn` carry the interleaved packets (PLAY checks the session's link too). */
+  #bind(delivery: Delivery, conn: CarrierConn, checkLink: boolean): void {
+    if (!(delivery instanceof TcpDelivery)) return;
+    if (conn.tcpSession !== undefined && conn.tcpSession !== this) {
+      throw new RtspError(400, "the connection already carries another session");
+    }
+    if (checkLink && delivery.conn !== undefined && delivery.conn !== conn) {
+      throw new RtspError(400, "session is linked to another connection");
+    }
+    delivery.conn = conn;
+    conn.carry(this);
   }
 
-  // ---- reading -------------------------------------------------------------------
-
-  /** PLAY: starts delivery; packets are held until `releasePlay` (after the response is queued). */
-  startPlay(): ({ seq: number; rtptime: number } | undefined)[] {
-    this.state = "play";
-    if (this.multicast !== undefined) {
+  /**
+   * PLAY: starts delivery; packets are held until `releasePlay` (after the response is queued).
+   * Undefined when the session already plays (the answer is a plain 200).
+   */
+  play(conn: CarrierConn): PlayStarted | undefined {
+    const p = this.#phase;
+    checkTransition("PLAY", p.state);
+    if (p.state !== "prePlay" && p.state !== "play" || this.medias.size === 0) {
+      throw new RtspError(400, "no media has been set up");
+    }
+    if (p.state === "play") return undefined;
+    this.#bind(p.delivery, conn, true);
+    this.#phase = { ...p, state: "play" };
+    const d = p.delivery;
+    const started = { reader: p.reader, path: p.path, transport: d.transport };
+    if (d instanceof MulticastDelivery) {
       // The group sender carries the packets; the reader only registers to be told when the stream ends.
-      const starts = this.reader!.play(this, []);
-      this.multicast.activate();
-      return starts;
+      const starts = p.reader.play(this, []);
+      d.sender.activate();
+      return { starts, ...started };
     }
     this.#deferred = [];
     // UDP readers get the copy of the stream split for udpMaxPayloadSize, TCP readers the original.
     // SRTP readers all get the copy, over TCP too: one numbering per stream key, so that no SRTP
     // index ever carries two different packets (RFC 3711 §9.1: a reused keystream leaks plaintext).
-    return this.reader!.play(this, [...this.medias.keys()], {
-      udpCopy: this.transport === "udp" || this.secure,
-      secure: this.secure,
+    const starts = p.reader.play(this, [...this.medias.keys()], {
+      udpCopy: d.transport === "udp" || d.secure,
+      secure: d.secure,
     });
+    return { starts, ...started };
   }
+
+  /**
+   * RECORD: packets now flow into the stream. `resumed` when this resumes a paused publisher,
+   * whose stream (and readers) carry on.
+   */
+  record(conn: CarrierConn): RecordStarted {
+    const p = this.#phase;
+    checkTransition("RECORD", p.state);
+    // gortsplib: every announced media must be set up, or readers get a track nobody feeds.
+    if (
+      p.state !== "preRecord" || p.delivery === undefined || this.medias.size !== p.announced.medias.length
+    ) {
+      throw new RtspError(400, "not all announced medias have been setup");
+    }
+    this.#bind(p.delivery, conn, false);
+    const resumed = p.input !== undefined;
+    this.#phase = { ...p, state: "record", delivery: p.delivery, input: p.input ?? p.publisher.start() };
+    this.lastActivityMs = this.#ctx.clock.now();
+    if (!resumed) this.#scheduleFirstReport();
+    // Loss and jitter are tracked on every transport (API counters); reports go out on UDP only.
+    for (const m of this.medias.values()) m.receiver ??= new RtpReceiverStats();
+    return { resumed, announced: p.announced.medias, path: p.path, transport: p.delivery.transport };
+  }
+
+  /** PAUSE: stops delivery to a reader, or ingestion from a publisher. */
+  pause(): void {
+    const p = this.#phase;
+    checkTransition("PAUSE", p.state);
+    if (p.state === "play") {
+      p.reader.pause();
+      this.#phase = { ...p, state: "prePlay" };
+    } else if (p.state === "record") {
+      this.#phase = { ...p, state: "preRecord" };
+    }
+  }
+
+  /** TEARDOWN from `conn`: the session ends, the connection stays open (RFC 2326 §10.7). */
+  teardown(conn: SessionConn & { release(session: ServerSession): void }): void {
+    conn.release(this);
+    this.close(`torn down by ${formatNetAddr(conn.remote)}`, conn);
+  }
+
+  // ---- reading -------------------------------------------------------------------
 
   /** MulticastMember: this reader's host sent RTCP to the group. */
   onGroupRtcp(receiverReports: number): void {
@@ -210,15 +367,11 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
 
   #write(mediaIndex: number, packet: OutboundPacket, force: boolean): void {
     const m = this.#byIndex[mediaIndex];
-    if (m === undefined) return;
-    if (this.secure) packet = this.reader!.medias[mediaIndex].secure(packet);
-    let ok: boolean;
-    if (this.transport === "tcp") {
-      ok = this.tcpConn !== undefined && this.tcpConn.writer.enqueue(packet.framed(m.channels![0]), force);
-    } else {
-      ok = this.#sendUdp("rtp", packet.data, m.clientRtp!, force);
-    }
-    if (ok) {
+    const p = this.#phase;
+    if (m === undefined || (p.state !== "play" && p.state !== "prePlay")) return;
+    const d = p.delivery;
+    if (d.secure) packet = p.reader.medias[mediaIndex].secure(packet);
+    if (d.sendRtp(mediaIndex, packet, force)) {
       m.sentPackets++;
       m.sentOctets += packet.byteLength - 12;
       this.counters.outBytes += packet.byteLength;
@@ -226,27 +379,6 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
       this.#countDrop();
     }
   }
-
-  #sendUdp(channel: UdpChannel, data: Uint8Array, to: NetAddr, force = false): boolean {
-    if (!force && this.#udpInFlight >= this.#ctx.options.writeQueueSize) return false;
-    // Batched (undefined): leaves with every other reader's copy in one sendmmsg at the end of
-    // this turn, no promise per packet. Otherwise an ordinary send, counted in flight.
-    const pending = this.#ctx.udp!.sendBatched(channel, data, to, this.#udpError);
-    if (pending !== undefined) {
-      this.#udpInFlight++;
-      pending.then(this.#udpSent, this.#udpFailed);
-    }
-    return true;
-  }
-
-  #udpSent = () => {
-    this.#udpInFlight--;
-  };
-
-  #udpFailed = (e: unknown) => {
-    this.#udpInFlight--;
-    this.#udpError(e);
-  };
 
   #udpError = (e: unknown) => {
     if (!this.#closed) this.close(`UDP write failed: ${(e as Error).message}`);
@@ -267,47 +399,28 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.close(reason);
   }
 
-  // ---- publishing ----------------------------------------------------------------
-
-  /**
-   * RECORD: packets now flow into the stream. Returns true when this resumes a paused
-   * publisher, whose stream (and readers) carry on.
-   */
-  resumeRecord(): boolean {
-    const resumed = this.#publisherInput !== undefined;
-    this.#publisherInput ??= this.publisher!.start();
-    this.state = "record";
-    this.lastActivityMs = this.#ctx.clock.now();
-    if (!resumed) this.#scheduleFirstReport();
-    // Loss and jitter are tracked on every transport (API counters); reports go out on UDP only.
-    for (const m of this.medias.values()) m.receiver ??= new RtpReceiverStats();
-    return resumed;
-  }
+  // ---- receiving -----------------------------------------------------------------
 
   /** An interleaved frame for this session (TCP transport). */
   onInterleaved(channel: number, payload: Uint8Array): void {
-    const m = this.#byChannel.get(channel);
-    if (m === undefined) return;
-    this.lastActivityMs = this.#ctx.clock.now();
-    if (channel === m.channels![0]) {
-      if (this.state === "record") this.#ingest(m, payload);
-    } else {
-      this.#onRtcp(m, payload);
-    }
+    const d = this.delivery;
+    if (d instanceof TcpDelivery) d.receiveInterleaved(channel, payload);
   }
 
-  #onUdp(m: SessionMedia, channel: UdpChannel, data: Uint8Array): void {
+  /** A media's RTP or RTCP packet, from its delivery (UDP routes or interleaved channels). */
+  #receive = (m: SessionMedia, channel: UdpChannel, data: Uint8Array): void => {
+    if (this.#closed) return;
     this.lastActivityMs = this.#ctx.clock.now();
     if (channel === "rtcp") {
       this.#onRtcp(m, data);
       return;
     }
-    if (this.state === "record") this.#ingest(m, data);
-  }
+    const p = this.#phase;
+    if (p.state === "record") this.#ingest(p.input, m, data);
+  };
 
   /** A publisher's RTP packet: decrypted when SAVP, counted for receiver reports, into the stream. */
-  #ingest(m: SessionMedia, data: Uint8Array): void {
-    if (this.#publisherInput === undefined) return;
+  #ingest(input: StreamPublisher, m: SessionMedia, data: Uint8Array): void {
     this.counters.inBytes += data.length;
     if (m.srtpIn !== undefined) {
       try {
@@ -334,7 +447,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
       const arrival = Math.round((performance.now() * (m.clockRate ?? 90000)) / 1000) >>> 0;
       m.receiver.update(rtpSequenceNumber(data), rtpTimestamp(data), arrival);
     }
-    this.#publisherInput.writeRtp(m.index, data);
+    input.writeRtp(m.index, data);
   }
 
   /** Undecryptable or replayed packets are dropped; logged at most once a second. */
@@ -374,37 +487,39 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   tick(now: number): void {
     if (this.#closed) return;
     const o = this.#ctx.options;
-    if (this.transport === "udp" || this.transport === "multicast") {
-      if (this.state === "record" && now - this.lastActivityMs > o.readTimeoutMs) {
+    const p = this.#phase;
+    if (p.state === "initial") return;
+    const d = p.delivery;
+    if (d?.connectionless) {
+      if (p.state === "record" && now - this.lastActivityMs > o.readTimeoutMs) {
         this.close("no UDP packets received recently (maybe there's a firewall/NAT in between)");
         return;
       }
-      if (this.state === "play" && now - this.lastActivityMs > o.sessionTimeoutMs) {
+      if (p.state === "play" && now - this.lastActivityMs > o.sessionTimeoutMs) {
         this.close("session timed out");
         return;
       }
     }
     const interval = this.#ctx.rtcpReportIntervalMs;
     if (now - this.#lastReportMs < interval) return;
-    if (this.state === "play" && this.#deferred === undefined) {
+    if (p.state === "play" && this.#deferred === undefined) {
       this.#lastReportMs = now;
-      this.#sendSenderReports();
-    } else if (this.state === "record" && this.transport === "udp") {
+      if (p.delivery.sendsSenderReports) this.#sendSenderReports(p.delivery, p.reader);
+    } else if (p.state === "record" && p.delivery.sendsReceiverReports) {
       this.#lastReportMs = now;
-      this.#sendReceiverReports();
+      this.#sendReceiverReports(p.delivery);
     }
   }
 
-  #sendSenderReports(): void {
-    const medias = this.reader?.medias;
-    if (medias === undefined || this.transport === "multicast") return; // the group sender reports
+  #sendSenderReports(d: Delivery, reader: ReaderHandle): void {
     for (const m of this.medias.values()) {
-      const sr = senderReportFor(medias[m.index], m.sentPackets, m.sentOctets);
-      if (sr !== undefined) this.#sendRtcp(m, sr);
+      const sr = senderReportFor(reader.medias[m.index], m.sentPackets, m.sentOctets);
+      if (sr === undefined) continue;
+      this.#sendRtcp(d, m, d.secure ? reader.medias[m.index].encryptRtcp(sr) : sr);
     }
   }
 
-  #sendReceiverReports(): void {
+  #sendReceiverReports(d: Delivery): void {
     for (const m of this.medias.values()) {
       if (m.receiver === undefined || m.remoteSsrc === undefined) continue;
       const block = m.receiver.takeReportBlock(m.remoteSsrc, m.lastSr, Date.now());
@@ -412,36 +527,30 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
         buildReceiverReport({ ssrc: this.ownSsrc, reports: [block] }),
         buildSdesCname(this.ownSsrc, RTCP_CNAME),
       );
-      this.#sendRtcp(m, rr);
+      // SAVP: encrypted with the server's own key, sent to the publisher in SETUP.
+      if (!d.secure) this.#sendRtcp(d, m, rr);
+      else if (m.srtpOut !== undefined) this.#sendRtcp(d, m, m.srtpOut.encryptRtcp(rr));
     }
   }
 
-  #sendRtcp(m: SessionMedia, packet: Uint8Array): void {
-    if (this.secure) {
-      packet = m.srtpOut !== undefined
-        ? m.srtpOut.encryptRtcp(packet)
-        : this.reader!.medias[m.index].encryptRtcp(packet);
-    }
+  #sendRtcp(d: Delivery, m: SessionMedia, packet: Uint8Array): void {
     this.counters.outRtcpPackets++;
     this.counters.outBytes += packet.length;
-    if (this.transport === "tcp") {
-      this.tcpConn?.writer.enqueue(formatInterleaved(m.channels![1], packet));
-    } else if (m.clientRtcp !== undefined) {
-      this.#sendUdp("rtcp", packet, m.clientRtcp);
-    }
+    d.sendRtcp(m.index, packet);
   }
 
   /** A connection that used this session closed. */
   onConnClosed(conn: SessionConn): void {
     this.conns.delete(conn);
-    if (this.tcpConn === conn) {
+    const p = this.#phase;
+    const d = this.delivery;
+    if (d instanceof TcpDelivery && d.conn === conn) {
       this.close("the connection carrying the session closed");
       return;
     }
     // RFC 2326 lets UDP sessions outlive their control connection (MediaMTX does too);
     // anything else without a connection is useless.
-    const survives = (this.transport === "udp" || this.transport === "multicast") &&
-      (this.state === "play" || this.state === "record");
+    const survives = d?.connectionless === true && (p.state === "play" || p.state === "record");
     if (this.conns.size === 0 && !survives) this.close("not in use");
   }
 
@@ -450,12 +559,10 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     if (this.#closed) return;
     this.#closed = true;
     this.#ctx.sessions.delete(this.id);
-    for (const u of this.#unregister) u();
-    this.#unregister = [];
-    this.reader?.remove();
-    this.multicast?.release(this);
-    this.publisher?.remove();
-    this.#publisherInput = undefined;
+    const p = this.#phase;
+    if (p.state === "prePlay" || p.state === "play") p.reader.remove();
+    this.delivery?.close();
+    if (p.state === "preRecord" || p.state === "record") p.publisher.remove();
     this.#deferred = undefined;
     this.log.info(`destroyed: ${reason}`);
     for (const c of this.conns) {
