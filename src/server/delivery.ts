@@ -5,6 +5,11 @@ import type { OutboundPacket } from "../wire/outbound_packet.ts";
 import { formatInterleaved } from "../wire/rtsp/format.ts";
 import type { MulticastMember, MulticastSender } from "./multicast_sender.ts";
 import type { SessionMedia } from "./session_media.ts";
+import type { ServerContext } from "./server_context.ts";
+import type { ReaderHandle } from "./stream_port.ts";
+import type { CarrierConn } from "./session_phase.ts";
+import type { ServerSession } from "./server_session.ts";
+import { RtspError } from "../wire/rtsp/rtsp_error.ts";
 
 /** Lower transport of every media of a session. */
 export type SessionTransport = "udp" | "multicast" | "tcp";
@@ -39,6 +44,8 @@ export interface Delivery {
   sendRtp(mediaIndex: number, packet: OutboundPacket, force: boolean): boolean;
   /** Sends one RTCP packet of a media. */
   sendRtcp(mediaIndex: number, packet: Uint8Array): void;
+  /** PLAY/RECORD from `conn` (TCP: it carries the packets from now on; PLAY also checks the session's link). */
+  bind(conn: CarrierConn, session: ServerSession, checkLink: boolean): void;
   /** Frees routes and shared senders. */
   close(): void;
 }
@@ -59,6 +66,17 @@ export class TcpDelivery implements Delivery {
 
   constructor(secure: boolean) {
     this.secure = secure;
+  }
+
+  bind(conn: CarrierConn, session: ServerSession, checkLink: boolean): void {
+    if (conn.tcpSession !== undefined && conn.tcpSession !== session) {
+      throw new RtspError(400, "the connection already carries another session");
+    }
+    if (checkLink && this.conn !== undefined && this.conn !== conn) {
+      throw new RtspError(400, "session is linked to another connection");
+    }
+    this.conn = conn;
+    conn.carry(session);
   }
 
   /** Whether an interleaved channel is already in use by this session. */
@@ -139,6 +157,8 @@ export class UdpDelivery implements Delivery {
     return this.#udp.isRegistered(addr);
   }
 
+  bind(): void {} // packets go to the client's ports, whatever connection asked
+
   addMedia(m: SessionMedia, receive: InboundPacket): void {
     if (m.clientRtp !== undefined) this.#rtp[m.index] = m.clientRtp;
     if (m.clientRtcp !== undefined) this.#rtcp[m.index] = m.clientRtcp;
@@ -203,6 +223,8 @@ export class MulticastDelivery implements Delivery {
 
   addMedia(): void {}
 
+  bind(): void {}
+
   sendRtp(): boolean {
     return false; // never attached to the stream: the group sender sends
   }
@@ -212,4 +234,35 @@ export class MulticastDelivery implements Delivery {
   close(): void {
     this.sender.release(this.#member);
   }
+}
+
+/** What a session's first SETUP chose, to open its delivery. */
+export interface DeliveryChoice {
+  transport: SessionTransport;
+  secure: boolean;
+  /** The reader (multicast: its stream's group sender is shared). */
+  reader?: ReaderHandle;
+  /** The session, as a member holding the multicast group. */
+  member: MulticastMember;
+  /** A UDP send failed. */
+  onError: (e: unknown) => void;
+}
+
+/**
+ * The delivery of a session's first SETUP (multicast: the reader's stream group sender, held by
+ * `member`; throws RtspError 503 when the range is exhausted).
+ */
+export async function openDelivery(ctx: ServerContext, c: DeliveryChoice): Promise<Delivery> {
+  if (c.transport === "tcp") return new TcpDelivery(c.secure);
+  if (c.transport === "multicast" && c.reader !== undefined) {
+    return new MulticastDelivery(await ctx.multicastSenderFor(c.reader), c.member, c.secure);
+  }
+  const udp = ctx.udp;
+  if (udp === undefined) throw new RtspError(461, `${c.transport} transport is not available`);
+  return new UdpDelivery({
+    udp,
+    secure: c.secure,
+    maxInFlight: ctx.options.writeQueueSize,
+    onError: c.onError,
+  });
 }

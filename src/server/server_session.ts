@@ -4,55 +4,30 @@ import type { UdpChannel } from "../transport/udp_pair.ts";
 import type { OutboundPacket } from "../wire/outbound_packet.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
 import { RtspError } from "../wire/rtsp/rtsp_error.ts";
-import { buildCompound, buildReceiverReport, buildSdesCname, parseRtcpCompound } from "../wire/rtcp/mod.ts";
-import { RtpReceiverStats, rtpSequenceNumber, rtpSsrc, rtpTimestamp } from "../wire/rtp/mod.ts";
-import { ntpMiddle32 } from "../wire/ntp.ts";
-import { RTCP_CNAME, senderReportFor } from "./rtcp_reports.ts";
+import { RtpReceiverStats } from "../wire/rtp/mod.ts";
+import { sendReceiverReports, sendSenderReports } from "./rtcp_reports.ts";
+import { SessionInbound } from "./session_inbound.ts";
 import type { Logger } from "../log/logger.ts";
-import type {
-  PublisherEvents,
-  PublisherHandle,
-  ReaderHandle,
-  ReaderSink,
-  RtpStart,
-  StreamPublisher,
-} from "./stream_port.ts";
+import type { PublisherEvents, PublisherHandle, ReaderHandle, ReaderSink } from "./stream_port.ts";
 import type { ServerContext } from "./server_context.ts";
 import type { SessionMedia } from "./session_media.ts";
 import type { MulticastMember } from "./multicast_sender.ts";
-import { inboundRtpError, InboundRtpErrors } from "./inbound_rtp.ts";
+import type { InboundRtpErrors } from "./inbound_rtp.ts";
 import { SessionCounters } from "./session_counters.ts";
-import { MulticastDelivery, TcpDelivery, UdpDelivery } from "./delivery.ts";
+import { MulticastDelivery, openDelivery, TcpDelivery } from "./delivery.ts";
 import type { Delivery, SessionConn, SessionTransport } from "./delivery.ts";
 import { checkTransition } from "./session_phase.ts";
-import type { SessionMethod, SessionPhase, SessionState } from "./session_phase.ts";
+import type {
+  CarrierConn,
+  PlayStarted,
+  RecordStarted,
+  SessionMethod,
+  SessionPhase,
+  SessionState,
+} from "./session_phase.ts";
 
-export type { SessionState } from "./session_phase.ts";
+export type { CarrierConn, PlayStarted, RecordStarted, SessionState } from "./session_phase.ts";
 export type { SessionConn, SessionTransport } from "./delivery.ts";
-
-/** A connection that can carry a session's interleaved packets (TCP transport). */
-export interface CarrierConn extends SessionConn {
-  /** The session whose interleaved packets travel on this connection. */
-  readonly tcpSession: ServerSession | undefined;
-  /** Makes this connection carry `session`'s interleaved packets. */
-  carry(session: ServerSession): void;
-}
-
-/** What PLAY started: the RTP-Info starts by media index, and what the log line names. */
-export interface PlayStarted {
-  starts: (RtpStart | undefined)[];
-  reader: ReaderHandle;
-  path: string;
-  transport: SessionTransport;
-}
-
-/** What RECORD started: whether it resumed a paused publisher, and what the log line names. */
-export interface RecordStarted {
-  resumed: boolean;
-  announced: readonly SdpMedia[];
-  path: string;
-  transport: SessionTransport;
-}
 
 const DROP_LOG_INTERVAL_MS = 1000;
 
@@ -92,10 +67,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   #droppedLogged = 0;
   #lastDropLogMs = -Infinity;
   #lastReportMs = 0;
-  #badPackets = 0;
-  #lastBadLogMs = -Infinity;
-  /** Publisher packets dropped as invalid (not RTP, unknown payload type). */
-  readonly rtpErrors: InboundRtpErrors;
+  readonly #inbound: SessionInbound;
   /** SSRC of the server's own receiver reports to a publisher. */
   readonly ownSsrc = crypto.getRandomValues(new Uint32Array(1))[0];
 
@@ -108,7 +80,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.remote = creator.remote;
     this.conns.add(creator);
     this.log = ctx.log.with(`[session ${this.logId}]`);
-    this.rtpErrors = new InboundRtpErrors(this.log);
+    this.#inbound = new SessionInbound(this.counters, this.log, ctx.clock);
     ctx.sessions.set(this.id, this);
     this.log.info(`created by ${formatNetAddr(creator.remote)}`);
   }
@@ -121,6 +93,11 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   /** Whether the session has ended. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Publisher packets dropped as invalid (not RTP, unknown payload type). */
+  get rtpErrors(): InboundRtpErrors {
+    return this.#inbound.rtpErrors;
   }
 
   /** Packets dropped because this reader was too slow. */
@@ -205,19 +182,8 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
    * The delivery of a session's first SETUP (multicast: the reader's stream group sender, held
    * by this session; throws RtspError 503 when the range is exhausted).
    */
-  async newDelivery(transport: SessionTransport, secure: boolean, reader?: ReaderHandle): Promise<Delivery> {
-    if (transport === "tcp") return new TcpDelivery(secure);
-    if (transport === "multicast" && reader !== undefined) {
-      return new MulticastDelivery(await this.#ctx.multicastSenderFor(reader), this, secure);
-    }
-    const udp = this.#ctx.udp;
-    if (udp === undefined) throw new RtspError(461, `${transport} transport is not available`);
-    return new UdpDelivery({
-      udp,
-      secure,
-      maxInFlight: this.#ctx.options.writeQueueSize,
-      onError: this.#udpError,
-    });
+  newDelivery(transport: SessionTransport, secure: boolean, reader?: ReaderHandle): Promise<Delivery> {
+    return openDelivery(this.#ctx, { transport, secure, reader, member: this, onError: this.#udpError });
   }
 
   /** SETUP of a reader: the first one makes the session read `path`; each adds one media. */
@@ -226,9 +192,8 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     m: SessionMedia,
   ) {
     const p = this.#phase;
-    if (p.state !== "initial" && p.state !== "prePlay") {
-      throw new RtspError(400, `SETUP is not valid in state ${p.state}`);
-    }
+    checkTransition("SETUP", p.state);
+    if (p.state !== "initial" && p.state !== "prePlay") throw new RtspError(400, "the session records");
     if (p.state === "initial") this.#phase = { state: "prePlay", ...fields };
     this.#addMedia(fields.delivery, m);
   }
@@ -236,7 +201,8 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   /** SETUP of an announced media of a publisher; the first one chooses the delivery. */
   setupPublisherMedia(delivery: Delivery, m: SessionMedia): void {
     const p = this.#phase;
-    if (p.state !== "preRecord") throw new RtspError(400, `SETUP is not valid in state ${p.state}`);
+    checkTransition("SETUP", p.state);
+    if (p.state !== "preRecord") throw new RtspError(400, "the session reads");
     if (p.delivery === undefined) this.#phase = { ...p, delivery };
     this.#addMedia(p.delivery ?? delivery, m);
   }
@@ -245,19 +211,6 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.medias.set(m.index, m);
     this.#byIndex[m.index] = m;
     delivery.addMedia(m, this.#receive);
-  }
-
-  /** TCP: makes `conn` carry the interleaved packets (PLAY checks the session's link too). */
-  #bind(delivery: Delivery, conn: CarrierConn, checkLink: boolean): void {
-    if (!(delivery instanceof TcpDelivery)) return;
-    if (conn.tcpSession !== undefined && conn.tcpSession !== this) {
-      throw new RtspError(400, "the connection already carries another session");
-    }
-    if (checkLink && delivery.conn !== undefined && delivery.conn !== conn) {
-      throw new RtspError(400, "session is linked to another connection");
-    }
-    delivery.conn = conn;
-    conn.carry(this);
   }
 
   /**
@@ -271,7 +224,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
       throw new RtspError(400, "no media has been set up");
     }
     if (p.state === "play") return undefined;
-    this.#bind(p.delivery, conn, true);
+    p.delivery.bind(conn, this, true);
     this.#phase = { ...p, state: "play" };
     const d = p.delivery;
     const started = { reader: p.reader, path: p.path, transport: d.transport };
@@ -305,7 +258,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     ) {
       throw new RtspError(400, "not all announced medias have been setup");
     }
-    this.#bind(p.delivery, conn, false);
+    p.delivery.bind(conn, this, false);
     const resumed = p.input !== undefined;
     this.#phase = { ...p, state: "record", delivery: p.delivery, input: p.input ?? p.publisher.start() };
     this.lastActivityMs = this.#ctx.clock.now();
@@ -412,74 +365,12 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     if (this.#closed) return;
     this.lastActivityMs = this.#ctx.clock.now();
     if (channel === "rtcp") {
-      this.#onRtcp(m, data);
+      this.receiverReports += this.#inbound.rtcp(m, data);
       return;
     }
     const p = this.#phase;
-    if (p.state === "record") this.#ingest(p.input, m, data);
+    if (p.state === "record") this.#inbound.rtp(p.input, m, data);
   };
-
-  /** A publisher's RTP packet: decrypted when SAVP, counted for receiver reports, into the stream. */
-  #ingest(input: StreamPublisher, m: SessionMedia, data: Uint8Array): void {
-    this.counters.inBytes += data.length;
-    if (m.srtpIn !== undefined) {
-      try {
-        data = m.srtpIn.decryptRtp(data);
-      } catch (e) {
-        this.counters.inRtpUndecryptable++;
-        this.#countBadPacket(e);
-        return;
-      }
-    }
-    if (m.payloadTypes !== undefined) {
-      const error = inboundRtpError(data, m.payloadTypes);
-      if (error !== undefined) {
-        this.rtpErrors.add(error);
-        return;
-      }
-    } else if (data.length < 12) {
-      this.counters.inRtpUndecryptable++;
-      return;
-    }
-    this.counters.inRtpPackets++;
-    if (m.receiver !== undefined) {
-      m.remoteSsrc = rtpSsrc(data);
-      const arrival = Math.round((performance.now() * (m.clockRate ?? 90000)) / 1000) >>> 0;
-      m.receiver.update(rtpSequenceNumber(data), rtpTimestamp(data), arrival);
-    }
-    input.writeRtp(m.index, data);
-  }
-
-  /** Undecryptable or replayed packets are dropped; logged at most once a second. */
-  #countBadPacket(e: unknown): void {
-    this.#badPackets++;
-    const now = this.#ctx.clock.now();
-    if (now - this.#lastBadLogMs >= DROP_LOG_INTERVAL_MS) {
-      this.log.warn(`discarding ${this.#badPackets} undecryptable packets: ${(e as Error).message}`);
-      this.#badPackets = 0;
-      this.#lastBadLogMs = now;
-    }
-  }
-
-  #onRtcp(m: SessionMedia, data: Uint8Array): void {
-    this.counters.inBytes += data.length;
-    let packets;
-    try {
-      if (m.srtpIn !== undefined) data = m.srtpIn.decryptRtcp(data);
-      packets = parseRtcpCompound(data);
-    } catch {
-      this.counters.inRtcpErrors++;
-      return; // malformed RTCP only loses its own information
-    }
-    this.counters.inRtcpPackets += packets.length;
-    for (const p of packets) {
-      if (p.type === "sr") m.lastSr = { ntpMiddle32: ntpMiddle32(p.sr.ntpTime), receivedAtMs: Date.now() };
-      else if (p.type === "rr") {
-        this.receiverReports += p.rr.reports.length;
-        for (const block of p.rr.reports) this.counters.reportedLost.set(block.ssrc, block.cumulativeLost);
-      }
-    }
-  }
 
   // ---- lifecycle -----------------------------------------------------------------
 
@@ -504,39 +395,11 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     if (now - this.#lastReportMs < interval) return;
     if (p.state === "play" && this.#deferred === undefined) {
       this.#lastReportMs = now;
-      if (p.delivery.sendsSenderReports) this.#sendSenderReports(p.delivery, p.reader);
+      if (p.delivery.sendsSenderReports) sendSenderReports(this.counters, p.delivery, p.reader, this.medias);
     } else if (p.state === "record" && p.delivery.sendsReceiverReports) {
       this.#lastReportMs = now;
-      this.#sendReceiverReports(p.delivery);
+      sendReceiverReports(this.counters, p.delivery, this.medias, this.ownSsrc);
     }
-  }
-
-  #sendSenderReports(d: Delivery, reader: ReaderHandle): void {
-    for (const m of this.medias.values()) {
-      const sr = senderReportFor(reader.medias[m.index], m.sentPackets, m.sentOctets);
-      if (sr === undefined) continue;
-      this.#sendRtcp(d, m, d.secure ? reader.medias[m.index].encryptRtcp(sr) : sr);
-    }
-  }
-
-  #sendReceiverReports(d: Delivery): void {
-    for (const m of this.medias.values()) {
-      if (m.receiver === undefined || m.remoteSsrc === undefined) continue;
-      const block = m.receiver.takeReportBlock(m.remoteSsrc, m.lastSr, Date.now());
-      const rr = buildCompound(
-        buildReceiverReport({ ssrc: this.ownSsrc, reports: [block] }),
-        buildSdesCname(this.ownSsrc, RTCP_CNAME),
-      );
-      // SAVP: encrypted with the server's own key, sent to the publisher in SETUP.
-      if (!d.secure) this.#sendRtcp(d, m, rr);
-      else if (m.srtpOut !== undefined) this.#sendRtcp(d, m, m.srtpOut.encryptRtcp(rr));
-    }
-  }
-
-  #sendRtcp(d: Delivery, m: SessionMedia, packet: Uint8Array): void {
-    this.counters.outRtcpPackets++;
-    this.counters.outBytes += packet.length;
-    d.sendRtcp(m.index, packet);
   }
 
   /** A connection that used this session closed. */

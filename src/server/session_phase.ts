@@ -1,7 +1,8 @@
 import { RtspError } from "../wire/rtsp/rtsp_error.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
-import type { Delivery } from "./delivery.ts";
-import type { PublisherHandle, ReaderHandle, StreamPublisher } from "./stream_port.ts";
+import type { Delivery, SessionConn, SessionTransport } from "./delivery.ts";
+import type { ServerSession } from "./server_session.ts";
+import type { PublisherHandle, ReaderHandle, RtpStart, StreamPublisher } from "./stream_port.ts";
 
 /** RTSP session states (RFC 2326 appendix A.2, as MediaMTX names them). */
 export type SessionState = "initial" | "prePlay" | "play" | "preRecord" | "record";
@@ -97,3 +98,27 @@ export type SessionPhase =
     & { readonly state: "record"; readonly delivery: Delivery; readonly input: StreamPublisher }
     & PublisherFields
   );
+
+/** A connection that can carry a session's interleaved packets (TCP transport). */
+export interface CarrierConn extends SessionConn {
+  /** The session whose interleaved packets travel on this connection. */
+  readonly tcpSession: ServerSession | undefined;
+  /** Makes this connection carry `session`'s interleaved packets. */
+  carry(session: ServerSession): void;
+}
+
+/** What PLAY started: the RTP-Info starts by media index, and what the log line names. */
+export interface PlayStarted {
+  starts: (RtpStart | undefined)[];
+  reader: ReaderHandle;
+  path: string;
+  transport: SessionTransport;
+}
+
+/** What RECORD started: whether it resumed a paused publisher, and what the log line names. */
+export interface RecordStarted {
+  resumed: boolean;
+  announced: readonly SdpMedia[];
+  path: string;
+  transport: SessionTransport;
+}
