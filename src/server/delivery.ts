@@ -22,7 +22,7 @@ export interface SessionConn {
 }
 
 /** Receives a media's inbound packet (RTP or RTCP), whatever the transport carried it. */
-export type InboundPacket = (m: SessionMedia, channel: UdpChannel, data: Uint8Array) => void;
+type InboundPacket = (m: SessionMedia, channel: UdpChannel, data: Uint8Array) => void;
 
 /**
  * How a session's packets travel, chosen once at its first SETUP: one implementation per
@@ -116,7 +116,7 @@ export class TcpDelivery implements Delivery {
 }
 
 /** Options of a UDP unicast delivery. */
-export interface UdpDeliveryOptions {
+interface UdpDeliveryOptions {
   udp: UdpPair;
   secure: boolean;
   /** writeQueueSize: sends in flight beyond which packets are dropped. */
@@ -237,7 +237,7 @@ export class MulticastDelivery implements Delivery {
 }
 
 /** What a session's first SETUP chose, to open its delivery. */
-export interface DeliveryChoice {
+interface DeliveryChoice {
   transport: SessionTransport;
   secure: boolean;
   /** The reader (multicast: its stream's group sender is shared). */

@@ -6,7 +6,7 @@ import type { SessionCounters } from "./session_counters.ts";
 import type { SessionMedia } from "./session_media.ts";
 
 /** CNAME the server puts in its RTCP packets (RFC 3550 §6.5.1). */
-export const RTCP_CNAME = "deno-rtsp-server";
+const RTCP_CNAME = "deno-rtsp-server";
 
 /**
  * A compound SR + SDES for what was sent of `media` (RFC 3550 §6.4.1), or undefined
