@@ -13,7 +13,7 @@ import type { ServerContext } from "./server_context.ts";
 import type { SessionMedia } from "./session_media.ts";
 import type { MulticastMember } from "./multicast_sender.ts";
 import type { InboundRtpErrors } from "./inbound_rtp.ts";
-import { SessionCounters } from "./session_counters.ts";
+import { ReaderDrops, SessionCounters } from "./session_counters.ts";
 import { MulticastDelivery, openDelivery, TcpDelivery } from "./delivery.ts";
 import type { Delivery, SessionConn, SessionTransport } from "./delivery.ts";
 import { checkTransition } from "./session_phase.ts";
@@ -28,8 +28,6 @@ import type {
 
 export type { CarrierConn, PlayStarted, RecordStarted, SessionState } from "./session_phase.ts";
 export type { SessionConn, SessionTransport } from "./delivery.ts";
-
-const DROP_LOG_INTERVAL_MS = 1000;
 
 /**
  * One RTSP session. It owns its state machine: the phase (a discriminated union carrying only
@@ -63,9 +61,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   #closed = false;
   #byIndex: (SessionMedia | undefined)[] = [];
   #deferred: [number, OutboundPacket][] | undefined;
-  #dropped = 0;
-  #droppedLogged = 0;
-  #lastDropLogMs = -Infinity;
+  readonly #drops: ReaderDrops;
   #lastReportMs = 0;
   readonly #inbound: SessionInbound;
   /** SSRC of the server's own receiver reports to a publisher. */
@@ -81,6 +77,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.conns.add(creator);
     this.log = ctx.log.with(`[session ${this.logId}]`);
     this.#inbound = new SessionInbound(this.counters, this.log, ctx.clock);
+    this.#drops = new ReaderDrops(this.log, ctx.clock);
     ctx.sessions.set(this.id, this);
     this.log.info(`created by ${formatNetAddr(creator.remote)}`);
   }
@@ -102,7 +99,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
 
   /** Packets dropped because this reader was too slow. */
   get droppedPackets(): number {
-    return this.#dropped;
+    return this.#drops.total;
   }
 
   // ---- read-only views of the phase (logs, API, metrics) ------------------------
@@ -178,10 +175,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.#phase = { state: "preRecord", publisher, announced, path, query };
   }
 
-  /**
-   * The delivery of a session's first SETUP (multicast: the reader's stream group sender, held
-   * by this session; throws RtspError 503 when the range is exhausted).
-   */
+  /** The delivery of the first SETUP (multicast: the stream's group sender, held; 503 when exhausted). */
   newDelivery(transport: SessionTransport, secure: boolean, reader?: ReaderHandle): Promise<Delivery> {
     return openDelivery(this.#ctx, { transport, secure, reader, member: this, onError: this.#udpError });
   }
@@ -329,23 +323,13 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
       m.sentOctets += packet.byteLength - 12;
       this.counters.outBytes += packet.byteLength;
     } else {
-      this.#countDrop();
+      this.#drops.add();
     }
   }
 
   #udpError = (e: unknown) => {
     if (!this.#closed) this.close(`UDP write failed: ${(e as Error).message}`);
   };
-
-  #countDrop(): void {
-    this.#dropped++;
-    const now = this.#ctx.clock.now();
-    if (now - this.#lastDropLogMs >= DROP_LOG_INTERVAL_MS) {
-      this.log.warn(`reader is too slow, discarding ${this.#dropped - this.#droppedLogged} packets`);
-      this.#droppedLogged = this.#dropped;
-      this.#lastDropLogMs = now;
-    }
-  }
 
   /** ReaderSink: the path ended this reader. */
   closeByPath(reason: string): void {
