@@ -9,7 +9,7 @@ import { RtspError } from "../wire/rtsp/rtsp_error.ts";
 import { parseSession } from "../wire/rtsp/headers/session.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ServerContext } from "./server_context.ts";
-import type { ServerSession, SessionConn } from "./server_session.ts";
+import type { CarrierConn, ServerSession } from "./server_session.ts";
 import { dispatchRequest } from "./handlers/mod.ts";
 
 const READ_BUFFER_BYTES = 64 * 1024;
@@ -24,7 +24,7 @@ const decoder = new TextDecoder();
  * One accepted connection (TCP, TLS or a tunnel): reads RTSP requests and interleaved
  * frames, answers through a bounded writer, and carries TCP-transport sessions.
  */
-export class ServerConn implements SessionConn {
+export class ServerConn implements CarrierConn {
   readonly remote: NetAddr;
   readonly writer: StreamWriter;
   readonly log: Logger;
@@ -40,10 +40,8 @@ export class ServerConn implements SessionConn {
   readonly #framer = new RtspFramer(undefined, { payloadViews: true });
   /** Sessions this connection has used, so they learn when it closes. */
   readonly sessions = new Set<ServerSession>();
-  /** The session created here by ANNOUNCE or a first SETUP, for clients that omit `Session`. */
-  pendingSession: ServerSession | undefined;
-  /** The session whose interleaved packets travel on this connection. */
-  tcpSession: ServerSession | undefined;
+  #pendingSession: ServerSession | undefined;
+  #tcpSession: ServerSession | undefined;
   lastReadMs: number;
   /**
    * Since when bytes have been waiting without completing a request or frame (undefined: none
@@ -77,6 +75,16 @@ export class ServerConn implements SessionConn {
       sync: tcpSyncWriter(stream),
       onFailure: (f) => this.close(f.kind === "timeout" ? "write timeout" : errorText(f.error)),
     });
+  }
+
+  /** The session created here by ANNOUNCE or a first SETUP, for clients that omit `Session`. */
+  get pendingSession(): ServerSession | undefined {
+    return this.#pendingSession;
+  }
+
+  /** The session whose interleaved packets travel on this connection. */
+  get tcpSession(): ServerSession | undefined {
+    return this.#tcpSession;
   }
 
   /** Whether the connection has closed. */
@@ -256,6 +264,24 @@ export class ServerConn implements SessionConn {
   attach(session: ServerSession): void {
     this.sessions.add(session);
     session.conns.add(this);
+  }
+
+  /** ANNOUNCE or a first SETUP created `session` here: later requests without `Session` continue it. */
+  adopt(session: ServerSession): void {
+    this.attach(session);
+    this.#pendingSession = session;
+  }
+
+  /** PLAY or RECORD over TCP: this connection now carries `session`'s interleaved packets. */
+  carry(session: ServerSession): void {
+    this.#tcpSession = session;
+  }
+
+  /** TEARDOWN: `session` no longer uses this connection. */
+  release(session: ServerSession): void {
+    this.sessions.delete(session);
+    if (this.#tcpSession === session) this.#tcpSession = undefined;
+    if (this.#pendingSession === session) this.#pendingSession = undefined;
   }
 
   #send(res: RtspResponse, cseq: string | undefined): void {

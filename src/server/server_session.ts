@@ -1,13 +1,11 @@
 import type { NetAddr } from "../transport/byte_stream.ts";
 import { formatNetAddr } from "../transport/byte_stream.ts";
-import type { StreamWriter } from "../transport/stream_writer.ts";
 import type { UdpChannel } from "../transport/udp_pair.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
-import { formatInterleaved } from "../wire/rtsp/format.ts";
-import { buildCompound, buildReceiverReport, buildSdesCname, parseRtcpCompound } from "../wire/rtcp/mod.ts";
-import { RtpReceiverStats, rtpSequenceNumber, rtpSsrc, rtpTimestamp } from "../wire/rtp/mod.ts";
-import { ntpMiddle32 } from "../wire/ntp.ts";
-import { RTCP_CNAME, senderReportFor } from "./rtcp_reports.ts";
+import { RtspError } from "../wire/rtsp/rtsp_error.ts";
+import { RtpReceiverStats } from "../wire/rtp/mod.ts";
+import { sendReceiverReports, sendSenderReports } from "./rtcp_reports.ts";
+import { SessionInbound } from "./session_inbound.ts";
 import type { Logger } from "../log/logger.ts";
 import type {
   FanOutPacket,
@@ -15,33 +13,32 @@ import type {
   PublisherHandle,
   ReaderHandle,
   ReaderSink,
-  StreamPublisher,
 } from "./stream_port.ts";
 import type { ServerContext } from "./server_context.ts";
 import type { SessionMedia } from "./session_media.ts";
-import type { MulticastMember, MulticastSender } from "./multicast_sender.ts";
-import { inboundRtpError, InboundRtpErrors } from "./inbound_rtp.ts";
-import { SessionCounters } from "./session_counters.ts";
+import type { MulticastMember } from "./multicast_sender.ts";
+import type { InboundRtpErrors } from "./inbound_rtp.ts";
+import { ReaderDrops, SessionCounters } from "./session_counters.ts";
+import { MulticastDelivery, openDelivery, TcpDelivery } from "./delivery.ts";
+import type { Delivery, SessionConn, SessionTransport } from "./delivery.ts";
+import { checkTransition } from "./session_phase.ts";
+import type {
+  CarrierConn,
+  PlayStarted,
+  RecordStarted,
+  SessionMethod,
+  SessionPhase,
+  SessionState,
+} from "./session_phase.ts";
 
-/** RTSP session states (RFC 2326 appendix A.2, as MediaMTX names them). */
-export type SessionState = "initial" | "prePlay" | "play" | "preRecord" | "record";
-
-/** Lower transport of every media of a session. */
-export type SessionTransport = "udp" | "multicast" | "tcp";
-
-/** The part of a connection a session uses. */
-export interface SessionConn {
-  readonly remote: NetAddr;
-  readonly writer: StreamWriter;
-  close(reason: string): void;
-}
-
-const DROP_LOG_INTERVAL_MS = 1000;
+export type { CarrierConn, PlayStarted, RecordStarted, SessionState } from "./session_phase.ts";
+export type { SessionConn, SessionTransport } from "./delivery.ts";
 
 /**
- * One RTSP session: its state, the medias it set up, and the path it reads from or
- * publishes to. As a ReaderSink it receives the stream's packets (hot path) and queues
- * them without awaiting; as a publisher it feeds received packets into the stream.
+ * One RTSP session. It owns its state machine: the phase (a discriminated union carrying only
+ * the fields of its state) changes only through the intent methods below, each checked against
+ * TRANSITIONS. As a ReaderSink it receives the stream's packets (hot path) and queues them
+ * through its Delivery without awaiting; as a publisher it feeds received packets into the stream.
  */
 export class ServerSession implements ReaderSink, PublisherEvents, MulticastMember {
   readonly id: string;
@@ -52,22 +49,10 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   /** Address of the connection that created the session (the API's `remoteAddr`). */
   readonly remote: NetAddr;
   readonly #ctx: ServerContext;
-  state: SessionState = "initial";
-  transport: SessionTransport | undefined;
-  /** RTP/SAVP: media travel as SRTP/SRTCP (RTSPS only). */
-  secure = false;
-  path: string | undefined;
-  query = "";
+  #phase: SessionPhase = { state: "initial" };
   /** Set-up medias by media index. */
   readonly medias = new Map<number, SessionMedia>();
-  reader: ReaderHandle | undefined;
-  publisher: PublisherHandle | undefined;
-  announced: { medias: SdpMedia[]; url: string } | undefined;
   readonly conns = new Set<SessionConn>();
-  /** TCP transport: the connection that carries the interleaved packets. */
-  tcpConn: SessionConn | undefined;
-  /** Multicast transport: the stream's group sender, shared with other readers. */
-  multicast: MulticastSender | undefined;
   /** When the session was created (epoch ms, sub-millisecond). */
   readonly createdMs = performance.timeOrigin + performance.now();
   /** The authenticated user ("" anonymous) and the client's User-Agent, set at ANNOUNCE or first SETUP. */
@@ -80,19 +65,10 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   lastActivityMs: number;
   #closed = false;
   #byIndex: (SessionMedia | undefined)[] = [];
-  #byChannel = new Map<number, SessionMedia>();
-  #unregister: (() => void)[] = [];
-  #publisherInput: StreamPublisher | undefined;
   #deferred: [number, FanOutPacket][] | undefined;
-  #udpInFlight = 0;
-  #dropped = 0;
-  #droppedLogged = 0;
-  #lastDropLogMs = -Infinity;
+  readonly #drops: ReaderDrops;
   #lastReportMs = 0;
-  #badPackets = 0;
-  #lastBadLogMs = -Infinity;
-  /** Publisher packets dropped as invalid (not RTP, unknown payload type). */
-  readonly rtpErrors: InboundRtpErrors;
+  readonly #inbound: SessionInbound;
   /** SSRC of the server's own receiver reports to a publisher. */
   readonly ownSsrc = crypto.getRandomValues(new Uint32Array(1))[0];
 
@@ -105,7 +81,8 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.remote = creator.remote;
     this.conns.add(creator);
     this.log = ctx.log.with(`[session ${this.logId}]`);
-    this.rtpErrors = new InboundRtpErrors(this.log);
+    this.#inbound = new SessionInbound(this.counters, this.log, ctx.clock);
+    this.#drops = new ReaderDrops(this.log, ctx.clock);
     ctx.sessions.set(this.id, this);
     this.log.info(`created by ${formatNetAddr(creator.remote)}`);
   }
@@ -120,9 +97,58 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     return this.#closed;
   }
 
+  /** Publisher packets dropped as invalid (not RTP, unknown payload type). */
+  get rtpErrors(): InboundRtpErrors {
+    return this.#inbound.rtpErrors;
+  }
+
   /** Packets dropped because this reader was too slow. */
   get droppedPackets(): number {
-    return this.#dropped;
+    return this.#drops.total;
+  }
+
+  // ---- read-only views of the phase (logs, API, metrics) ------------------------
+
+  /** The state, with MediaMTX's names. */
+  get state(): SessionState {
+    return this.#phase.state;
+  }
+
+  /** How packets travel, chosen at the first SETUP. */
+  get delivery(): Delivery | undefined {
+    return this.#phase.state === "initial" ? undefined : this.#phase.delivery;
+  }
+
+  /** Lower transport of every media (undefined before the first SETUP). */
+  get transport(): SessionTransport | undefined {
+    return this.delivery?.transport;
+  }
+
+  /** RTP/SAVP: media travel as SRTP/SRTCP (RTSPS only). */
+  get secure(): boolean {
+    return this.delivery?.secure ?? false;
+  }
+
+  /** The path read from or published to. */
+  get path(): string | undefined {
+    return this.#phase.state === "initial" ? undefined : this.#phase.path;
+  }
+
+  /** The query of the request that named the path. */
+  get query(): string {
+    return this.#phase.state === "initial" ? "" : this.#phase.query;
+  }
+
+  /** The reader handle of a reading session. */
+  get reader(): ReaderHandle | undefined {
+    const p = this.#phase;
+    return p.state === "prePlay" || p.state === "play" ? p.reader : undefined;
+  }
+
+  /** What a publishing session announced. */
+  get announced(): { readonly medias: readonly SdpMedia[]; readonly url: string } | undefined {
+    const p = this.#phase;
+    return p.state === "preRecord" || p.state === "record" ? p.announced : undefined;
   }
 
   /** Records who opened the session (ANNOUNCE or the first SETUP, after authentication). */
@@ -136,47 +162,130 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.lastActivityMs = this.#ctx.clock.now();
   }
 
-  /** Records how a media was set up and indexes it for routing. */
-  addMedia(m: SessionMedia): void {
+  /** Throws the table's RtspError when `method` is not valid in the current state. */
+  expect(method: SessionMethod): void {
+    checkTransition(method, this.#phase.state);
+  }
+
+  // ---- intent methods: the only places the phase changes ------------------------
+
+  /** ANNOUNCE: the session will publish `announced` to `path`. */
+  announce(
+    publisher: PublisherHandle,
+    announced: { medias: SdpMedia[]; url: string },
+    path: string,
+    query: string,
+  ) {
+    checkTransition("ANNOUNCE", this.#phase.state);
+    this.#phase = { state: "preRecord", publisher, announced, path, query };
+  }
+
+  /** The delivery of the first SETUP (multicast: the stream's group sender, held; 503 when exhausted). */
+  newDelivery(transport: SessionTransport, secure: boolean, reader?: ReaderHandle): Promise<Delivery> {
+    return openDelivery(this.#ctx, { transport, secure, reader, member: this, onError: this.#udpError });
+  }
+
+  /** SETUP of a reader: the first one makes the session read `path`; each adds one media. */
+  setupReader(
+    fields: { reader: ReaderHandle; delivery: Delivery; path: string; query: string },
+    m: SessionMedia,
+  ) {
+    const p = this.#phase;
+    checkTransition("SETUP", p.state);
+    if (p.state !== "initial" && p.state !== "prePlay") throw new RtspError(400, "the session records");
+    if (p.state === "initial") this.#phase = { state: "prePlay", ...fields };
+    this.#addMedia(fields.delivery, m);
+  }
+
+  /** SETUP of an announced media of a publisher; the first one chooses the delivery. */
+  setupPublisherMedia(delivery: Delivery, m: SessionMedia): void {
+    const p = this.#phase;
+    checkTransition("SETUP", p.state);
+    if (p.state !== "preRecord") throw new RtspError(400, "the session reads");
+    if (p.delivery === undefined) this.#phase = { ...p, delivery };
+    this.#addMedia(p.delivery ?? delivery, m);
+  }
+
+  #addMedia(delivery: Delivery, m: SessionMedia): void {
     this.medias.set(m.index, m);
     this.#byIndex[m.index] = m;
-    if (m.channels !== undefined) {
-      this.#byChannel.set(m.channels[0], m);
-      this.#byChannel.set(m.channels[1], m);
-    }
-    if (this.transport === "udp" && this.#ctx.udp !== undefined) {
-      for (const addr of [m.clientRtp, m.clientRtcp]) {
-        if (addr === undefined) continue;
-        this.#unregister.push(this.#ctx.udp.register(addr, (ch, data) => this.#onUdp(m, ch, data)));
-      }
-    }
+    delivery.addMedia(m, this.#receive);
   }
 
-  /** Interleaved channels already in use by this session. */
-  usesChannel(channel: number): boolean {
-    return this.#byChannel.has(channel);
-  }
-
-  // ---- reading -------------------------------------------------------------------
-
-  /** PLAY: starts delivery; packets are held until `releasePlay` (after the response is queued). */
-  startPlay(): ({ seq: number; rtptime: number } | undefined)[] {
-    this.state = "play";
-    if (this.multicast !== undefined) {
+  /**
+   * PLAY: starts delivery; packets are held until `releasePlay` (after the response is queued).
+   * Undefined when the session already plays (the answer is a plain 200).
+   */
+  play(conn: CarrierConn): PlayStarted | undefined {
+    const p = this.#phase;
+    checkTransition("PLAY", p.state);
+    if (p.state !== "prePlay" && p.state !== "play" || this.medias.size === 0) {
+      throw new RtspError(400, "no media has been set up");
+    }
+    if (p.state === "play") return undefined;
+    p.delivery.bind(conn, this, true);
+    this.#phase = { ...p, state: "play" };
+    const d = p.delivery;
+    const started = { reader: p.reader, path: p.path, transport: d.transport };
+    if (d instanceof MulticastDelivery) {
       // The group sender carries the packets; the reader only registers to be told when the stream ends.
-      const starts = this.reader!.play(this, []);
-      this.multicast.activate();
-      return starts;
+      const starts = p.reader.play(this, []);
+      d.sender.activate();
+      return { starts, ...started };
     }
     this.#deferred = [];
     // UDP readers get the copy of the stream split for udpMaxPayloadSize, TCP readers the original.
     // SRTP readers all get the copy, over TCP too: one numbering per stream key, so that no SRTP
     // index ever carries two different packets (RFC 3711 §9.1: a reused keystream leaks plaintext).
-    return this.reader!.play(this, [...this.medias.keys()], {
-      udpCopy: this.transport === "udp" || this.secure,
-      secure: this.secure,
+    const starts = p.reader.play(this, [...this.medias.keys()], {
+      udpCopy: d.transport === "udp" || d.secure,
+      secure: d.secure,
     });
+    return { starts, ...started };
   }
+
+  /**
+   * RECORD: packets now flow into the stream. `resumed` when this resumes a paused publisher,
+   * whose stream (and readers) carry on.
+   */
+  record(conn: CarrierConn): RecordStarted {
+    const p = this.#phase;
+    checkTransition("RECORD", p.state);
+    // gortsplib: every announced media must be set up, or readers get a track nobody feeds.
+    if (
+      p.state !== "preRecord" || p.delivery === undefined || this.medias.size !== p.announced.medias.length
+    ) {
+      throw new RtspError(400, "not all announced medias have been setup");
+    }
+    p.delivery.bind(conn, this, false);
+    const resumed = p.input !== undefined;
+    this.#phase = { ...p, state: "record", delivery: p.delivery, input: p.input ?? p.publisher.start() };
+    this.lastActivityMs = this.#ctx.clock.now();
+    if (!resumed) this.#scheduleFirstReport();
+    // Loss and jitter are tracked on every transport (API counters); reports go out on UDP only.
+    for (const m of this.medias.values()) m.receiver ??= new RtpReceiverStats();
+    return { resumed, announced: p.announced.medias, path: p.path, transport: p.delivery.transport };
+  }
+
+  /** PAUSE: stops delivery to a reader, or ingestion from a publisher. */
+  pause(): void {
+    const p = this.#phase;
+    checkTransition("PAUSE", p.state);
+    if (p.state === "play") {
+      p.reader.pause();
+      this.#phase = { ...p, state: "prePlay" };
+    } else if (p.state === "record") {
+      this.#phase = { ...p, state: "preRecord" };
+    }
+  }
+
+  /** TEARDOWN from `conn`: the session ends, the connection stays open (RFC 2326 §10.7). */
+  teardown(conn: SessionConn & { release(session: ServerSession): void }): void {
+    conn.release(this);
+    this.close(`torn down by ${formatNetAddr(conn.remote)}`, conn);
+  }
+
+  // ---- reading -------------------------------------------------------------------
 
   /** MulticastMember: this reader's host sent RTCP to the group. */
   onGroupRtcp(receiverReports: number): void {
@@ -210,162 +319,46 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
 
   #write(mediaIndex: number, packet: FanOutPacket, force: boolean): void {
     const m = this.#byIndex[mediaIndex];
-    if (m === undefined) return;
-    let ok: boolean;
-    if (this.transport === "tcp") {
-      ok = this.tcpConn !== undefined && this.tcpConn.writer.enqueue(packet.framed(m.channels![0]), force);
-    } else {
-      ok = this.#sendUdp("rtp", packet.data, m.clientRtp!, force);
-    }
-    if (ok) {
+    const p = this.#phase;
+    if (m === undefined || (p.state !== "play" && p.state !== "prePlay")) return;
+    const d = p.delivery;
+    if (d.sendRtp(mediaIndex, packet, force)) {
       m.sentPackets++;
       m.sentOctets += packet.byteLength - 12;
       this.counters.outBytes += packet.byteLength;
     } else {
-      this.#countDrop();
+      this.#drops.add();
     }
   }
-
-  #sendUdp(channel: UdpChannel, data: Uint8Array, to: NetAddr, force = false): boolean {
-    if (!force && this.#udpInFlight >= this.#ctx.options.writeQueueSize) return false;
-    // Batched (undefined): leaves with every other reader's copy in one sendmmsg at the end of
-    // this turn, no promise per packet. Otherwise an ordinary send, counted in flight.
-    const pending = this.#ctx.udp!.sendBatched(channel, data, to, this.#udpError);
-    if (pending !== undefined) {
-      this.#udpInFlight++;
-      pending.then(this.#udpSent, this.#udpFailed);
-    }
-    return true;
-  }
-
-  #udpSent = () => {
-    this.#udpInFlight--;
-  };
-
-  #udpFailed = (e: unknown) => {
-    this.#udpInFlight--;
-    this.#udpError(e);
-  };
 
   #udpError = (e: unknown) => {
     if (!this.#closed) this.close(`UDP write failed: ${(e as Error).message}`);
   };
-
-  #countDrop(): void {
-    this.#dropped++;
-    const now = this.#ctx.clock.now();
-    if (now - this.#lastDropLogMs >= DROP_LOG_INTERVAL_MS) {
-      this.log.warn(`reader is too slow, discarding ${this.#dropped - this.#droppedLogged} packets`);
-      this.#droppedLogged = this.#dropped;
-      this.#lastDropLogMs = now;
-    }
-  }
 
   /** ReaderSink: the path ended this reader. */
   closeByPath(reason: string): void {
     this.close(reason);
   }
 
-  // ---- publishing ----------------------------------------------------------------
-
-  /**
-   * RECORD: packets now flow into the stream. Returns true when this resumes a paused
-   * publisher, whose stream (and readers) carry on.
-   */
-  resumeRecord(): boolean {
-    const resumed = this.#publisherInput !== undefined;
-    this.#publisherInput ??= this.publisher!.start();
-    this.state = "record";
-    this.lastActivityMs = this.#ctx.clock.now();
-    if (!resumed) this.#scheduleFirstReport();
-    // Loss and jitter are tracked on every transport (API counters); reports go out on UDP only.
-    for (const m of this.medias.values()) m.receiver ??= new RtpReceiverStats();
-    return resumed;
-  }
+  // ---- receiving -----------------------------------------------------------------
 
   /** An interleaved frame for this session (TCP transport). */
   onInterleaved(channel: number, payload: Uint8Array): void {
-    const m = this.#byChannel.get(channel);
-    if (m === undefined) return;
-    this.lastActivityMs = this.#ctx.clock.now();
-    if (channel === m.channels![0]) {
-      if (this.state === "record") this.#ingest(m, payload);
-    } else {
-      this.#onRtcp(m, payload);
-    }
+    const d = this.delivery;
+    if (d instanceof TcpDelivery) d.receiveInterleaved(channel, payload);
   }
 
-  #onUdp(m: SessionMedia, channel: UdpChannel, data: Uint8Array): void {
+  /** A media's RTP or RTCP packet, from its delivery (UDP routes or interleaved channels). */
+  #receive = (m: SessionMedia, channel: UdpChannel, data: Uint8Array): void => {
+    if (this.#closed) return;
     this.lastActivityMs = this.#ctx.clock.now();
     if (channel === "rtcp") {
-      this.#onRtcp(m, data);
+      this.receiverReports += this.#inbound.rtcp(m, data);
       return;
     }
-    if (this.state === "record") this.#ingest(m, data);
-  }
-
-  /** A publisher's RTP packet: decrypted when SAVP, counted for receiver reports, into the stream. */
-  #ingest(m: SessionMedia, data: Uint8Array): void {
-    if (this.#publisherInput === undefined) return;
-    this.counters.inBytes += data.length;
-    if (m.srtpIn !== undefined) {
-      try {
-        data = m.srtpIn.decryptRtp(data);
-      } catch (e) {
-        this.counters.inRtpUndecryptable++;
-        this.#countBadPacket(e);
-        return;
-      }
-    }
-    if (m.payloadTypes !== undefined) {
-      const error = inboundRtpError(data, m.payloadTypes);
-      if (error !== undefined) {
-        this.rtpErrors.add(error);
-        return;
-      }
-    } else if (data.length < 12) {
-      this.counters.inRtpUndecryptable++;
-      return;
-    }
-    this.counters.inRtpPackets++;
-    if (m.receiver !== undefined) {
-      m.remoteSsrc = rtpSsrc(data);
-      const arrival = Math.round((performance.now() * (m.clockRate ?? 90000)) / 1000) >>> 0;
-      m.receiver.update(rtpSequenceNumber(data), rtpTimestamp(data), arrival);
-    }
-    this.#publisherInput.writeRtp(m.index, data);
-  }
-
-  /** Undecryptable or replayed packets are dropped; logged at most once a second. */
-  #countBadPacket(e: unknown): void {
-    this.#badPackets++;
-    const now = this.#ctx.clock.now();
-    if (now - this.#lastBadLogMs >= DROP_LOG_INTERVAL_MS) {
-      this.log.warn(`discarding ${this.#badPackets} undecryptable packets: ${(e as Error).message}`);
-      this.#badPackets = 0;
-      this.#lastBadLogMs = now;
-    }
-  }
-
-  #onRtcp(m: SessionMedia, data: Uint8Array): void {
-    this.counters.inBytes += data.length;
-    let packets;
-    try {
-      if (m.srtpIn !== undefined) data = m.srtpIn.decryptRtcp(data);
-      packets = parseRtcpCompound(data);
-    } catch {
-      this.counters.inRtcpErrors++;
-      return; // malformed RTCP only loses its own information
-    }
-    this.counters.inRtcpPackets += packets.length;
-    for (const p of packets) {
-      if (p.type === "sr") m.lastSr = { ntpMiddle32: ntpMiddle32(p.sr.ntpTime), receivedAtMs: Date.now() };
-      else if (p.type === "rr") {
-        this.receiverReports += p.rr.reports.length;
-        for (const block of p.rr.reports) this.counters.reportedLost.set(block.ssrc, block.cumulativeLost);
-      }
-    }
-  }
+    const p = this.#phase;
+    if (p.state === "record") this.#inbound.rtp(p.input, m, data);
+  };
 
   // ---- lifecycle -----------------------------------------------------------------
 
@@ -373,74 +366,42 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   tick(now: number): void {
     if (this.#closed) return;
     const o = this.#ctx.options;
-    if (this.transport === "udp" || this.transport === "multicast") {
-      if (this.state === "record" && now - this.lastActivityMs > o.readTimeoutMs) {
+    const p = this.#phase;
+    if (p.state === "initial") return;
+    const d = p.delivery;
+    if (d?.connectionless) {
+      if (p.state === "record" && now - this.lastActivityMs > o.readTimeoutMs) {
         this.close("no UDP packets received recently (maybe there's a firewall/NAT in between)");
         return;
       }
-      if (this.state === "play" && now - this.lastActivityMs > o.sessionTimeoutMs) {
+      if (p.state === "play" && now - this.lastActivityMs > o.sessionTimeoutMs) {
         this.close("session timed out");
         return;
       }
     }
     const interval = this.#ctx.rtcpReportIntervalMs;
     if (now - this.#lastReportMs < interval) return;
-    if (this.state === "play" && this.#deferred === undefined) {
+    if (p.state === "play" && this.#deferred === undefined) {
       this.#lastReportMs = now;
-      this.#sendSenderReports();
-    } else if (this.state === "record" && this.transport === "udp") {
+      if (p.delivery.sendsSenderReports) sendSenderReports(this.counters, p.delivery, p.reader, this.medias);
+    } else if (p.state === "record" && p.delivery.sendsReceiverReports) {
       this.#lastReportMs = now;
-      this.#sendReceiverReports();
-    }
-  }
-
-  #sendSenderReports(): void {
-    const medias = this.reader?.medias;
-    if (medias === undefined || this.transport === "multicast") return; // the group sender reports
-    for (const m of this.medias.values()) {
-      const sr = senderReportFor(medias[m.index], m.sentPackets, m.sentOctets);
-      if (sr !== undefined) this.#sendRtcp(m, sr);
-    }
-  }
-
-  #sendReceiverReports(): void {
-    for (const m of this.medias.values()) {
-      if (m.receiver === undefined || m.remoteSsrc === undefined) continue;
-      const block = m.receiver.takeReportBlock(m.remoteSsrc, m.lastSr, Date.now());
-      const rr = buildCompound(
-        buildReceiverReport({ ssrc: this.ownSsrc, reports: [block] }),
-        buildSdesCname(this.ownSsrc, RTCP_CNAME),
-      );
-      this.#sendRtcp(m, rr);
-    }
-  }
-
-  #sendRtcp(m: SessionMedia, packet: Uint8Array): void {
-    if (this.secure) {
-      packet = m.srtpOut !== undefined
-        ? m.srtpOut.encryptRtcp(packet)
-        : this.reader!.medias[m.index].encryptRtcp(packet);
-    }
-    this.counters.outRtcpPackets++;
-    this.counters.outBytes += packet.length;
-    if (this.transport === "tcp") {
-      this.tcpConn?.writer.enqueue(formatInterleaved(m.channels![1], packet));
-    } else if (m.clientRtcp !== undefined) {
-      this.#sendUdp("rtcp", packet, m.clientRtcp);
+      sendReceiverReports(this.counters, p.delivery, this.medias, this.ownSsrc);
     }
   }
 
   /** A connection that used this session closed. */
   onConnClosed(conn: SessionConn): void {
     this.conns.delete(conn);
-    if (this.tcpConn === conn) {
+    const p = this.#phase;
+    const d = this.delivery;
+    if (d instanceof TcpDelivery && d.conn === conn) {
       this.close("the connection carrying the session closed");
       return;
     }
     // RFC 2326 lets UDP sessions outlive their control connection (MediaMTX does too);
     // anything else without a connection is useless.
-    const survives = (this.transport === "udp" || this.transport === "multicast") &&
-      (this.state === "play" || this.state === "record");
+    const survives = d?.connectionless === true && (p.state === "play" || p.state === "record");
     if (this.conns.size === 0 && !survives) this.close("not in use");
   }
 
@@ -449,12 +410,10 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     if (this.#closed) return;
     this.#closed = true;
     this.#ctx.sessions.delete(this.id);
-    for (const u of this.#unregister) u();
-    this.#unregister = [];
-    this.reader?.remove();
-    this.multicast?.release(this);
-    this.publisher?.remove();
-    this.#publisherInput = undefined;
+    const p = this.#phase;
+    if (p.state === "prePlay" || p.state === "play") p.reader.remove();
+    this.delivery?.close();
+    if (p.state === "preRecord" || p.state === "record") p.publisher.remove();
     this.#deferred = undefined;
     this.log.info(`destroyed: ${reason}`);
     for (const c of this.conns) {

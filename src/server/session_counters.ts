@@ -1,3 +1,8 @@
+import type { Logger } from "../log/logger.ts";
+import type { Clock } from "../time/mod.ts";
+
+const DROP_LOG_INTERVAL_MS = 1000;
+
 /**
  * Traffic counters of one RTSP session, as MediaMTX's API and metrics show them. Plain integer
  * fields bumped on the packet paths (no allocation); the per-media loss and jitter live in each
@@ -26,5 +31,35 @@ export class SessionCounters {
     let n = 0;
     for (const v of this.reportedLost.values()) n += Math.max(0, v);
     return n;
+  }
+}
+
+/** Packets dropped because a reader was too slow; logged at most once a second. */
+export class ReaderDrops {
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  #total = 0;
+  #logged = 0;
+  #lastLogMs = -Infinity;
+
+  constructor(log: Logger, clock: Clock) {
+    this.#log = log;
+    this.#clock = clock;
+  }
+
+  /** Packets dropped so far. */
+  get total(): number {
+    return this.#total;
+  }
+
+  /** Counts one dropped packet. */
+  add(): void {
+    this.#total++;
+    const now = this.#clock.now();
+    if (now - this.#lastLogMs >= DROP_LOG_INTERVAL_MS) {
+      this.#log.warn(`reader is too slow, discarding ${this.#total - this.#logged} packets`);
+      this.#logged = this.#total;
+      this.#lastLogMs = now;
+    }
   }
 }

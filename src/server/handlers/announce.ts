@@ -9,9 +9,7 @@ import { authorize, pathRequest, sessionLabel } from "./request_context.ts";
 
 /** ANNOUNCE: a publisher describes what it will RECORD; creates its session. */
 export async function handleAnnounce(rc: RequestContext): Promise<RequestResult> {
-  if (rc.session !== undefined && rc.session.state !== "initial") {
-    throw new RtspError(400, `ANNOUNCE is not valid in state ${rc.session.state}`);
-  }
+  rc.session?.expect("ANNOUNCE");
   const contentType = rc.req.headers.get("Content-Type")?.split(";")[0].trim().toLowerCase();
   if (contentType !== "application/sdp") {
     throw new RtspError(400, `unsupported Content-Type '${contentType ?? ""}', expected application/sdp`);
@@ -35,23 +33,19 @@ export async function handleAnnounce(rc: RequestContext): Promise<RequestResult>
   });
   const session = rc.session ?? new ServerSession(rc.ctx, rc.conn);
   try {
-    session.publisher = await rc.ctx.options.pathManager.addPublisher(
+    const publisher = await rc.ctx.options.pathManager.addPublisher(
       pathRequest(rc, target.path, target.query, sessionLabel(rc, session), session),
       medias,
       title,
       session,
     );
+    session.announce(publisher, { medias, url: rc.req.url }, target.path, target.query);
   } catch (e) {
     if (rc.session === undefined) session.close((e as Error).message, rc.conn);
     throw e;
   }
-  rc.conn.attach(session);
-  session.state = "preRecord";
-  session.path = target.path;
   session.identify(user, rc.req.headers.get("User-Agent") ?? "");
-  session.query = target.query;
-  session.announced = { medias, url: rc.req.url };
-  rc.conn.pendingSession = session;
+  rc.conn.adopt(session);
   // No Session header here: gortsplib sends it from SETUP on (gortsplib's client sends it from SETUP on; RFC 2326 §12.37).
   return { response: newResponse(200) };
 }

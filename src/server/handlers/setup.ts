@@ -9,6 +9,9 @@ import { clockRateOf, mediaControl, payloadTypes } from "../../wire/sdp/mod.ts";
 import { ServerSession } from "../server_session.ts";
 import { newSessionMedia } from "../session_media.ts";
 import type { SessionMedia } from "../session_media.ts";
+import { MulticastDelivery, TcpDelivery, UdpDelivery } from "../delivery.ts";
+import type { Delivery } from "../delivery.ts";
+import type { SdpMedia } from "../../wire/sdp/mod.ts";
 import { negotiateTransport } from "../transport_negotiation.ts";
 import { contextFromMikey, newSessionKey, peerKey, streamKeyMgmt } from "../srtp_keys.ts";
 import type { Negotiated } from "../transport_negotiation.ts";
@@ -29,9 +32,10 @@ export async function handleSetup(rc: RequestContext): Promise<RequestResult> {
   // gortsplib, a connection whose session already plays or records cannot start another one.
   const pending = rc.conn.pendingSession;
   const session = rc.session ?? (pending !== undefined && !pending.closed ? pending : undefined);
-  if (session?.state === "preRecord") return setupRecord(rc, session, specs);
-  if (session !== undefined && session.state !== "prePlay") {
-    throw new RtspError(400, `SETUP is not valid in state ${session.state}`);
+  session?.expect("SETUP");
+  const announced = session?.announced;
+  if (session !== undefined && announced !== undefined) {
+    return await setupRecord(rc, session, announced, specs);
   }
   return await setupPlay(rc, session, specs);
 }
@@ -51,17 +55,14 @@ async function setupPlay(
     : undefined;
   const negotiated = negotiate(rc, specs, "play", existing);
   const session = existing ?? new ServerSession(rc.ctx, rc.conn);
+  let reader = session.reader;
+  let delivery = session.delivery;
   let index: number;
   try {
-    if (session.reader === undefined) {
-      session.reader = await rc.ctx.options.pathManager.addReader(
-        pathRequest(rc, target.path, target.query, sessionLabel(rc, session), session),
-      );
-      session.path = target.path;
-      session.query = target.query;
-      session.identify(user ?? "", rc.req.headers.get("User-Agent") ?? "");
-    }
-    const count = session.reader.medias.length;
+    reader ??= await rc.ctx.options.pathManager.addReader(
+      pathRequest(rc, target.path, target.query, sessionLabel(rc, session), session),
+    );
+    const count = reader.medias.length;
     // No control: a trailing slash or a single-media stream means the first media (gortsplib's media matching; RFC 2326 §C.1.1).
     index = target.control?.index ?? (count === 1 || target.trailingSlash === true ? 0 : -1);
     if (index < 0 || index >= count) {
@@ -69,33 +70,30 @@ async function setupPlay(
     }
     if (session.medias.has(index)) throw new RtspError(400, "media has already been set up");
     checkProfile(session, negotiated);
-    if (negotiated.kind === "multicast" && session.multicast === undefined) {
-      session.multicast = await rc.ctx.multicastSenderFor(session.reader);
-      session.multicast.hold(session);
-    }
-    const media = configureMedia(rc, session, negotiated, index);
+    delivery ??= await session.newDelivery(negotiated.kind, negotiated.spec.profile === "SAVP", reader);
+    const media = configureMedia(rc, delivery, negotiated, index);
     if (negotiated.spec.profile === "SAVP") {
       // The client's own key only protects its RTCP: tolerate its absence (gortsplib's RTSPS/MIKEY behaviour; RFC 4567 §4, RFC 3830).
       const key = peerKey(rc.req);
       if (key !== undefined) media.srtpIn = contextFromMikey(key);
     }
-    session.transport = negotiated.kind;
-    session.secure = negotiated.spec.profile === "SAVP";
-    session.addMedia(media);
+    session.setupReader({ reader, delivery, path: target.path, query: target.query }, media);
   } catch (e) {
-    if (existing === undefined) session.close((e as Error).message, rc.conn);
+    if (existing === undefined) {
+      // Not yet the session's: released here, in the order the session's close would.
+      reader?.remove();
+      delivery?.close();
+      session.close((e as Error).message, rc.conn);
+    }
     throw e;
   }
-  session.state = "prePlay";
-  rc.conn.attach(session);
-  rc.conn.pendingSession = session;
-  const reply = negotiated.kind === "multicast"
-    ? multicastTransport(session, negotiated, index)
-    : replyTransport(rc, negotiated, session.reader.medias[index].ssrc);
+  if (user !== undefined) session.identify(user, rc.req.headers.get("User-Agent") ?? "");
+  rc.conn.adopt(session);
+  const reply = delivery instanceof MulticastDelivery
+    ? multicastTransport(delivery, negotiated, index, reader.medias[index].ssrc)
+    : replyTransport(delivery, negotiated, reader.medias[index].ssrc);
   // SAVP: the server's key for this media, the one every reader of the stream shares.
-  const keyMgmt = session.secure
-    ? streamKeyMgmt(rc.req.url, session.reader.medias[index].srtpMikey())
-    : undefined;
+  const keyMgmt = delivery.secure ? streamKeyMgmt(rc.req.url, reader.medias[index].srtpMikey()) : undefined;
   return respond(rc, session, reply, keyMgmt);
 }
 
@@ -134,18 +132,20 @@ function checkProfile(session: ServerSession, n: Negotiated): void {
   }
 }
 
-function setupRecord(
+async function setupRecord(
   rc: RequestContext,
   session: ServerSession,
+  announced: { readonly medias: readonly SdpMedia[]; readonly url: string },
   specs: TransportSpec[],
-): RequestResult {
-  const announced = session.announced!;
+): Promise<RequestResult> {
   const negotiated = negotiate(rc, specs, "record", session);
   const index = findAnnouncedMedia(rc.req.url, announced.medias.map(mediaControl), announced.url);
   if (index < 0) throw new RtspError(400, `invalid SETUP path: '${rc.req.url}' matches no announced media`);
   if (session.medias.has(index)) throw new RtspError(400, "media has already been set up");
   checkProfile(session, negotiated);
-  const media = configureMedia(rc, session, negotiated, index);
+  const delivery = session.delivery ??
+    await session.newDelivery(negotiated.kind, negotiated.spec.profile === "SAVP");
+  const media = configureMedia(rc, delivery, negotiated, index);
   const sdpMedia = announced.medias[index];
   media.clockRate = clockRateOf(sdpMedia, Number(sdpMedia.formats[0] ?? "96"));
   media.payloadTypes = new Set(payloadTypes(sdpMedia));
@@ -159,11 +159,9 @@ function setupRecord(
     media.srtpOut = own.ctx;
     keyMgmt = own.keyMgmt(rc.req.url);
   }
-  session.transport = negotiated.kind;
-  session.secure = negotiated.spec.profile === "SAVP";
-  session.addMedia(media);
+  session.setupPublisherMedia(delivery, media);
   rc.conn.attach(session);
-  return respond(rc, session, replyTransport(rc, negotiated, undefined), keyMgmt);
+  return respond(rc, session, replyTransport(delivery, negotiated, undefined), keyMgmt);
 }
 
 /** Index of the announced media a record SETUP designates, or -1. */
@@ -179,36 +177,35 @@ function findAnnouncedMedia(url: string, controls: (string | undefined)[], annou
 /** Validates and records the client side of the transport for media `index`. */
 function configureMedia(
   rc: RequestContext,
-  session: ServerSession,
+  delivery: Delivery,
   n: Negotiated,
   index: number,
 ): SessionMedia {
   const media = newSessionMedia(index);
-  if (n.kind === "udp") {
+  if (delivery instanceof UdpDelivery) {
     const ports = n.spec.clientPort;
     if (ports === undefined) throw new RtspError(400, "Transport header lacks client_port");
     const host = rc.conn.remote.hostname;
     media.clientRtp = { hostname: host, port: ports[0] };
     media.clientRtcp = { hostname: host, port: ports[1] };
-    const udp = rc.ctx.udp!;
-    if (udp.isRegistered(media.clientRtp) || udp.isRegistered(media.clientRtcp)) {
+    if (delivery.isTaken(media.clientRtp) || delivery.isTaken(media.clientRtcp)) {
       throw new RtspError(
         400,
         `UDP ports ${ports[0]}-${ports[1]} are already assigned to another session of ${host}`,
       );
     }
-  } else if (n.kind === "tcp") {
+  } else if (delivery instanceof TcpDelivery) {
     let channels = n.spec.interleaved;
     if (channels === undefined) {
       // The client let us choose: the first free even pair.
       let c = 0;
-      while (session.usesChannel(c) || session.usesChannel(c + 1)) c += 2;
+      while (delivery.usesChannel(c) || delivery.usesChannel(c + 1)) c += 2;
       channels = [c, c + 1];
       n.spec = { ...n.spec, interleaved: channels };
     } else if (channels[1] !== channels[0] + 1) {
       // RTCP travels on the channel after RTP's (RFC 2326 §10.12); gortsplib insists too.
       throw new RtspError(400, `invalid interleaved channels ${channels[0]}-${channels[1]}: not consecutive`);
-    } else if (session.usesChannel(channels[0]) || session.usesChannel(channels[1])) {
+    } else if (delivery.usesChannel(channels[0]) || delivery.usesChannel(channels[1])) {
       throw new RtspError(400, `interleaved channels ${channels[0]}-${channels[1]} are already in use`);
     }
     media.channels = [channels[0], channels[1]];
@@ -216,7 +213,7 @@ function configureMedia(
   return media;
 }
 
-function replyTransport(rc: RequestContext, n: Negotiated, ssrc: number | undefined): string {
+function replyTransport(delivery: Delivery, n: Negotiated, ssrc: number | undefined): string {
   const reply: TransportSpec = {
     profile: n.spec.profile,
     lower: n.spec.lower,
@@ -224,10 +221,9 @@ function replyTransport(rc: RequestContext, n: Negotiated, ssrc: number | undefi
     raw: "",
     ssrc,
   };
-  if (n.kind === "udp") {
+  if (delivery instanceof UdpDelivery) {
     reply.clientPort = n.spec.clientPort;
-    const udp = rc.ctx.udp!;
-    reply.serverPort = [udp.rtpPort, udp.rtcpPort];
+    reply.serverPort = delivery.serverPorts;
   } else {
     reply.interleaved = n.spec.interleaved;
   }
@@ -236,8 +232,8 @@ function replyTransport(rc: RequestContext, n: Negotiated, ssrc: number | undefi
 }
 
 /** `RTP/AVP;multicast;destination=…;port=…;ttl=…` with the TTL really set on the socket. */
-function multicastTransport(session: ServerSession, n: Negotiated, index: number): string {
-  const g = session.multicast!.groups[index];
+function multicastTransport(delivery: MulticastDelivery, n: Negotiated, index: number, ssrc: number): string {
+  const g = delivery.sender.groups[index];
   return formatTransport({
     profile: n.spec.profile,
     lower: "UDP",
@@ -245,7 +241,7 @@ function multicastTransport(session: ServerSession, n: Negotiated, index: number
     destination: g.group,
     port: [g.rtpPort, g.rtcpPort],
     ttl: g.ttl,
-    ssrc: session.reader!.medias[index].ssrc,
+    ssrc,
     raw: "",
   });
 }
