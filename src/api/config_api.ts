@@ -19,7 +19,8 @@ import {
   type SectionKind,
 } from "../config/mod.ts";
 import { formatApiDuration, normalizeApiDuration } from "./api_durations.ts";
-import { paginate } from "./paginate.ts";
+import { ApiError } from "./api_error.ts";
+import { paginate } from "./pagination.ts";
 
 /** One API request as the router hands it over: method, path below `/v3/config/`, raw JSON body. */
 export interface ConfigApiRequest {
@@ -58,12 +59,6 @@ const API_FORMAT = { duration: formatApiDuration, redactPasswords: REDACTED };
 
 /** Writes are serialized per target, so two concurrent edits never lose one another. */
 const writeQueues = new WeakMap<ConfigTarget, Promise<unknown>>();
-
-class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
 
 const ok = (body: unknown = { status: "ok" }): ConfigApiResponse => ({ status: 200, body });
 const notFound: ConfigApiResponse = { status: 404, body: undefined };
@@ -161,11 +156,7 @@ function listPaths(target: ConfigTarget, query: URLSearchParams): ConfigApiRespo
   const items = [...target.config.paths]
     .sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
     .map((conf) => ({ name: conf.name, ...pathDocument(conf, API_FORMAT) }));
-  try {
-    return ok(paginate(items, query));
-  } catch (e) {
-    throw new ApiError(400, (e as Error).message);
-  }
+  return ok(paginate(items, query));
 }
 
 /**

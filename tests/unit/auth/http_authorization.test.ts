@@ -11,7 +11,13 @@ Deno.test("httpAuthorization reads Bearer as MediaMTX's HTTP surfaces do", () =>
     ["bearer user:pass", basic("user", "pass")],
     ["Bearer eyJ.abc.def", basic("", "eyJ.abc.def")],
     ["Bearer a:b:c", basic("", "a:b:c")],
-    ['Digest username="x"', 'Digest username="x"'],
+    ["Bearer  admin:secret ", basic("admin", "secret")],
+    // Nothing Go's BasicAuth can read: no credentials (a challenge, not a wrong password).
+    ['Digest username="x"', undefined],
+    ["Basic !!!", undefined],
+    [`Basic ${btoa("nocolon")}`, undefined],
+    ["Bearer", undefined],
+    [`Basic ${btoa("admin:s:ecret")}`, basic("admin", "s:ecret")],
   ];
   for (const [header, expected] of table) equal(httpAuthorization(header), expected, String(header));
 });
