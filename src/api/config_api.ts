@@ -1,8 +1,8 @@
 /**
  * `/v3/config/*` of the control API: reads and edits the configuration with MediaMTX's key names,
  * durations as strings and passwords redacted. An edit builds the new configuration document,
- * validates it with the same code as the file loader, answers, and is applied live (the rules of a
- * hot reload). Edits live in memory only: the file is not rewritten, and its next reload
+ * validates it with the same code as the file loader, is applied live (the rules of a hot reload)
+ * and then answered (the App moves the API listener itself only after the answer). Edits live in memory only: the file is not rewritten, and its next reload
  * discards them (as MediaMTX).
  */
 
@@ -161,8 +161,8 @@ function listPaths(target: ConfigTarget, query: URLSearchParams): ConfigApiRespo
 
 /**
  * A configuration edit: decodes the body strictly (`kind` says which keys it may hold; none for
- * DELETE), edits a copy of the current document, validates it as the file loader would, answers
- * and applies it live. Edits of one target run one at a time.
+ * DELETE), edits a copy of the current document, validates it as the file loader would, applies
+ * it live and answers. Edits of one target run one at a time.
  */
 function write(
   target: ConfigTarget,
