@@ -30,24 +30,3 @@ export function httpAuthorization(header: string | null): string | undefined {
   }
   return decoded.includes(":") ? `Basic ${value}` : undefined;
 }
-
-/**
- * The raw query handed to authenticators by HTTP surfaces: without `token` and `jwt`, since
- * MediaMTX reads JWTs from an HTTP query only under its deprecated `authJWTInHTTPQuery`.
- */
-export function httpAuthQuery(rawQuery: string): string {
-  if (rawQuery === "") return "";
-  const kept = rawQuery.split("&").filter((part) => {
-    const key = decodeURIComponentSafe(part.split("=")[0].replace(/\+/g, " "));
-    return key !== "token" && key !== "jwt";
-  });
-  return kept.join("&");
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}

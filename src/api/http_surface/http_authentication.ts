@@ -6,7 +6,7 @@
  * `Basic realm="mediamtx"` challenge and no delay when the client sent no credentials, else after
  * a warning and MediaMTX's random brute-force pause.
  */
-import { type AuthAction, type Authenticator, httpAuthorization, httpAuthQuery } from "../../auth/mod.ts";
+import { type AuthAction, type Authenticator, httpAuthorization } from "../../auth/mod.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { HttpRemote } from "../../transport/http_listener.ts";
 import type { ClientIpResolver } from "./client_ip.ts";
@@ -54,7 +54,8 @@ export async function authenticateHttpRequest(
     method: req.method,
     authorization,
     nonce: "",
-    query: httpAuthQuery(url.search.slice(1)),
+    query: url.search.slice(1),
+    queryTokens: false,
     protocol: "",
     userAgent: req.headers.get("User-Agent") ?? "",
   });
