@@ -22,6 +22,7 @@ import { parsePrometheusText, sampleValue } from "../_helpers/prometheus.ts";
 import { serverConfig, type ServerProcess, startServerWithPorts } from "../_helpers/server_process.ts";
 import { publishingSession } from "../_helpers/server_logs.ts";
 import { waitFor, withTimeout } from "../_helpers/wait.ts";
+import { startTestServer } from "../integration/_server.ts";
 
 const available = await clientsAvailable();
 const ignore = interopIgnore(available, ["ffmpeg"]);
@@ -254,4 +255,34 @@ Deno.test({
     reader.assertNoGap();
     assert.equal(server.logs.filter((l) => /\[path cam\] closing/.test(l)).length, 0, server.describeLogs());
   },
+});
+
+Deno.test("operations: the API on a unix:// socket counts as 127.0.0.1 for users restricted to it (curl --unix-socket)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "api-socket-" });
+  const socket = `${dir}/api.sock`;
+  try {
+    await using _server = await startTestServer(
+      `api: yes
+apiAddress: unix://${socket}
+authInternalUsers:
+  - user: admin
+    pass: secret
+    ips: [127.0.0.1]
+    permissions: [{ action: api }]
+`,
+      { quiet: true },
+    );
+    const list = (user?: string) =>
+      curlJson("http://localhost/v3/paths/list", {
+        args: ["--unix-socket", socket, ...(user === undefined ? [] : ["-u", user])],
+      });
+    const ok = await list("admin:secret");
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.json, { itemCount: 0, pageCount: 0, items: [] });
+    const anonymous = await list();
+    assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.headers.get("www-authenticate"), 'Basic realm="mediamtx"');
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
