@@ -245,6 +245,14 @@ Deno.test({
     const perType = samples.filter((s) => s.name === "paths_readers" && s.labels.name === "cam");
     assert.deepEqual(perType.map((s) => [s.labels.readerType, s.value]), [["rtspSession", readers.length]]);
 
+    // And off again through the API: answered, the metrics listener closes, the API stays.
+    since = server.logs.length;
+    const off = await send("PATCH", `${api}/v3/config/global/patch`, { metrics: false });
+    assert.deepEqual([off.status, off.json], [200, { status: "ok" }]);
+    await server.waitForLog(/\[metrics\] listener is closing/, 5_000, since);
+    await waitFor(() => refuses(metricsPort), { timeoutMs: 5_000, message: "metrics listener closed" });
+    assert.equal((await curl(`${api}/v3/info`)).status, 200);
+
     // The reader of cam never noticed: still receiving, no gap, cam never closed.
     const packets = reader.packets();
     await waitFor(() => reader.packets() > packets + 20, {
