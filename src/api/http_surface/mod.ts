@@ -9,3 +9,4 @@ export * from "./client_ip.ts";
 export * from "./cors.ts";
 export * from "./http_authentication.ts";
 export * from "./http_responses.ts";
+export * from "./http_surface_listener.ts";
