@@ -1,8 +1,8 @@
 /**
  * `/v3/config/*` of the control API: reads and edits the configuration with MediaMTX's key names,
  * durations as strings and passwords redacted. An edit builds the new configuration document,
- * validates it with the same code as the file loader, answers, and is applied live (the rules of a
- * hot reload). Edits live in memory only: the file is not rewritten, and its next reload
+ * validates it with the same code as the file loader, is applied live (the rules of a hot reload)
+ * and then answered (the App moves the API listener itself only after the answer). Edits live in memory only: the file is not rewritten, and its next reload
  * discards them (as MediaMTX).
  */
 
@@ -19,7 +19,8 @@ import {
   type SectionKind,
 } from "../config/mod.ts";
 import { formatApiDuration, normalizeApiDuration } from "./api_durations.ts";
-import { paginate } from "./paginate.ts";
+import { ApiError } from "./api_error.ts";
+import { paginate } from "./pagination.ts";
 
 /** One API request as the router hands it over: method, path below `/v3/config/`, raw JSON body. */
 export interface ConfigApiRequest {
@@ -58,12 +59,6 @@ const API_FORMAT = { duration: formatApiDuration, redactPasswords: REDACTED };
 
 /** Writes are serialized per target, so two concurrent edits never lose one another. */
 const writeQueues = new WeakMap<ConfigTarget, Promise<unknown>>();
-
-class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
 
 const ok = (body: unknown = { status: "ok" }): ConfigApiResponse => ({ status: 200, body });
 const notFound: ConfigApiResponse = { status: 404, body: undefined };
@@ -161,17 +156,13 @@ function listPaths(target: ConfigTarget, query: URLSearchParams): ConfigApiRespo
   const items = [...target.config.paths]
     .sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
     .map((conf) => ({ name: conf.name, ...pathDocument(conf, API_FORMAT) }));
-  try {
-    return ok(paginate(items, query));
-  } catch (e) {
-    throw new ApiError(400, (e as Error).message);
-  }
+  return ok(paginate(items, query));
 }
 
 /**
  * A configuration edit: decodes the body strictly (`kind` says which keys it may hold; none for
- * DELETE), edits a copy of the current document, validates it as the file loader would, answers
- * and applies it live. Edits of one target run one at a time.
+ * DELETE), edits a copy of the current document, validates it as the file loader would, applies
+ * it live and answers. Edits of one target run one at a time.
  */
 function write(
   target: ConfigTarget,

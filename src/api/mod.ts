@@ -10,3 +10,5 @@ export * from "./config_api.ts";
 export * from "./live_status.ts";
 export * from "./status_types.ts";
 export * from "./time_format.ts";
+export * from "./http_surface/mod.ts";
+export * from "./api_server.ts";

@@ -13,7 +13,7 @@ const DEFAULT_ITEMS_PER_PAGE = 100;
  * Parses `value` as Go's `strconv.ParseUint(value, 10, 31)` does, with its error text,
  * which MediaMTX returns as is.
  */
-export function parseUint31(value: string): number {
+function parseUint31(value: string): number {
   if (!/^[0-9]+$/.test(value)) {
     throw new ApiError(400, `strconv.ParseUint: parsing ${goQuote(value)}: invalid syntax`);
   }
@@ -25,15 +25,16 @@ export function parseUint31(value: string): number {
 }
 
 /**
- * One page of `items` per `?page=` (0-based, default 0) and `?itemsPerPage=` (default 100).
- * Throws ApiError 400 on a malformed value or `itemsPerPage=0`. A page past the end is empty.
+ * One page of `items` per `?page=` (0-based, default 0) and `?itemsPerPage=` (default 100); an
+ * empty value counts as absent (gin's `Query` gives "" for both). Throws ApiError 400 on a
+ * malformed value or `itemsPerPage=0`. A page past the end is empty.
  */
 export function paginate<T>(items: readonly T[], query: URLSearchParams): ApiList<T> {
-  const perPageText = query.get("itemsPerPage");
-  const pageText = query.get("page");
-  const perPage = perPageText === null ? DEFAULT_ITEMS_PER_PAGE : parseUint31(perPageText);
+  const perPageText = query.get("itemsPerPage") ?? "";
+  const pageText = query.get("page") ?? "";
+  const perPage = perPageText === "" ? DEFAULT_ITEMS_PER_PAGE : parseUint31(perPageText);
   if (perPage === 0) throw new ApiError(400, "invalid items per page");
-  const page = pageText === null ? 0 : parseUint31(pageText);
+  const page = pageText === "" ? 0 : parseUint31(pageText);
   const start = page * perPage;
   return {
     itemCount: items.length,

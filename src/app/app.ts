@@ -10,9 +10,8 @@ import { type Clock, systemClock } from "../time/mod.ts";
 import { type ConfigDiff, diffConfig } from "./config_diff.ts";
 import { LiveAuthenticator } from "./live_authenticator.ts";
 import { pathManagerSettings, rtspServerSettings } from "./server_settings.ts";
-import { ApiRouter, handleConfigApi, liveStatus } from "../api/mod.ts";
+import { ApiServer, handleConfigApi, liveStatus } from "../api/mod.ts";
 import type { StatusSource } from "../api/mod.ts";
-import { HttpListener } from "../transport/http_listener.ts";
 import { parseListenAddress } from "../config/mod.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
@@ -50,7 +49,7 @@ export class App {
    * users always take Basic credentials there, whatever rtspAuthMethods says.
    */
   readonly #httpAuth: LiveAuthenticator;
-  #api: HttpListener | undefined;
+  #api: ApiServer | undefined;
   #apiRestart: Promise<void> = Promise.resolve();
   #metrics: MetricsServer | undefined;
   #metricsRestart: Promise<void> = Promise.resolve();
@@ -72,7 +71,7 @@ export class App {
   }
 
   /** The control API listener, when `api: yes`. */
-  get api(): HttpListener | undefined {
+  get api(): ApiServer | undefined {
     return this.#api;
   }
 
@@ -114,7 +113,12 @@ export class App {
   /** The control API (`api: yes`) on apiAddress. */
   #startApi(): void {
     const c = this.#config;
-    const router = new ApiRouter({
+    const address = c.apiAddress.startsWith("unix://")
+      ? { path: c.apiAddress.slice("unix://".length) }
+      : parseListenAddress(c.apiAddress);
+    this.#api = new ApiServer({
+      address,
+      tls: c.apiEncryption ? { certFile: c.apiServerCert, keyFile: c.apiServerKey } : undefined,
       version: `v${denoJson.version}`,
       startedMs: performance.timeOrigin,
       allowOrigins: c.apiAllowOrigins,
@@ -129,16 +133,6 @@ export class App {
       config: (req) => handleConfigApi(req, this),
       log: this.log,
     });
-    const address = c.apiAddress.startsWith("unix://")
-      ? { path: c.apiAddress.slice("unix://".length) }
-      : parseListenAddress(c.apiAddress);
-    this.#api = HttpListener.start({
-      address,
-      tls: c.apiEncryption ? { certFile: c.apiServerCert, keyFile: c.apiServerKey } : undefined,
-      handler: router.handle,
-      onError: (e) => this.log.error(`[API] ${(e as Error).message}`),
-    });
-    this.log.info(`[API] listener opened on ${this.#api.address}`);
   }
 
   /** Closes the session `id` of the RTSP or RTSPS server (API kick); false when there is none. */

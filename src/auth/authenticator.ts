@@ -18,6 +18,12 @@ export interface AuthRequest {
   nonce: string;
   /** Raw query of the request URL (`?token=` / `?jwt=` carry JWTs), without `?`. */
   query?: string;
+  /**
+   * Whether `?token=` / `?jwt=` of `query` may carry a JWT; true when absent (RTSP). The HTTP
+   * surfaces (API, metrics) say false: MediaMTX reads JWTs there from `Authorization` only, unless
+   * its deprecated `authJWTInHTTPQuery` is set. The query still reaches an HTTP authorizer as it is.
+   */
+  queryTokens?: boolean;
   /** Protocol of the request as MediaMTX names it (`rtsp`). */
   protocol?: string;
   /** UUID of the connection or session asking, as MediaMTX's API shows it. */

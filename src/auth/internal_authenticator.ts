@@ -1,4 +1,3 @@
-import { BlockList, isIP } from "node:net";
 import { parseAuthorization } from "../wire/rtsp/headers/authorization.ts";
 import type { Authorization } from "../wire/rtsp/headers/authorization.ts";
 import type { AuthUser } from "./auth_user.ts";
@@ -6,9 +5,10 @@ import { allows } from "./auth_user.ts";
 import { credentialMatches, digestMatches, digestResponse } from "./credentials.ts";
 import type { Authenticator, AuthRequest, AuthResult } from "./authenticator.ts";
 import { challengesFor, REALM } from "./authenticator.ts";
+import { IpList } from "./ip_list.ts";
 
 interface CompiledUser extends AuthUser {
-  allowedIps: BlockList | undefined;
+  allowedIps: IpList | undefined;
 }
 
 /**
@@ -20,7 +20,10 @@ export class InternalAuthenticator implements Authenticator {
   readonly #methods: readonly ("basic" | "digest")[];
 
   constructor(users: readonly AuthUser[], methods: readonly ("basic" | "digest")[]) {
-    this.#users = users.map((u) => ({ ...u, allowedIps: compileIps(u.ips) }));
+    this.#users = users.map((u) => ({
+      ...u,
+      allowedIps: u.ips.length === 0 ? undefined : new IpList(u.ips),
+    }));
     this.#methods = methods;
   }
 
@@ -40,7 +43,7 @@ export class InternalAuthenticator implements Authenticator {
       }
     }
     for (const u of this.#users) {
-      if (u.allowedIps !== undefined && !ipAllowed(u.allowedIps, req.ip)) continue;
+      if (u.allowedIps !== undefined && !u.allowedIps.has(req.ip)) continue;
       if (!allows(u.permissions, req.action, req.path)) continue;
       if (u.user === "any") return { kind: "ok", user: "" };
       if (creds !== undefined && await this.#matches(u, creds, req)) {
@@ -80,22 +83,4 @@ export class InternalAuthenticator implements Authenticator {
 
 function userOf(creds: Authorization): string {
   return creds.method === "Basic" ? creds.user : (creds.params.username ?? "");
-}
-
-function compileIps(ips: readonly string[]): BlockList | undefined {
-  if (ips.length === 0) return undefined;
-  const list = new BlockList();
-  for (const entry of ips) {
-    const [addr, prefix] = entry.split("/");
-    const family = isIP(addr) === 6 ? "ipv6" : "ipv4";
-    if (prefix === undefined) list.addAddress(addr, family);
-    else list.addSubnet(addr, Number(prefix), family);
-  }
-  return list;
-}
-
-function ipAllowed(list: BlockList, ip: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
-  const addr = mapped ?? ip;
-  return list.check(addr, isIP(addr) === 6 ? "ipv6" : "ipv4");
 }

@@ -12,3 +12,4 @@ export * from "./internal_authenticator.ts";
 export * from "./http_authenticator.ts";
 export * from "./jwt_authenticator.ts";
 export * from "./http_authorization.ts";
+export * from "./ip_list.ts";

@@ -12,7 +12,7 @@ export interface RequestCredentials {
 /**
  * Reads the credentials of a request as MediaMTX does for RTSP: the Basic password doubles as
  * the token; without one, the query's `token` or `jwt` parameter counts if it occurs exactly
- * once. Digest carries a user but no password. Throws SyntaxError on an unreadable header.
+ * once (unless `req.queryTokens` is false). Digest carries a user but no password. Throws SyntaxError on an unreadable header.
  */
 export function requestCredentials(req: AuthRequest): RequestCredentials {
   let user = "";
@@ -27,7 +27,7 @@ export function requestCredentials(req: AuthRequest): RequestCredentials {
     }
   }
   let token = password;
-  if (token === "") {
+  if (token === "" && req.queryTokens !== false) {
     const params = new URLSearchParams(req.query ?? "");
     for (const key of ["token", "jwt"]) {
       const values = params.getAll(key);

@@ -1,8 +1,7 @@
-import type { StatusSource } from "../api/status_types.ts";
+import { HttpSurfaceListener, type StatusSource } from "../api/mod.ts";
 import type { Authenticator } from "../auth/mod.ts";
 import type { Logger } from "../log/logger.ts";
 import { formatNetAddr } from "../transport/byte_stream.ts";
-import { HttpListener } from "../transport/http_listener.ts";
 import { createMetricsHandler } from "./metrics_handler.ts";
 
 /** Options of the metrics listener (`metrics*` keys, as plain values). */
@@ -24,37 +23,24 @@ export interface MetricsServerOptions {
 }
 
 /** The Prometheus endpoint `GET /metrics` on its own listener (`metricsAddress`, default :9998). */
-export class MetricsServer implements AsyncDisposable {
-  readonly #listener: HttpListener;
-  readonly #log: Logger;
-
+export class MetricsServer extends HttpSurfaceListener {
   /** Opens the listener; throws when the address is taken or a TLS file cannot be read. */
   constructor(opts: MetricsServerOptions) {
-    this.#log = opts.log.with("[metrics]");
-    this.#listener = HttpListener.start({
+    const log = opts.log.with("[metrics]");
+    super({
       address: { hostname: opts.hostname, port: opts.port },
       tls: opts.tls,
-      handler: createMetricsHandler({ ...opts, log: this.#log }),
-      onError: (e) => this.#log.error(`request failed: ${e instanceof Error ? e.message : String(e)}`),
+      handler: createMetricsHandler({ ...opts, log }),
+      log,
+      describe: (port) => opened(opts, port),
     });
-    const address = opts.address !== undefined && opts.port !== 0
-      ? opts.address
-      : formatNetAddr({ hostname: opts.hostname, port: this.#listener.port });
-    this.#log.info(`listener opened on ${address} (TCP/${opts.tls === undefined ? "HTTP" : "HTTPS"})`);
   }
+}
 
-  /** The bound port. */
-  get port(): number {
-    return this.#listener.port;
-  }
-
-  /** Closes the listener. */
-  async close(): Promise<void> {
-    this.#log.info("listener is closing");
-    await this.#listener.close();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
-  }
+/** The address of `listener opened on`: as configured (`:9998`), as MediaMTX prints it, or the port bound for 0. */
+function opened(opts: MetricsServerOptions, port: number): string {
+  const address = opts.address !== undefined && opts.port !== 0
+    ? opts.address
+    : formatNetAddr({ hostname: opts.hostname, port });
+  return `${address} (TCP/${opts.tls === undefined ? "HTTP" : "HTTPS"})`;
 }

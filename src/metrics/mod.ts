@@ -9,5 +9,3 @@ export { formatFloat, formatInteger, formatMetrics } from "./metrics_format.ts";
 export { type MetricsFilter, NO_METRICS_FILTER, parseMetricsFilter } from "./metrics_filter.ts";
 export { createMetricsHandler, type MetricsHandlerOptions } from "./metrics_handler.ts";
 export { MetricsServer, type MetricsServerOptions } from "./metrics_server.ts";
-export { allowedOrigin } from "./allowed_origin.ts";
-export { ClientIpResolver } from "./client_ip.ts";

@@ -329,6 +329,21 @@ export function gstPublish(opts: GstPublishOptions): PublisherProcess {
   return new PublisherProcess("gst-launch-1.0", args, opts.maxSeconds ?? 300);
 }
 
+/**
+ * ffprobe of an RTSP URL over TCP (30 s at most): the first video stream as `codec,width,height`
+ * (`h264,640,360` for `testMedia`), or `exit <code>: <output>` when it fails.
+ */
+export async function ffprobeVideo(url: string): Promise<string> {
+  await using p = spawnProcess("timeout", {
+    args: [
+      ...["-s", "KILL", "30", "ffprobe", "-v", "error", "-rtsp_transport", "tcp"],
+      ...["-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", url],
+    ],
+  });
+  const status = await p.wait(35_000);
+  return status.code === 0 ? p.output().trim() : `exit ${status.code}: ${p.output()}`;
+}
+
 export {
   type ClientAvailability,
   type ClientName,

@@ -11,12 +11,12 @@ import { rtpSequenceNumber } from "../../src/wire/rtp/packet.ts";
 import {
   clientsAvailable,
   ffmpegPublish,
+  ffprobeVideo,
   interopIgnore,
   requireClients,
   startFfmpegRead,
 } from "../_helpers/clients.ts";
 import { formatReport } from "../_helpers/frame_report.ts";
-import { spawnProcess } from "../_helpers/process.ts";
 import { serverConfig, startServerWithPorts } from "../_helpers/server_process.ts";
 import { publishingSession } from "../_helpers/server_logs.ts";
 import { waitFor } from "../_helpers/wait.ts";
@@ -25,18 +25,6 @@ import { startTestServer } from "../integration/_server.ts";
 
 const available = await clientsAvailable();
 const ignore = interopIgnore(available, ["ffmpeg"]);
-
-/** ffprobe of an RTSP URL over TCP: the video stream's codec and size, or the output on failure. */
-async function probeVideo(url: string): Promise<string> {
-  await using p = spawnProcess("timeout", {
-    args: [
-      ...["-s", "KILL", "30", "ffprobe", "-v", "error", "-rtsp_transport", "tcp"],
-      ...["-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", url],
-    ],
-  });
-  const status = await p.wait(35_000);
-  return status.code === 0 ? p.output().trim() : `exit ${status.code}: ${p.output()}`;
-}
 
 Deno.test({
   name: "hot reload: editing mediamtx.yml changes b and adds c while a's readers play on without a gap",
@@ -81,7 +69,7 @@ Deno.test({
     await Deno.writeTextFile(server.configPath, edited);
     await server.waitForLog(/INF reloading configuration \(file changed\)/, 10_000, since);
     await server.waitForLog(/\[path b\] \[RTSP source\] ready/, 10_000, since);
-    const [b, c] = await Promise.all([probeVideo(server.url("b")), probeVideo(server.url("c"))]);
+    const [b, c] = await Promise.all([ffprobeVideo(server.url("b")), ffprobeVideo(server.url("c"))]);
     assert.equal(b, "h264,640,360", `ffprobe b\n${server.describeLogs()}`);
     assert.equal(c, "h264,640,360", `ffprobe c\n${server.describeLogs()}`);
 
@@ -153,7 +141,7 @@ Deno.test({
       body: JSON.stringify({ source: `rtsp://127.0.0.1:${srv.ports.rtsp}/cam`, sourceOnDemand: true }),
     }, srv.app);
     assert.deepEqual(res, { status: 200, body: { status: "ok" } });
-    assert.equal(await probeVideo(srv.url("relay")), "h264,640,360", srv.logs.slice(-40).join("\n"));
+    assert.equal(await ffprobeVideo(srv.url("relay")), "h264,640,360", srv.logs.slice(-40).join("\n"));
     const got = await handleConfigApi(
       { method: "GET", route: "paths/get/relay", query: new URLSearchParams(), body: "" },
       srv.app,

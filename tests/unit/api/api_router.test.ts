@@ -1,7 +1,12 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { ApiRouter, type ApiRouterOptions } from "../../../src/api/api_router.ts";
 import type { StatusSource } from "../../../src/api/status_types.ts";
-import type { Authenticator } from "../../../src/auth/mod.ts";
+import {
+  type Authenticator,
+  type AuthRequest,
+  InternalAuthenticator,
+  JwtAuthenticator,
+} from "../../../src/auth/mod.ts";
 import { Logger } from "../../../src/log/logger.ts";
 
 const allow: Authenticator = { check: () => Promise.resolve({ kind: "ok", user: "" }), challenges: () => [] };
@@ -21,7 +26,7 @@ function router(extra: Partial<ApiRouterOptions> = {}): ApiRouter {
     status,
     kick: () => false,
     log: new Logger("error", () => {}),
-    authFailureDelayMs: 1,
+    failurePauseMs: () => 1,
     ...extra,
   });
 }
@@ -127,4 +132,51 @@ Deno.test("router: preflight is answered before auth", async () => {
   );
   equal(res.status, 204);
   equal(res.headers.get("access-control-allow-origin"), "http://a.com");
+});
+
+Deno.test("router: a forged X-Forwarded-For entry left of the proxy's does not pass an IP-restricted user", async () => {
+  const users = [{ user: "any", pass: "", ips: ["203.0.113.7"], permissions: [{ action: "api", path: "" }] }];
+  const r = router({ auth: new InternalAuthenticator(users, ["basic"]), trustedProxies: ["127.0.0.1"] });
+  const via = async (forwardedFor: string) => {
+    const res = await r.handle(
+      new Request("http://127.0.0.1/v3/paths/list", { headers: { "X-Forwarded-For": forwardedFor } }),
+      { hostname: "127.0.0.1", port: 1 },
+    );
+    await res.body?.cancel();
+    return res.status;
+  };
+  equal(await via("203.0.113.7"), 200);
+  equal(await via("198.51.100.1, 203.0.113.7"), 200);
+  equal(await via("203.0.113.7, 198.51.100.1"), 401);
+});
+
+Deno.test("router: empty ?page= and ?itemsPerPage= are the defaults", async () => {
+  const res = await call(router(), "/v3/paths/list?page=&itemsPerPage=");
+  equal(res.status, 200);
+  deepEqual(JSON.parse(res.body), { itemCount: 0, pageCount: 0, items: [] });
+});
+
+Deno.test("router: the authenticator gets the raw query, but no JWT from ?jwt= or ?token=", async () => {
+  const seen: AuthRequest[] = [];
+  const auth = new JwtAuthenticator({
+    jwksUrl: "http://127.0.0.1:9/never-fetched",
+    claimKey: "mediamtx_permissions",
+    issuer: "",
+    audience: "",
+    exclude: [],
+    timeoutMs: 100,
+    methods: ["basic"],
+  });
+  const spy: Authenticator = {
+    check: (req) => {
+      seen.push(req);
+      return auth.check(req);
+    },
+    challenges: () => [],
+  };
+  const res = await call(router({ auth: spy }), "/v3/paths/list?jwt=a.b.c&token=d.e.f&x=1");
+  equal(res.status, 401);
+  equal(res.headers.get("www-authenticate"), 'Basic realm="mediamtx"');
+  equal(seen[0].query, "jwt=a.b.c&token=d.e.f&x=1");
+  equal(seen[0].action, "api");
 });

@@ -11,6 +11,8 @@ Deno.test("pagination: defaults, pages, past the end, empty list", () => {
   deepEqual(paginate(items, q("itemsPerPage=3&page=2")), { itemCount: 7, pageCount: 3, items: [6] });
   deepEqual(paginate(items, q("itemsPerPage=3&page=9")), { itemCount: 7, pageCount: 3, items: [] });
   deepEqual(paginate([], q("")), { itemCount: 0, pageCount: 0, items: [] });
+  // gin's Query gives "" for an empty value as for a missing one: the defaults.
+  deepEqual(paginate(items, q("page=&itemsPerPage=")), { itemCount: 7, pageCount: 1, items });
 });
 
 Deno.test("pagination: malformed values are 400 with Go's parse error text", () => {

@@ -46,6 +46,9 @@ Deno.test("jwt: token as password, ?token= or ?jwt=; string claim; unknown kid r
   assert.equal((await auth.check(req({ query: `token=${token}` }))).kind, "ok");
   assert.equal((await auth.check(req({ query: `jwt=${token}` }))).kind, "ok");
   assert.equal((await auth.check(req({ query: `jwt=${token}&jwt=${token}` }))).kind, "challenge", "twice");
+  // The HTTP surfaces (API, metrics) do not read JWTs from the query.
+  assert.equal((await auth.check(req({ query: `jwt=${token}`, queryTokens: false }))).kind, "challenge");
+  assert.equal((await auth.check(req({ query: `token=${token}`, queryTokens: false }))).kind, "challenge");
   assert.equal((await auth.check(req({}))).kind, "challenge");
   assert.equal((await auth.check(req({ path: "public" }))).kind, "ok", "excluded");
   assert.equal((await auth.check(req({ action: "publish", query: `jwt=${token}` }))).kind, "denied");

@@ -97,7 +97,7 @@ Deno.test("wrong credentials: 401 without challenge, a warning, and the pause", 
   equal(await res.text(), '{"status":"error","error":"authentication error"}');
   equal(pauses.length, 1);
   equal(logs.length, 1);
-  match(logs[0], /WAR .*connection 127\.0\.0\.1:50000 failed to authenticate: /);
+  match(logs[0], /WAR .*\[conn 127\.0\.0\.1:50000\] failed to authenticate: /);
   match(logs[0], /^(?!.*nope)/);
 });
 

@@ -1,13 +1,16 @@
 /**
- * CORS of MediaMTX's HTTP surfaces (`apiAllowOrigins`): the request's `Origin` is echoed when an
+ * CORS of MediaMTX's HTTP surfaces (`apiAllowOrigins`, `metricsAllowOrigins`): the request's `Origin` is echoed when an
  * entry matches it (scheme, host and port, with 80/443 filled in for http/https; `*` inside a host
  * is a wildcard and `*.example.com` also matches `example.com`), else `*` when `*` is listed,
  * else no header. Credentials are never allowed.
  */
 
-/** Methods and headers a preflight answer allows. */
-export const CORS_ALLOW_METHODS = "OPTIONS, GET, POST, PATCH, DELETE";
-export const CORS_ALLOW_HEADERS = "Authorization, Content-Type";
+/** What a surface's preflight answer allows (`Access-Control-Allow-Methods` / `-Headers`). */
+export interface CorsPolicy {
+  allowOrigins: readonly string[];
+  allowMethods: string;
+  allowHeaders: string;
+}
 
 interface OriginParts {
   scheme: string;
@@ -48,4 +51,18 @@ export function allowedOrigin(allowOrigins: readonly string[], origin: string | 
     }
   }
   return allowOrigins.includes("*") ? "*" : undefined;
+}
+
+/**
+ * Sets `Access-Control-Allow-Origin` on `headers` and answers a preflight (an `OPTIONS` with
+ * `Access-Control-Request-Method`) with 204, before authentication as MediaMTX does; undefined for
+ * any other request.
+ */
+export function applyCors(req: Request, policy: CorsPolicy, headers: Headers): Response | undefined {
+  const origin = allowedOrigin(policy.allowOrigins, req.headers.get("Origin"));
+  if (origin !== undefined) headers.set("Access-Control-Allow-Origin", origin);
+  if (req.method !== "OPTIONS" || !req.headers.has("Access-Control-Request-Method")) return undefined;
+  headers.set("Access-Control-Allow-Methods", policy.allowMethods);
+  headers.set("Access-Control-Allow-Headers", policy.allowHeaders);
+  return new Response(null, { status: 204, headers });
 }
