@@ -4,8 +4,8 @@
  * wrong methods) answer gin's `404 page not found` in plain text after authentication.
  */
 import type { Authenticator } from "../auth/mod.ts";
-import type { Logger } from "../log/logger.ts";
-import type { HttpRemote } from "../transport/http_listener.ts";
+import type { Logger } from "../log/mod.ts";
+import type { HttpRemote } from "../transport/mod.ts";
 import { ApiError } from "./api_error.ts";
 import type { ConfigApiRequest, ConfigApiResponse } from "./config_api.ts";
 import {

@@ -5,10 +5,10 @@
  */
 import type { Config } from "../config/mod.ts";
 import { sourceType } from "../config/mod.ts";
-import type { Path } from "../core/path.ts";
-import type { RtspServer } from "../server/rtsp_server.ts";
-import type { ServerConn } from "../server/server_conn.ts";
-import type { ServerSession } from "../server/server_session.ts";
+import type { Path } from "../core/mod.ts";
+import type { RtspServer } from "../server/mod.ts";
+import type { ServerConn } from "../server/mod.ts";
+import type { ServerSession } from "../server/mod.ts";
 import type { ApiEntityRef, ApiPath, ApiRtspConn, ApiRtspSession, StatusSource } from "./status_types.ts";
 import { formatGoTime } from "./time_format.ts";
 import { apiTracks } from "./track_info.ts";

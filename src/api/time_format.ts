@@ -4,11 +4,6 @@
  * MediaMTX's API prints.
  */
 
-/** Wall-clock time now, in epoch milliseconds with a sub-millisecond fraction. */
-export function preciseNow(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /**
  * Formats `epochMs` (fractional milliseconds allowed) in the local zone, or with
  * `offsetMinutes` east of UTC when given (tests).

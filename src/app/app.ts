@@ -1,7 +1,7 @@
 import type { Config } from "../config/mod.ts";
-import { Logger } from "../log/logger.ts";
-import { PathManager } from "../core/path_manager.ts";
-import { RtspServer } from "../server/rtsp_server.ts";
+import { Logger } from "../log/mod.ts";
+import { PathManager } from "../core/mod.ts";
+import { RtspServer } from "../server/mod.ts";
 import { HookRunner } from "../hooks/mod.ts";
 import type { Authenticator } from "../auth/mod.ts";
 import { HttpAuthenticator, InternalAuthenticator, JwtAuthenticator } from "../auth/mod.ts";

@@ -1,5 +1,5 @@
 import { loadConfig } from "../config/mod.ts";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 import type { App, ReloadReason } from "./app.ts";
 import { ConfigWatcher } from "./config_watcher.ts";
 

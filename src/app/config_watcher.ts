@@ -1,5 +1,5 @@
 import { basename, dirname, resolve } from "node:path";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 
 /** Options of ConfigWatcher. */
 export interface ConfigWatcherOptions {

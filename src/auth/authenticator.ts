@@ -1,4 +1,4 @@
-import { formatAuthenticate } from "../wire/rtsp/headers/authenticate.ts";
+import { formatAuthenticate } from "../wire/rtsp/headers/mod.ts";
 import type { AuthAction } from "./auth_user.ts";
 
 /** Realm of the challenges, as MediaMTX sends it. */

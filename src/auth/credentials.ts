@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { argon2Verify } from "hash-wasm";
-import { challengeAlgorithm, digestResponse as wireDigestResponse } from "../wire/rtsp/digest.ts";
+import { challengeAlgorithm, digestResponse as wireDigestResponse } from "../wire/rtsp/mod.ts";
 
 /** Compares two strings in constant time (for secrets). */
 function sameSecret(a: string, b: string): boolean {

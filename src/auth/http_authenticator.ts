@@ -1,4 +1,4 @@
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 import type { AuthPermission } from "./auth_user.ts";
 import { allows } from "./auth_user.ts";
 import type { Authenticator, AuthRequest, AuthResult } from "./authenticator.ts";

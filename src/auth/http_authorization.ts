@@ -1,4 +1,4 @@
-import { formatAuthorization } from "../wire/rtsp/headers/authorization.ts";
+import { formatAuthorization } from "../wire/rtsp/headers/mod.ts";
 
 /**
  * The `Authorization` header of an HTTP surface (metrics, API) in the form the authenticators

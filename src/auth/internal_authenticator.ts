@@ -1,5 +1,5 @@
-import { parseAuthorization } from "../wire/rtsp/headers/authorization.ts";
-import type { Authorization } from "../wire/rtsp/headers/authorization.ts";
+import { parseAuthorization } from "../wire/rtsp/headers/mod.ts";
+import type { Authorization } from "../wire/rtsp/headers/mod.ts";
 import type { AuthUser } from "./auth_user.ts";
 import { allows } from "./auth_user.ts";
 import { credentialMatches, digestMatches, digestResponse } from "./credentials.ts";

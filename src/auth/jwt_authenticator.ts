@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
 import type { JWTPayload } from "jose";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 import type { AuthAction, AuthPermission } from "./auth_user.ts";
 import { allows } from "./auth_user.ts";
 import type { Authenticator, AuthRequest, AuthResult } from "./authenticator.ts";

@@ -1,4 +1,4 @@
-import { parseAuthorization } from "../wire/rtsp/headers/authorization.ts";
+import { parseAuthorization } from "../wire/rtsp/headers/mod.ts";
 import type { AuthRequest } from "./authenticator.ts";
 
 /** What a request carries for external authorizers: user, password and token (any may be ""). */

@@ -5,13 +5,13 @@
  *
  * @module
  */
-import type { ByteStream } from "../transport/byte_stream.ts";
-import { StreamWriter } from "../transport/stream_writer.ts";
-import type { Logger } from "../log/logger.ts";
-import { formatInterleaved, formatRequest, formatResponse, newResponse } from "../wire/rtsp/format.ts";
-import { RtspFramer } from "../wire/rtsp/framer.ts";
-import { RtspHeaders } from "../wire/rtsp/headers.ts";
-import type { RtspRequest, RtspResponse } from "../wire/rtsp/message.ts";
+import type { ByteStream } from "../transport/mod.ts";
+import { StreamWriter } from "../transport/mod.ts";
+import type { Logger } from "../log/mod.ts";
+import { formatInterleaved, formatRequest, formatResponse, newResponse } from "../wire/rtsp/mod.ts";
+import { RtspFramer } from "../wire/rtsp/mod.ts";
+import { RtspHeaders } from "../wire/rtsp/mod.ts";
+import type { RtspRequest, RtspResponse } from "../wire/rtsp/mod.ts";
 import { ClientCredentials } from "./digest.ts";
 import type { Clock, TimerId } from "../time/mod.ts";
 

@@ -5,17 +5,12 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
-import { ntpMiddle32 } from "../wire/ntp.ts";
-import {
-  buildCompound,
-  buildReceiverReport,
-  buildSdesCname,
-  parseRtcpCompound,
-} from "../wire/rtcp/packet.ts";
-import { rtpSequenceNumber, rtpSsrc, rtpTimestamp } from "../wire/rtp/packet.ts";
-import { type LastSenderReport, RtpReceiverStats } from "../wire/rtp/receiver_stats.ts";
-import { clockRateOf, payloadTypes } from "../wire/sdp/media_format.ts";
-import type { SdpMedia } from "../wire/sdp/session_description.ts";
+import { ntpMiddle32 } from "../wire/mod.ts";
+import { buildCompound, buildReceiverReport, buildSdesCname, parseRtcpCompound } from "../wire/rtcp/mod.ts";
+import { rtpSequenceNumber, rtpSsrc, rtpTimestamp } from "../wire/rtp/mod.ts";
+import { type LastSenderReport, RtpReceiverStats } from "../wire/rtp/mod.ts";
+import { clockRateOf, payloadTypes } from "../wire/sdp/mod.ts";
+import type { SdpMedia } from "../wire/sdp/mod.ts";
 import type { ClientUdpPair } from "./client_transport.ts";
 
 /** CNAME in our RTCP packets (RFC 3550 §6.5.1 requires SDES CNAME in every compound packet). */

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import type { ByteStream } from "../transport/byte_stream.ts";
-import type { Logger } from "../log/logger.ts";
-import type { RtspResponse } from "../wire/rtsp/message.ts";
-import type { RtspUrl } from "../wire/rtsp/url.ts";
-import type { SessionDescription } from "../wire/sdp/session_description.ts";
+import type { ByteStream } from "../transport/mod.ts";
+import type { Logger } from "../log/mod.ts";
+import type { RtspResponse } from "../wire/rtsp/mod.ts";
+import type { RtspUrl } from "../wire/rtsp/mod.ts";
+import type { SessionDescription } from "../wire/sdp/mod.ts";
 import type { DialTlsOptions } from "./dial.ts";
 import type { Clock } from "../time/mod.ts";
 

@@ -4,14 +4,14 @@
  *
  * @module
  */
-import { RtspError } from "../wire/rtsp/rtsp_error.ts";
-import type { RtspResponse } from "../wire/rtsp/message.ts";
-import { parseTransports, type TransportSpec } from "../wire/rtsp/headers/transport.ts";
-import { formatSdp } from "../wire/sdp/format.ts";
-import { mediaControl } from "../wire/sdp/media_format.ts";
-import { parseSdp } from "../wire/sdp/parse.ts";
-import type { SessionDescription } from "../wire/sdp/session_description.ts";
-import type { ByteStreamKind } from "../transport/byte_stream.ts";
+import { RtspError } from "../wire/rtsp/mod.ts";
+import type { RtspResponse } from "../wire/rtsp/mod.ts";
+import { parseTransports, type TransportSpec } from "../wire/rtsp/headers/mod.ts";
+import { formatSdp } from "../wire/sdp/mod.ts";
+import { mediaControl } from "../wire/sdp/mod.ts";
+import { parseSdp } from "../wire/sdp/mod.ts";
+import type { SessionDescription } from "../wire/sdp/mod.ts";
+import type { ByteStreamKind } from "../transport/mod.ts";
 import type { UdpPeer } from "./client_transport.ts";
 
 /**

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { NetAddr } from "../transport/byte_stream.ts";
-export { ClientUdpPair, type UdpPeer } from "../transport/client_udp_pair.ts";
+import type { NetAddr } from "../transport/mod.ts";
+export { ClientUdpPair, type UdpPeer } from "../transport/mod.ts";
 
 /** Receives a packet of one media; `packet` may be a view into a reused buffer: copy it to keep it. */
 export type PacketHandler = (mediaIndex: number, packet: Uint8Array) => void;

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import type { RtspHeaders } from "../wire/rtsp/headers.ts";
-import { formatRtspUrl, parseRtspUrl, type RtspUrl } from "../wire/rtsp/url.ts";
-import { attributeValue } from "../wire/sdp/media_format.ts";
-import type { SessionDescription } from "../wire/sdp/session_description.ts";
+import type { RtspHeaders } from "../wire/rtsp/mod.ts";
+import { formatRtspUrl, parseRtspUrl, type RtspUrl } from "../wire/rtsp/mod.ts";
+import { attributeValue } from "../wire/sdp/mod.ts";
+import type { SessionDescription } from "../wire/sdp/mod.ts";
 
 const ABSOLUTE_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
 

@@ -5,12 +5,12 @@
  *
  * @module
  */
-import type { ByteStream } from "../transport/byte_stream.ts";
-import { dialTcp } from "../transport/tcp_listener.ts";
-import { dialHttpTunnel } from "../transport/http_tunnel.ts";
-import { dialTls } from "../transport/tls_dial.ts";
-import { dialWebSocketTunnel } from "../transport/websocket_stream.ts";
-import { defaultPortOf, type RtspUrl } from "../wire/rtsp/url.ts";
+import type { ByteStream } from "../transport/mod.ts";
+import { dialTcp } from "../transport/mod.ts";
+import { dialHttpTunnel } from "../transport/mod.ts";
+import { dialTls } from "../transport/mod.ts";
+import { dialWebSocketTunnel } from "../transport/mod.ts";
+import { defaultPortOf, type RtspUrl } from "../wire/rtsp/mod.ts";
 
 /** TLS settings of the default dialer. */
 export interface DialTlsOptions {

@@ -6,14 +6,14 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
-import { type Authenticate, parseAuthenticate } from "../wire/rtsp/headers/authenticate.ts";
-import { formatAuthorization } from "../wire/rtsp/headers/authorization.ts";
+import { type Authenticate, parseAuthenticate } from "../wire/rtsp/headers/mod.ts";
+import { formatAuthorization } from "../wire/rtsp/headers/mod.ts";
 import {
   challengeAlgorithm,
   type DigestAlgorithm,
   type DigestInput,
   digestResponse,
-} from "../wire/rtsp/digest.ts";
+} from "../wire/rtsp/mod.ts";
 
 export { challengeAlgorithm, type DigestAlgorithm, type DigestInput, digestResponse };
 

@@ -6,17 +6,17 @@
  *
  * @module
  */
-import type { ByteStream } from "../transport/byte_stream.ts";
-import { Logger } from "../log/logger.ts";
-import { RtspHeaders } from "../wire/rtsp/headers.ts";
-import type { RtspResponse } from "../wire/rtsp/message.ts";
-import { RtspError } from "../wire/rtsp/rtsp_error.ts";
-import { parseSession, type SessionHeader } from "../wire/rtsp/headers/session.ts";
-import { formatTransport } from "../wire/rtsp/headers/transport.ts";
-import { parseRtspUrl, type RtspUrl } from "../wire/rtsp/url.ts";
-import { mediaControl, mediaDirection } from "../wire/sdp/media_format.ts";
-import { parseSdp } from "../wire/sdp/parse.ts";
-import type { SdpMedia, SessionDescription } from "../wire/sdp/session_description.ts";
+import type { ByteStream } from "../transport/mod.ts";
+import { Logger } from "../log/mod.ts";
+import { RtspHeaders } from "../wire/rtsp/mod.ts";
+import type { RtspResponse } from "../wire/rtsp/mod.ts";
+import { RtspError } from "../wire/rtsp/mod.ts";
+import { parseSession, type SessionHeader } from "../wire/rtsp/headers/mod.ts";
+import { formatTransport } from "../wire/rtsp/headers/mod.ts";
+import { parseRtspUrl, type RtspUrl } from "../wire/rtsp/mod.ts";
+import { mediaControl, mediaDirection } from "../wire/sdp/mod.ts";
+import { parseSdp } from "../wire/sdp/mod.ts";
+import type { SdpMedia, SessionDescription } from "../wire/sdp/mod.ts";
 import { ClientConnection } from "./client_connection.ts";
 import { ClientMedia, natPunchRtp } from "./client_media.ts";
 import {

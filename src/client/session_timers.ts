@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { SessionHeader } from "../wire/rtsp/headers/session.ts";
+import type { SessionHeader } from "../wire/rtsp/headers/mod.ts";
 import { type Clock, systemClock, type TimerId } from "../time/mod.ts";
 
 /** What the timers ask of their session. */

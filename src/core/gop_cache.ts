@@ -13,7 +13,7 @@ export interface GopCacheLimits {
 }
 
 /** Default bounds: about 10 s of a 4 Mbit/s stream. */
-export const DEFAULT_GOP_LIMITS: GopCacheLimits = { maxPackets: 8192, maxBytes: 8 * 1024 * 1024 };
+const DEFAULT_GOP_LIMITS: GopCacheLimits = { maxPackets: 8192, maxBytes: 8 * 1024 * 1024 };
 
 /**
  * The packets of every media since the last video random-access point (IDR/IRAP or

@@ -1,4 +1,4 @@
-import type { FanOutPacket } from "../server/stream_port.ts";
+import type { FanOutPacket } from "../server/mod.ts";
 
 /**
  * One RTP packet on its way from a publisher to many readers, serialised once: fan-out state of

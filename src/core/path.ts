@@ -1,7 +1,7 @@
 import type { PathConf } from "../config/mod.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
-import { RtspError } from "../wire/rtsp/rtsp_error.ts";
-import type { Logger } from "../log/logger.ts";
+import { RtspError } from "../wire/rtsp/mod.ts";
+import type { Logger } from "../log/mod.ts";
 import type {
   PathRequest,
   PublisherEvents,
@@ -12,7 +12,7 @@ import type {
   RtpStart,
   StreamDescription,
   StreamPublisher,
-} from "../server/stream_port.ts";
+} from "../server/mod.ts";
 import { Stream, type StreamOptions } from "./stream.ts";
 import { StaticSource } from "./static_source.ts";
 import { sourceType } from "../config/mod.ts";

@@ -1,5 +1,5 @@
 import type { PathConf } from "../config/mod.ts";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 import type { Hook, HookRunner } from "../hooks/mod.ts";
 import { pathHookEnv, queryEscape } from "../hooks/mod.ts";
 

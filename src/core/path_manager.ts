@@ -1,8 +1,8 @@
 import type { Config, PathConf } from "../config/mod.ts";
 import { findPathConf, sourceType, validatePathName } from "../config/mod.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
-import { RtspError } from "../wire/rtsp/rtsp_error.ts";
-import type { Logger } from "../log/logger.ts";
+import { RtspError } from "../wire/rtsp/mod.ts";
+import type { Logger } from "../log/mod.ts";
 import type {
   PathManagerPort,
   PathRequest,
@@ -10,7 +10,7 @@ import type {
   PublisherHandle,
   ReaderHandle,
   StreamDescription,
-} from "../server/stream_port.ts";
+} from "../server/mod.ts";
 import { Path } from "./path.ts";
 import type { Hook, HookRunner } from "../hooks/mod.ts";
 import { pathHookEnv } from "../hooks/mod.ts";

@@ -1,9 +1,9 @@
 import type { PathConf } from "../config/mod.ts";
 import { redactUrl } from "../config/mod.ts";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 import { RtspClient } from "../client/mod.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
-import type { StreamPublisher } from "../server/stream_port.ts";
+import type { StreamPublisher } from "../server/mod.ts";
 import { type Clock, systemClock } from "../time/mod.ts";
 
 /** What a static source tells its path. */

@@ -12,15 +12,15 @@ import {
   setRtpTimestamp,
 } from "../wire/rtp/mod.ts";
 import { OutboundPacket } from "./outbound_packet.ts";
-import type { ReaderDelivery, ReaderSink, RtpStart, StreamMediaInfo } from "../server/stream_port.ts";
+import type { ReaderDelivery, ReaderSink, RtpStart, StreamMediaInfo } from "../server/mod.ts";
 import { GopCache } from "./gop_cache.ts";
 import { StreamSrtp } from "./stream_srtp.ts";
 import type { MikeyMessage } from "../wire/mikey/mod.ts";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 import { splitterFor, UdpRepacketizer } from "./udp_repacketizer.ts";
 
 /** Largest RTP packet sent to UDP readers when the stream is not told (MediaMTX's udpMaxPayloadSize default). */
-export const DEFAULT_UDP_MAX_PACKET_SIZE = 1452;
+const DEFAULT_UDP_MAX_PACKET_SIZE = 1452;
 
 /** Settings of a stream. */
 export interface StreamOptions {
@@ -47,7 +47,7 @@ export interface AttachOptions extends ReaderDelivery {
 type RandomAccessTest = (payload: Uint8Array) => boolean;
 
 /** Per-media state of a stream: identity for readers and the last packet seen. */
-export class StreamMedia implements StreamMediaInfo {
+class StreamMedia implements StreamMediaInfo {
   readonly media: SdpMedia;
   readonly ssrc: number;
   readonly clockRate: number;
@@ -153,7 +153,7 @@ export class StreamMedia implements StreamMediaInfo {
 }
 
 /** A random non-zero 32-bit SSRC. */
-export function randomSsrc(): number {
+function randomSsrc(): number {
   const v = crypto.getRandomValues(new Uint32Array(1))[0];
   return v === 0 ? 1 : v;
 }

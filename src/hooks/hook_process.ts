@@ -1,4 +1,4 @@
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 import { hookArgv } from "./command_line.ts";
 
 /** How long a restartable hook waits before running again (MediaMTX: 5 s). */

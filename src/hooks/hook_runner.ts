@@ -1,4 +1,4 @@
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 import { HOOK_STOP_GRACE_MS, HookProcess } from "./hook_process.ts";
 import type { HookOptions } from "./hook_process.ts";
 

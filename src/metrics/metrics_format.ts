@@ -5,7 +5,7 @@
  * `name{k="v",…} value`, label keys in alphabetical order; no `# HELP` / `# TYPE` lines.
  */
 
-import type { ApiPath, ApiRtspConn, ApiRtspSession, StatusSource } from "../api/status_types.ts";
+import type { ApiPath, ApiRtspConn, ApiRtspSession, StatusSource } from "../api/mod.ts";
 import type { MetricsFilter } from "./metrics_filter.ts";
 import { NO_METRICS_FILTER } from "./metrics_filter.ts";
 

@@ -15,8 +15,8 @@ import {
   type StatusSource,
 } from "../api/mod.ts";
 import type { Authenticator } from "../auth/mod.ts";
-import type { Logger } from "../log/logger.ts";
-import type { HttpRemote } from "../transport/http_listener.ts";
+import type { Logger } from "../log/mod.ts";
+import type { HttpRemote } from "../transport/mod.ts";
 import { formatMetrics } from "./metrics_format.ts";
 import { parseMetricsFilter } from "./metrics_filter.ts";
 

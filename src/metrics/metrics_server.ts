@@ -1,7 +1,7 @@
 import { HttpSurfaceListener, type StatusSource } from "../api/mod.ts";
 import type { Authenticator } from "../auth/mod.ts";
-import type { Logger } from "../log/logger.ts";
-import { formatNetAddr } from "../transport/byte_stream.ts";
+import type { Logger } from "../log/mod.ts";
+import { formatNetAddr } from "../transport/mod.ts";
 import { createMetricsHandler } from "./metrics_handler.ts";
 
 /** Options of the metrics listener (`metrics*` keys, as plain values). */

@@ -1,15 +1,15 @@
-import type { NetAddr } from "../transport/byte_stream.ts";
-import type { StreamWriter } from "../transport/stream_writer.ts";
-import type { UdpChannel, UdpPair } from "../transport/udp_pair.ts";
+import type { NetAddr } from "../transport/mod.ts";
+import type { StreamWriter } from "../transport/mod.ts";
+import type { UdpChannel, UdpPair } from "../transport/mod.ts";
 import type { FanOutPacket } from "./stream_port.ts";
-import { formatInterleaved } from "../wire/rtsp/format.ts";
+import { formatInterleaved } from "../wire/rtsp/mod.ts";
 import type { MulticastMember, MulticastSender } from "./multicast_sender.ts";
 import type { SessionMedia } from "./session_media.ts";
 import type { ServerContext } from "./server_context.ts";
 import type { ReaderHandle } from "./stream_port.ts";
 import type { CarrierConn } from "./session_phase.ts";
 import type { ServerSession } from "./server_session.ts";
-import { RtspError } from "../wire/rtsp/rtsp_error.ts";
+import { RtspError } from "../wire/rtsp/mod.ts";
 
 /** Lower transport of every media of a session. */
 export type SessionTransport = "udp" | "multicast" | "tcp";

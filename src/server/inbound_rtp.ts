@@ -3,7 +3,7 @@
  * a packet that is not RTP version 2, whose header does not fit (CSRCs, extension, padding), or
  * whose payload type the ANNOUNCE did not list, is dropped and counted; the session stays up.
  */
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 
 const LOG_INTERVAL_MS = 1000;
 

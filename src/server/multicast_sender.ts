@@ -1,8 +1,8 @@
-import type { NetAddr } from "../transport/byte_stream.ts";
-import { MulticastGroup } from "../transport/multicast_group.ts";
-import type { MulticastAllocator } from "../transport/multicast_allocator.ts";
+import type { NetAddr } from "../transport/mod.ts";
+import { MulticastGroup } from "../transport/mod.ts";
+import type { MulticastAllocator } from "../transport/mod.ts";
 import { parseRtcpCompound } from "../wire/rtcp/mod.ts";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 import type { FanOut, FanOutPacket, ReaderSink, StreamMediaInfo } from "./stream_port.ts";
 import { senderReportFor } from "./rtcp_reports.ts";
 

@@ -1,5 +1,5 @@
 import { buildCompound, buildReceiverReport, buildSdesCname, buildSenderReport } from "../wire/rtcp/mod.ts";
-import { ntpFromUnixMs } from "../wire/ntp.ts";
+import { ntpFromUnixMs } from "../wire/mod.ts";
 import type { ReaderHandle, StreamMediaInfo } from "./stream_port.ts";
 import type { Delivery } from "./delivery.ts";
 import type { SessionCounters } from "./session_counters.ts";

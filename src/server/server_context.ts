@@ -1,11 +1,11 @@
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 import type { Authenticator } from "../auth/mod.ts";
-import type { UdpPair } from "../transport/udp_pair.ts";
-import type { WriteScheduler } from "../transport/write_scheduler.ts";
+import type { UdpPair } from "../transport/mod.ts";
+import type { WriteScheduler } from "../transport/mod.ts";
 import type { PathManagerPort, ReaderHandle } from "./stream_port.ts";
 import type { ServerSession } from "./server_session.ts";
 import type { MulticastOptions, MulticastSender } from "./multicast_sender.ts";
-import type { PlayerAssets } from "../transport/http_page.ts";
+import type { PlayerAssets } from "../transport/mod.ts";
 import type { Clock } from "../time/mod.ts";
 
 /** Transports a server may offer, with MediaMTX's names (`rtspTransports`). */

@@ -1,12 +1,12 @@
-import type { NetAddr } from "../transport/byte_stream.ts";
-import { formatNetAddr } from "../transport/byte_stream.ts";
-import type { UdpChannel } from "../transport/udp_pair.ts";
+import type { NetAddr } from "../transport/mod.ts";
+import { formatNetAddr } from "../transport/mod.ts";
+import type { UdpChannel } from "../transport/mod.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
-import { RtspError } from "../wire/rtsp/rtsp_error.ts";
+import { RtspError } from "../wire/rtsp/mod.ts";
 import { RtpReceiverStats } from "../wire/rtp/mod.ts";
 import { sendReceiverReports, sendSenderReports } from "./rtcp_reports.ts";
 import { SessionInbound } from "./session_inbound.ts";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 import type {
   FanOutPacket,
   PublisherEvents,

@@ -1,4 +1,4 @@
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 import type { Clock } from "../time/mod.ts";
 
 const DROP_LOG_INTERVAL_MS = 1000;

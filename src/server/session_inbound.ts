@@ -1,8 +1,8 @@
 import type { Clock } from "../time/mod.ts";
-import type { Logger } from "../log/logger.ts";
+import type { Logger } from "../log/mod.ts";
 import { parseRtcpCompound } from "../wire/rtcp/mod.ts";
 import { rtpSequenceNumber, rtpSsrc, rtpTimestamp } from "../wire/rtp/mod.ts";
-import { ntpMiddle32 } from "../wire/ntp.ts";
+import { ntpMiddle32 } from "../wire/mod.ts";
 import { inboundRtpError, InboundRtpErrors } from "./inbound_rtp.ts";
 import type { SessionCounters } from "./session_counters.ts";
 import type { SessionMedia } from "./session_media.ts";

@@ -1,4 +1,4 @@
-import type { NetAddr } from "../transport/byte_stream.ts";
+import type { NetAddr } from "../transport/mod.ts";
 import { RtpReceiverStats } from "../wire/rtp/mod.ts";
 import type { SrtpContext } from "../wire/srtp/mod.ts";
 

@@ -1,4 +1,4 @@
-import { RtspError } from "../wire/rtsp/rtsp_error.ts";
+import { RtspError } from "../wire/rtsp/mod.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
 import type { Delivery, SessionConn, SessionTransport } from "./delivery.ts";
 import type { ServerSession } from "./server_session.ts";

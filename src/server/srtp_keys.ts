@@ -1,5 +1,5 @@
-import type { RtspRequest } from "../wire/rtsp/message.ts";
-import { RtspError } from "../wire/rtsp/rtsp_error.ts";
+import type { RtspRequest } from "../wire/rtsp/mod.ts";
+import { RtspError } from "../wire/rtsp/mod.ts";
 import type { SdpMedia } from "../wire/sdp/mod.ts";
 import { SrtpContext } from "../wire/srtp/mod.ts";
 import {

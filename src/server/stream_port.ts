@@ -3,7 +3,7 @@
  * consumer as MediaMTX does, so `server/` never imports `core/`.
  */
 import type { SdpMedia } from "../wire/sdp/mod.ts";
-import type { NetAddr } from "../transport/byte_stream.ts";
+import type { NetAddr } from "../transport/mod.ts";
 import type { MikeyMessage } from "../wire/mikey/mod.ts";
 
 /** Who is asking, for path lookup, limits, logs and (later) authentication. */

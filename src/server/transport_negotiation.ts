@@ -1,5 +1,5 @@
-import type { TransportSpec } from "../wire/rtsp/headers/transport.ts";
-import { RtspError } from "../wire/rtsp/rtsp_error.ts";
+import type { TransportSpec } from "../wire/rtsp/headers/mod.ts";
+import { RtspError } from "../wire/rtsp/mod.ts";
 import type { ServerContext } from "./server_context.ts";
 import type { SessionTransport } from "./server_session.ts";
 

@@ -8,7 +8,7 @@
  * @module
  */
 import type { ByteStream } from "./byte_stream.ts";
-import { formatResponseHead, type HttpRequestHead } from "../wire/http/request_head.ts";
+import { formatResponseHead, type HttpRequestHead } from "../wire/http/mod.ts";
 
 /** What the player serves: the module's text and the page of a path. */
 export interface PlayerAssets {

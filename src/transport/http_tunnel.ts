@@ -6,9 +6,9 @@
  * @module
  */
 import type { ByteStream, NetAddr } from "./byte_stream.ts";
-import { Base64StreamDecoder, encodeBase64 } from "../wire/http/base64_stream.ts";
-import { formatResponseHead } from "../wire/http/request_head.ts";
-import { formatRequestHead, HttpResponseHeadParser } from "../wire/http/response_head.ts";
+import { Base64StreamDecoder, encodeBase64 } from "../wire/http/mod.ts";
+import { formatResponseHead } from "../wire/http/mod.ts";
+import { formatRequestHead, HttpResponseHeadParser } from "../wire/http/mod.ts";
 
 /** Content type that marks both tunnel requests (GET `Accept`, POST `Content-Type`). */
 export const TUNNEL_CONTENT_TYPE = "application/x-rtsp-tunnelled";

@@ -18,8 +18,8 @@ import {
   type HttpHeadLimits,
   type HttpRequestHead,
   HttpRequestHeadParser,
-} from "../wire/http/request_head.ts";
-import { headerTokens, isWebSocketUpgrade } from "../wire/websocket/handshake.ts";
+} from "../wire/http/mod.ts";
+import { headerTokens, isWebSocketUpgrade } from "../wire/websocket/mod.ts";
 import { type PlayerAssets, servePlayerRequest } from "./http_page.ts";
 
 export { TunnelRegistry };

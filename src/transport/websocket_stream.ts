@@ -6,24 +6,24 @@
  * @module
  */
 import type { ByteStream, NetAddr } from "./byte_stream.ts";
-import { DEFAULT_FRAMER_LIMITS } from "../wire/rtsp/framer.ts";
-import { encodeFrame, Opcode, WebSocketFrameParser } from "../wire/websocket/frame.ts";
+import { DEFAULT_FRAMER_LIMITS } from "../wire/rtsp/mod.ts";
+import { encodeFrame, Opcode, WebSocketFrameParser } from "../wire/websocket/mod.ts";
 import {
   CloseCode,
   DEFAULT_MAX_MESSAGE_BYTES,
   formatClosePayload,
   type WebSocketMessage,
   WebSocketMessageAssembler,
-} from "../wire/websocket/message.ts";
+} from "../wire/websocket/mod.ts";
 import {
   checkUpgradeRequest,
   checkUpgradeResponse,
   upgradeRequestHeaders,
   upgradeResponseHeaders,
-} from "../wire/websocket/handshake.ts";
-import { formatResponseHead, type HttpRequestHead } from "../wire/http/request_head.ts";
-import { formatRequestHead, HttpResponseHeadParser } from "../wire/http/response_head.ts";
-import { encodeBase64 } from "../wire/http/base64_stream.ts";
+} from "../wire/websocket/mod.ts";
+import { formatResponseHead, type HttpRequestHead } from "../wire/http/mod.ts";
+import { formatRequestHead, HttpResponseHeadParser } from "../wire/http/mod.ts";
+import { encodeBase64 } from "../wire/http/mod.ts";
 import {
   hostHeader,
   readHttpHead,

@@ -7,8 +7,8 @@
  * a warning and MediaMTX's random brute-force pause.
  */
 import { type AuthAction, type Authenticator, httpAuthorization } from "../../auth/mod.ts";
-import type { Logger } from "../../log/logger.ts";
-import type { HttpRemote } from "../../transport/http_listener.ts";
+import type { Logger } from "../../log/mod.ts";
+import type { HttpRemote } from "../../transport/mod.ts";
 import type { ClientIpResolver } from "./client_ip.ts";
 import { jsonResponse } from "./http_responses.ts";
 

@@ -1,5 +1,5 @@
-import type { Logger } from "../../log/logger.ts";
-import { type HttpHandler, HttpListener, type HttpListenerOptions } from "../../transport/http_listener.ts";
+import type { Logger } from "../../log/mod.ts";
+import { type HttpHandler, HttpListener, type HttpListenerOptions } from "../../transport/mod.ts";
 
 /** Where and how an HTTP surface listens, and what it answers. */
 export interface HttpSurfaceListenerOptions {

@@ -1,6 +1,6 @@
-import { newResponse } from "../../wire/rtsp/format.ts";
-import { parseRequestTarget } from "../../wire/rtsp/request_target.ts";
-import { RtspError } from "../../wire/rtsp/rtsp_error.ts";
+import { newResponse } from "../../wire/rtsp/mod.ts";
+import { parseRequestTarget } from "../../wire/rtsp/mod.ts";
+import { RtspError } from "../../wire/rtsp/mod.ts";
 import { parseSdp, unusableFormatReason } from "../../wire/sdp/mod.ts";
 import type { SdpMedia } from "../../wire/sdp/mod.ts";
 import { ServerSession } from "../server_session.ts";

@@ -1,9 +1,9 @@
-import { RtspHeaders } from "../../wire/rtsp/headers.ts";
-import { newResponse } from "../../wire/rtsp/format.ts";
-import { parseRequestTarget } from "../../wire/rtsp/request_target.ts";
+import { RtspHeaders } from "../../wire/rtsp/mod.ts";
+import { newResponse } from "../../wire/rtsp/mod.ts";
+import { parseRequestTarget } from "../../wire/rtsp/mod.ts";
 import { buildDescribeSdp } from "../../wire/sdp/mod.ts";
 import { formatKeyMgmtAttribute } from "../../wire/mikey/mod.ts";
-import { RtspError } from "../../wire/rtsp/rtsp_error.ts";
+import { RtspError } from "../../wire/rtsp/mod.ts";
 import type { RequestContext, RequestResult } from "./request_context.ts";
 import { authorize, pathRequest } from "./request_context.ts";
 

@@ -1,4 +1,4 @@
-import { RtspError } from "../../wire/rtsp/rtsp_error.ts";
+import { RtspError } from "../../wire/rtsp/mod.ts";
 import type { RequestContext, RequestHandler, RequestResult } from "./request_context.ts";
 import { handleOptions } from "./options.ts";
 import { handleDescribe } from "./describe.ts";

@@ -1,6 +1,6 @@
-import { RtspHeaders } from "../../wire/rtsp/headers.ts";
-import { SERVER_METHODS } from "../../wire/rtsp/message.ts";
-import { newResponse } from "../../wire/rtsp/format.ts";
+import { RtspHeaders } from "../../wire/rtsp/mod.ts";
+import { SERVER_METHODS } from "../../wire/rtsp/mod.ts";
+import { newResponse } from "../../wire/rtsp/mod.ts";
 import type { RequestContext, RequestResult } from "./request_context.ts";
 import { setSessionHeader } from "./request_context.ts";
 

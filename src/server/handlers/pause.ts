@@ -1,5 +1,5 @@
-import { RtspHeaders } from "../../wire/rtsp/headers.ts";
-import { newResponse } from "../../wire/rtsp/format.ts";
+import { RtspHeaders } from "../../wire/rtsp/mod.ts";
+import { newResponse } from "../../wire/rtsp/mod.ts";
 import type { RequestContext, RequestResult } from "./request_context.ts";
 import { requireSession, setSessionHeader } from "./request_context.ts";
 

@@ -1,7 +1,7 @@
-import { RtspHeaders } from "../../wire/rtsp/headers.ts";
-import { newResponse } from "../../wire/rtsp/format.ts";
-import { formatRtpInfo } from "../../wire/rtsp/headers/rtp_info.ts";
-import type { RtpInfoEntry } from "../../wire/rtsp/headers/rtp_info.ts";
+import { RtspHeaders } from "../../wire/rtsp/mod.ts";
+import { newResponse } from "../../wire/rtsp/mod.ts";
+import { formatRtpInfo } from "../../wire/rtsp/headers/mod.ts";
+import type { RtpInfoEntry } from "../../wire/rtsp/headers/mod.ts";
 import type { RequestContext, RequestResult } from "./request_context.ts";
 import { requireSession, setSessionHeader } from "./request_context.ts";
 import { describeTracks, transportName } from "./track_names.ts";

@@ -1,11 +1,11 @@
-import type { RtspRequest, RtspResponse } from "../../wire/rtsp/message.ts";
+import type { RtspRequest, RtspResponse } from "../../wire/rtsp/mod.ts";
 import type { ServerContext } from "../server_context.ts";
 import type { ServerConn } from "../server_conn.ts";
 import type { ServerSession } from "../server_session.ts";
 import type { PathRequest } from "../stream_port.ts";
-import { RtspError } from "../../wire/rtsp/rtsp_error.ts";
-import { formatSession } from "../../wire/rtsp/headers/session.ts";
-import type { RtspHeaders } from "../../wire/rtsp/headers.ts";
+import { RtspError } from "../../wire/rtsp/mod.ts";
+import { formatSession } from "../../wire/rtsp/headers/mod.ts";
+import type { RtspHeaders } from "../../wire/rtsp/mod.ts";
 import type { AuthAction } from "../../auth/mod.ts";
 
 /** Everything a method handler may use. */

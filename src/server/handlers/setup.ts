@@ -1,10 +1,10 @@
-import { RtspHeaders } from "../../wire/rtsp/headers.ts";
-import { newResponse } from "../../wire/rtsp/format.ts";
-import { parseRequestTarget } from "../../wire/rtsp/request_target.ts";
-import { matchControl } from "../../wire/rtsp/request_target.ts";
-import { RtspError } from "../../wire/rtsp/rtsp_error.ts";
-import { formatTransport, parseTransports } from "../../wire/rtsp/headers/transport.ts";
-import type { TransportSpec } from "../../wire/rtsp/headers/transport.ts";
+import { RtspHeaders } from "../../wire/rtsp/mod.ts";
+import { newResponse } from "../../wire/rtsp/mod.ts";
+import { parseRequestTarget } from "../../wire/rtsp/mod.ts";
+import { matchControl } from "../../wire/rtsp/mod.ts";
+import { RtspError } from "../../wire/rtsp/mod.ts";
+import { formatTransport, parseTransports } from "../../wire/rtsp/headers/mod.ts";
+import type { TransportSpec } from "../../wire/rtsp/headers/mod.ts";
 import { clockRateOf, mediaControl, payloadTypes } from "../../wire/sdp/mod.ts";
 import { ServerSession } from "../server_session.ts";
 import { newSessionMedia } from "../session_media.ts";

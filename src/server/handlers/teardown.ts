@@ -1,4 +1,4 @@
-import { newResponse } from "../../wire/rtsp/format.ts";
+import { newResponse } from "../../wire/rtsp/mod.ts";
 import type { RequestContext, RequestResult } from "./request_context.ts";
 import { requireSession } from "./request_context.ts";
 

@@ -34,7 +34,7 @@
  */
 
 /** Size of the RTP fixed header in bytes. */
-export const RTP_HEADER_SIZE = 12;
+const RTP_HEADER_SIZE = 12;
 
 /** Decoded RTP header plus where the payload sits in the packet buffer. */
 export interface RtpHeader {

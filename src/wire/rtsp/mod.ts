@@ -12,3 +12,4 @@ export * from "./format.ts";
 export * from "./url.ts";
 export * from "./request_target.ts";
 export * from "./headers/mod.ts";
+export * from "./digest.ts";
