@@ -45,7 +45,7 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** Where the clip and the recording are cached. */
 export const CACHE_DIR = `${ROOT}tmp/bench`;
 /** The cached recording file. */
-export const RECORDING_FILE = `${CACHE_DIR}/h264_aac_4mbit.rtprec`;
+export const RECORDING_FILE = `${CACHE_DIR}/h264_aac_4mbit_1440.rtprec`;
 
 /** Serialises a recording. */
 export function encodeRecording(r: Recording): Uint8Array {
@@ -189,14 +189,16 @@ async function captureRtp(
   };
   const poller = setInterval(drain, 5);
   try {
+    // pkt_size 1440: every packet fits the SRTP copy's limit (udpMaxPayloadSize 1452 - 10), so no
+    // reader gets a split, renumbered copy (the load accounts packets by sequence number).
     await run("ffmpeg", [
       ..."-hide_banner -nostdin -loglevel error -readrate 4".split(" "),
       "-i",
       clip,
       ..."-map 0:v -c copy -f rtp -payload_type 96".split(" "),
-      `rtp://127.0.0.1:${fds[0].port}?pkt_size=1472`,
+      `rtp://127.0.0.1:${fds[0].port}?pkt_size=1440`,
       ..."-map 0:a -c copy -f rtp -payload_type 97".split(" "),
-      `rtp://127.0.0.1:${fds[1].port}?pkt_size=1472`,
+      `rtp://127.0.0.1:${fds[1].port}?pkt_size=1440`,
       "-sdp_file",
       sdpFile,
     ]);
