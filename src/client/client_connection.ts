@@ -66,6 +66,7 @@ export class ClientConnection {
     this.#writer = new StreamWriter(stream, {
       maxQueued: Number.MAX_SAFE_INTEGER,
       writeTimeoutMs: WRITE_TIMEOUT_MS,
+      clock: opts.clock,
       onFailure: (f) =>
         this.#end(f.kind === "timeout" ? new Error("write timed out") : toError(f.error, "write failed")),
     });

@@ -71,6 +71,7 @@ export class ServerConn implements CarrierConn {
     this.writer = new StreamWriter(stream, {
       maxQueued: ctx.options.writeQueueSize,
       writeTimeoutMs: ctx.options.writeTimeoutMs,
+      clock: ctx.clock,
       scheduler: ctx.writeScheduler,
       sync: tcpSyncWriter(stream),
       onFailure: (f) => this.close(f.kind === "timeout" ? "write timeout" : errorText(f.error)),

@@ -1,6 +1,7 @@
 import type { ByteStream } from "./byte_stream.ts";
 import type { ScheduledWriter, WriteScheduler } from "./write_scheduler.ts";
 import type { SyncWriter } from "./tcp_sync_writer.ts";
+import { type Clock, systemClock, type TimerId } from "../time/mod.ts";
 
 /** Why a StreamWriter gave up: the stream failed or a write exceeded the deadline. */
 export type WriterFailure = { kind: "error"; error: unknown } | { kind: "timeout" };
@@ -22,6 +23,8 @@ export interface StreamWriterOptions {
   sync?: SyncWriter;
   /** Called once when writing fails; the owner closes the connection. */
   onFailure: (failure: WriterFailure) => void;
+  /** Time for the write deadline; the system clock when omitted. */
+  clock?: Clock;
 }
 
 /**
@@ -197,15 +200,16 @@ export class StreamWriter implements ScheduledWriter {
   }
 
   async #writeWithDeadline(chunk: Uint8Array): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const clock = this.#opts.clock ?? systemClock;
+    let timer: TimerId | undefined;
     const deadline = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), this.#opts.writeTimeoutMs);
+      timer = clock.setTimeout(() => resolve("timeout"), this.#opts.writeTimeoutMs);
     });
     try {
       const result = await Promise.race([this.#stream.write(chunk), deadline]);
       if (result === "timeout") this.#fail({ kind: "timeout" });
     } finally {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
     }
   }
 

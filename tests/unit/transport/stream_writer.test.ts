@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { StreamWriter } from "../../../src/transport/stream_writer.ts";
 import type { WriterFailure } from "../../../src/transport/stream_writer.ts";
 import type { ByteStream } from "../../../src/transport/byte_stream.ts";
+import { FakeClock } from "../../_helpers/fake_clock.ts";
 
 /** A stream whose writes complete only when released. */
 class GatedStream implements ByteStream {
@@ -49,4 +50,24 @@ Deno.test("stream writer: a write past the deadline fails once", async () => {
   assert.ok(w.failed);
   assert.equal(w.enqueue(new Uint8Array([2]), true), false, "nothing accepted after a failure");
   s.release();
+});
+
+Deno.test("stream writer: the write deadline runs on the injected clock (writeTimeout, fake clock)", async () => {
+  const clock = new FakeClock();
+  const s = new GatedStream();
+  const failures: WriterFailure[] = [];
+  const w = new StreamWriter(s, {
+    maxQueued: 8,
+    writeTimeoutMs: 10_000,
+    onFailure: (f) => failures.push(f),
+    clock,
+  });
+  w.enqueue(new Uint8Array([1]));
+  await Promise.resolve();
+  clock.advance(9_999);
+  await Promise.resolve();
+  assert.deepEqual(failures, [], "not before writeTimeout");
+  clock.advance(1);
+  await w.flushed();
+  assert.deepEqual(failures, [{ kind: "timeout" }]);
 });
