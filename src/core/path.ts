@@ -6,10 +6,7 @@ import type {
   PathRequest,
   PublisherEvents,
   PublisherHandle,
-  ReaderDelivery,
   ReaderHandle,
-  ReaderSink,
-  RtpStart,
   StreamDescription,
   StreamPublisher,
 } from "../server/mod.ts";
@@ -17,7 +14,8 @@ import { Stream, type StreamOptions } from "./stream.ts";
 import { StaticSource } from "./static_source.ts";
 import { sourceType } from "../config/mod.ts";
 import type { HookRunner } from "../hooks/mod.ts";
-import { type HookEntity, PathHooks } from "./path_hooks.ts";
+import { PathHooks } from "./path_hooks.ts";
+import { PathPublisher, PathReader } from "./path_handles.ts";
 import { type Clock, systemClock, type TimerId } from "../time/mod.ts";
 
 /** Settings of a path that do not come from its PathConf. */
@@ -346,119 +344,5 @@ export class Path {
   #requireStream(): Stream {
     if (this.#stream === undefined) throw new RtspError(404, `no stream is available on path '${this.name}'`);
     return this.#stream;
-  }
-}
-
-/** A publisher of a path, between ANNOUNCE and its end. */
-class PathPublisher implements PublisherHandle {
-  readonly label: string;
-  /** Source type, id and query for hooks (undefined when the request did not say). */
-  readonly entity: HookEntity | undefined;
-  readonly medias: SdpMedia[];
-  readonly title: string | undefined;
-  readonly events: PublisherEvents;
-  readonly #path: Path;
-  #removed = false;
-
-  constructor(
-    path: Path,
-    req: PathRequest,
-    medias: SdpMedia[],
-    title: string | undefined,
-    events: PublisherEvents,
-  ) {
-    this.#path = path;
-    this.label = req.label;
-    this.entity = req.entity === undefined ? undefined : { ...req.entity, query: req.query };
-    this.medias = medias;
-    this.title = title;
-    this.events = events;
-  }
-
-  start(): StreamPublisher {
-    if (this.#removed) throw new RtspError(400, "another publisher has taken over the path");
-    return this.#path.startStream(this);
-  }
-
-  remove(): void {
-    if (this.#removed) return;
-    this.#removed = true;
-    this.#path.removePublisher(this);
-  }
-
-  /** The path replaced this publisher: later calls change nothing. */
-  detach(): void {
-    this.#removed = true;
-  }
-}
-
-/** A reader of a path, between its first SETUP and its end. */
-class PathReader implements ReaderHandle {
-  readonly label: string;
-  readonly #path: Path;
-  readonly #stream: Stream;
-  readonly #req: PathRequest;
-  readonly #hooks: PathHooks;
-  #sink: ReaderSink | undefined;
-  #removed = false;
-  /** Ends runOnRead (and launches runOnUnread) while the reader reads. */
-  #endRead: (() => void) | undefined;
-
-  constructor(path: Path, stream: Stream, req: PathRequest, hooks: PathHooks) {
-    this.#path = path;
-    this.#stream = stream;
-    this.#req = req;
-    this.#hooks = hooks;
-    this.label = req.label;
-  }
-
-  /** The reading session's `{type, id}`, when the request named it. */
-  get entity(): { type: string; id: string } | undefined {
-    const e = this.#req.entity;
-    return e === undefined ? undefined : { type: e.type, id: e.id };
-  }
-
-  get medias() {
-    return this.#stream.medias;
-  }
-
-  get fanOut() {
-    return this.#stream;
-  }
-
-  play(
-    sink: ReaderSink,
-    mediaIndexes: readonly number[],
-    delivery?: ReaderDelivery,
-  ): (RtpStart | undefined)[] {
-    if (this.#removed || this.#stream.closed) {
-      throw new RtspError(404, "the stream is not available any more");
-    }
-    this.#sink = sink;
-    const starts = this.#stream.attach(sink, mediaIndexes, delivery);
-    if (this.#endRead === undefined && this.#req.entity !== undefined) {
-      this.#endRead = this.#hooks.readerStarted({ ...this.#req.entity, query: this.#req.query });
-    }
-    return starts;
-  }
-
-  pause(): void {
-    if (this.#sink !== undefined) this.#stream.detach(this.#sink);
-    this.#endRead?.();
-    this.#endRead = undefined;
-  }
-
-  remove(): void {
-    if (this.#removed) return;
-    this.#removed = true;
-    this.pause();
-    this.#path.removeReader(this);
-  }
-
-  /** The path ends this reader (publisher left). */
-  closeByPath(reason: string): void {
-    const sink = this.#sink;
-    this.remove();
-    sink?.closeByPath(reason);
   }
 }
