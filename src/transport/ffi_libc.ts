@@ -1,6 +1,6 @@
 /**
  * The few libc calls of the fan-out's fast paths, through Deno's FFI: `sendmmsg` (one system
- * call for a whole batch of datagrams), `sendmsg` (a non-blocking TCP write without a promise),
+ * call for a whole batch of datagrams), `sendmsg` and `send` (non-blocking TCP writes without a promise),
  * `getsockname`/`getpeername`/`getsockopt` (to find the descriptor of a Deno socket, which Deno
  * does not expose), `setsockopt` and `errno`.
  *
@@ -14,6 +14,7 @@
 const SYMBOLS = {
   sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
   sendmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
+  send: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
   getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },

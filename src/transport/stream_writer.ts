@@ -3,6 +3,9 @@ import type { ScheduledWriter, WriteScheduler } from "./write_scheduler.ts";
 import type { SyncWriter } from "./tcp_sync_writer.ts";
 import { type Clock, systemClock, type TimerId } from "../time/mod.ts";
 
+/** A chunk at least this large is written from its own memory rather than merged in the scratch buffer. */
+const DIRECT_WRITE_BYTES = 16 * 1024;
+
 /** Why a StreamWriter gave up: the stream failed or a write exceeded the deadline. */
 export type WriterFailure = { kind: "error"; error: unknown } | { kind: "timeout" };
 
@@ -107,18 +110,14 @@ export class StreamWriter implements ScheduledWriter {
    * kernel does not take goes to the async `#run`.
    */
   #start(): void {
-    const sync = this.#sync;
-    if (sync !== undefined) {
+    if (this.#sync !== undefined) {
       try {
-        while (this.#queue.length > 0) {
-          const n = this.#takeInto(sync.buffer);
-          if (n === 0) break; // the first chunk is larger than the scratch buffer
-          const done = sync.write(n);
-          if (done === n) continue;
-          if (done < 0) this.#sync = undefined;
-          // The rest (copied out of the shared scratch buffer now) waits for room, first.
-          this.#run(sync.buffer.slice(Math.max(done, 0), n));
-          return;
+        while (this.#queue.length > 0 && this.#sync !== undefined) {
+          const rest = this.#writeHeadSync(this.#sync);
+          if (rest !== undefined) {
+            this.#run(rest);
+            return;
+          }
         }
       } catch (error) {
         this.#fail({ kind: "error", error });
@@ -135,18 +134,9 @@ export class StreamWriter implements ScheduledWriter {
       if (leftover !== undefined) await this.#writeWithDeadline(leftover);
       while (this.#queue.length > 0 && !this.#failed) {
         const sync = this.#sync;
-        const n = sync === undefined ? 0 : this.#takeInto(sync.buffer);
-        if (n > 0) {
-          // Common case: the socket has room, the write completes here without a promise.
-          const done = sync!.write(n);
-          if (done === n) continue;
-          if (done < 0) this.#sync = undefined;
-          // The rest (copied out of the shared scratch buffer now) waits for room.
-          await this.#writeWithDeadline(sync!.buffer.slice(Math.max(done, 0), n));
-          continue;
-        }
-        const chunk = this.#take();
-        await this.#writeWithDeadline(chunk);
+        // Common case: the socket has room, the write completes here without a promise.
+        const rest = sync === undefined ? this.#take() : this.#writeHeadSync(sync);
+        if (rest !== undefined) await this.#writeWithDeadline(rest);
       }
     } catch (error) {
       this.#fail({ kind: "error", error });
@@ -156,6 +146,33 @@ export class StreamWriter implements ScheduledWriter {
       this.#idleWaiters = [];
       for (const w of waiters) w();
     }
+  }
+
+  /**
+   * One synchronous write from the head of the queue: a lone or large chunk from its own memory
+   * (a stream's burst, shared by every reader, is never copied per reader), else the queued
+   * chunks merged in the scratch buffer. Returns what the kernel did not take, to be written
+   * asynchronously (chunks are never modified once queued, so a view of one is safe), or
+   * undefined when it took everything.
+   */
+  #writeHeadSync(sync: SyncWriter): Uint8Array | undefined {
+    const first = this.#queue[0];
+    let done: number;
+    let written: Uint8Array;
+    if (this.#queue.length === 1 || first.length >= Math.min(DIRECT_WRITE_BYTES, this.#opts.coalesceBytes)) {
+      this.#queue.shift();
+      this.#queuedBytes -= first.length;
+      written = first;
+      done = sync.writeChunk(first);
+    } else {
+      const n = this.#takeInto(sync.buffer);
+      written = sync.buffer.subarray(0, n);
+      done = sync.write(n);
+      if (done !== n) written = written.slice(); // the scratch buffer is shared by every writer
+    }
+    if (done === written.length) return undefined;
+    if (done < 0) this.#sync = undefined; // this path is unavailable: the stream's own writes from now on
+    return written.subarray(Math.max(done, 0));
   }
 
   /** Moves queued chunks, up to coalesceBytes, into `buf`; returns their size (0: the first does not fit). */

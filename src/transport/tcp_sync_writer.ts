@@ -38,6 +38,11 @@ export interface SyncWriter {
    * from now on). Throws when the connection failed (reset, broken pipe).
    */
   write(n: number): number;
+  /**
+   * Sends `chunk` from its own memory, without copying it into `buffer` (same results as
+   * `write`). For large shared chunks (a stream's burst, written to every reader).
+   */
+  writeChunk(chunk: Uint8Array): number;
 }
 
 const SCRATCH_BYTES = 64 * 1024;
@@ -77,20 +82,40 @@ class TcpSyncWriter implements SyncWriter {
   }
 
   write(n: number): number {
-    if (this.#stream.closed) return -1;
-    this.#fd ??= this.#stream.fd ??
-      findTcpSocketFd(this.#lib, this.#stream.localAddr, this.#stream.remoteAddr) ?? null;
-    if (this.#fd === null) return -1;
+    const fd = this.#descriptor();
+    if (fd === null) return -1;
     const s = sharedLayout();
     put64(s.iov32, 8, n);
     for (;;) {
-      const r = Number(this.#lib.sendmsg(this.#fd, s.msg, MSG_DONTWAIT | MSG_NOSIGNAL));
+      const r = Number(this.#lib.sendmsg(fd, s.msg, MSG_DONTWAIT | MSG_NOSIGNAL));
       if (r >= 0) return r;
-      const code = errno(this.#lib);
-      if (code === EINTR) continue;
-      if (code === EAGAIN) return 0;
-      throw new Error(`${ERRNO_TEXT[code] ?? "write failed"} (os error ${code})`);
+      if (!this.#retry()) return 0;
     }
+  }
+
+  writeChunk(chunk: Uint8Array): number {
+    const fd = this.#descriptor();
+    if (fd === null) return -1;
+    for (;;) {
+      const r = Number(this.#lib.send(fd, chunk, BigInt(chunk.length), MSG_DONTWAIT | MSG_NOSIGNAL));
+      if (r >= 0) return r;
+      if (!this.#retry()) return 0;
+    }
+  }
+
+  /** The socket's descriptor; null once closed or when it cannot be found. */
+  #descriptor(): number | null {
+    if (this.#stream.closed) return null;
+    return this.#fd ??= this.#stream.fd ??
+      findTcpSocketFd(this.#lib, this.#stream.localAddr, this.#stream.remoteAddr) ?? null;
+  }
+
+  /** After a failed call: true to retry (EINTR), false when the socket is full; throws on a real error. */
+  #retry(): boolean {
+    const code = errno(this.#lib);
+    if (code === EINTR) return true;
+    if (code === EAGAIN) return false;
+    throw new Error(`${ERRNO_TEXT[code] ?? "write failed"} (os error ${code})`);
   }
 }
 

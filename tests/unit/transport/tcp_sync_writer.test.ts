@@ -45,7 +45,8 @@ Deno.test("tcp sync writer: writes on the connection's own descriptor, synchrono
     assert.equal(w.write(3), 3);
     w.buffer.set([40]);
     assert.equal(w.write(1), 1);
-    assert.deepEqual([...(await readExactly(p.client, 4))], [10, 20, 30, 40]);
+    assert.equal(w.writeChunk(new Uint8Array([1, 2, 3, 4, 5]).subarray(2)), 3, "a view, from its own memory");
+    assert.deepEqual([...(await readExactly(p.client, 7))], [10, 20, 30, 40, 3, 4, 5]);
   } finally {
     p.close();
   }
@@ -64,8 +65,10 @@ Deno.test("tcp sync writer: a full socket takes less (never blocks); closed stre
     }
     assert.equal(last, 0, "the peer does not read: the kernel buffers fill up and take nothing more");
     assert.ok(total > 64 * 1024);
+    assert.equal(w.writeChunk(new Uint8Array(1000)), 0, "the same from a chunk's own memory");
     p.server.close();
     assert.equal(w.write(1), -1, "after close() the descriptor is left alone");
+    assert.equal(w.writeChunk(new Uint8Array(1)), -1);
   } finally {
     p.close();
   }

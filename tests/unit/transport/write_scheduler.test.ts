@@ -83,11 +83,17 @@ class FakeSync implements SyncWriter {
   readonly buffer = new Uint8Array(64);
   taken: number[][] = [];
   constructor(public room: number, public unavailable = false, public error?: Error) {}
+  /** Chunks written from their own memory (no copy into `buffer`). */
+  direct = 0;
   write(n: number): number {
+    return this.writeChunk(this.buffer.subarray(0, n), false);
+  }
+  writeChunk(chunk: Uint8Array, direct = true): number {
     if (this.error !== undefined) throw this.error;
     if (this.unavailable) return -1;
-    const k = Math.min(n, this.room);
-    this.taken.push([...this.buffer.subarray(0, k)]);
+    if (direct) this.direct++;
+    const k = Math.min(chunk.length, this.room);
+    this.taken.push([...chunk.subarray(0, k)]);
     return k;
   }
 }
@@ -109,10 +115,40 @@ Deno.test("stream writer + sync writer: coalesced bytes go out synchronously, th
   assert.deepEqual(sync.taken.at(-1), [6], "the kernel took one byte");
   assert.deepEqual(stream.writes, [[7, 8]], "the rest waited for room on the async path");
   assert.equal(stream.writes.length, 1);
-  // A chunk larger than the scratch buffer goes the async way whole.
+  // A lone chunk larger than the scratch buffer is written from its own memory; the rest waits.
+  const direct = sync.direct;
   w.enqueue(new Uint8Array(100).fill(1), true);
   await w.flushed();
-  assert.equal(stream.writes.at(-1)!.length, 100);
+  assert.equal(sync.direct, direct + 1);
+  assert.deepEqual(sync.taken.at(-1), [1]);
+  assert.equal(stream.writes.at(-1)!.length, 99);
+});
+
+Deno.test("stream writer + sync writer: small queued chunks are merged, a large one (a stream's burst) is not copied", async () => {
+  const stream = new RecordingStream();
+  const sync = new FakeSync(1 << 20);
+  const scheduler = new WriteScheduler();
+  const w = new StreamWriter(stream, {
+    maxQueued: 16,
+    writeTimeoutMs: 1000,
+    sync,
+    scheduler,
+    onFailure: () => {},
+  });
+  const burst = new Uint8Array(20_000).fill(9);
+  w.enqueue(new Uint8Array([1]));
+  w.enqueue(new Uint8Array([2]));
+  w.enqueue(burst);
+  w.enqueue(new Uint8Array([3]));
+  await w.flushed();
+  assert.deepEqual(
+    sync.taken.map((t) => t.length),
+    [2, 20_000, 1],
+    "[1,2] merged, the burst alone, [3] alone",
+  );
+  assert.equal(sync.direct, 2, "the burst and the lone last chunk were not copied");
+  assert.deepEqual(sync.taken[0], [1, 2]);
+  assert.equal(stream.writes.length, 0);
 });
 
 Deno.test("stream writer + sync writer: unavailable falls back for good; a socket error fails the writer", async () => {
