@@ -14,6 +14,7 @@ import {
 import { OutboundPacket } from "./outbound_packet.ts";
 import type { ReaderDelivery, ReaderSink, RtpStart, StreamMediaInfo } from "../server/mod.ts";
 import { GopCache } from "./gop_cache.ts";
+import { BurstBuilder } from "./burst_builder.ts";
 import { StreamSrtp } from "./stream_srtp.ts";
 import type { MikeyMessage } from "../wire/mikey/mod.ts";
 import type { Logger } from "../log/mod.ts";
@@ -171,10 +172,13 @@ export class Stream {
   readonly medias: StreamMedia[];
   readonly title: string | undefined;
   readonly #gop: GopCache | undefined;
+  /** Plain TCP readers of every media: one burst per turn instead of one call per packet. */
+  readonly #burst: BurstBuilder;
   #closed = false;
 
   constructor(medias: SdpMedia[], title: string | undefined, options: StreamOptions) {
     this.medias = medias.map((m) => new StreamMedia(m, options));
+    this.#burst = new BurstBuilder(medias.length);
     this.title = title;
     const hasVideoKeyframes = this.medias.some((m) => m.randomAccess !== undefined);
     this.#gop = options.gopCache && hasVideoKeyframes ? new GopCache() : undefined;
@@ -221,8 +225,10 @@ export class Stream {
     m.bytes += buf.length;
     if (this.#gop !== undefined) this.#cache(mediaIndex, m, packet);
     const sinks = m.sinks;
-    m.outBytes += buf.length * sinks.length;
+    const burst = this.#burst;
+    m.outBytes += buf.length * (sinks.length + burst.sinks.length);
     for (let i = 0; i < sinks.length; i++) sinks[i].writeRtp(mediaIndex, packet);
+    if (burst.sinks.length > 0) burst.add(mediaIndex, packet);
     if (m.udpSinks.length === 0 && m.secureSinks.length === 0) return;
     // Once per packet for all UDP and SRTP readers: the packet itself, unless some packet had to be split.
     const out = m.udp.convert(packet);
@@ -317,6 +323,14 @@ export class Stream {
       if (wanted.has(mediaIndex) && !replays.has(mediaIndex)) send(mediaIndex, packet);
     }
     for (const [mediaIndex, packets] of replays) for (const p of packets) send(mediaIndex, p);
+    const bursts = options.bursts === true && !udp && sink.writeBurst !== undefined &&
+      this.medias.every((_, i) => wanted.has(i));
+    if (bursts) {
+      // Live packets from the next burst on: the pending one holds packets the GOP replay just sent.
+      this.#burst.flush();
+      if (!this.#burst.sinks.includes(sink)) this.#burst.sinks = [...this.#burst.sinks, sink];
+      return starts;
+    }
     for (const i of wanted) {
       const m = this.medias[i];
       if (m === undefined) continue;
@@ -331,6 +345,7 @@ export class Stream {
 
   /** Stops delivering anything to `sink`. */
   detach(sink: ReaderSink): void {
+    if (this.#burst.sinks.includes(sink)) this.#burst.sinks = this.#burst.sinks.filter((s) => s !== sink);
     for (const m of this.medias) {
       if (m.sinks.includes(sink)) m.sinks = m.sinks.filter((s) => s !== sink);
       if (m.udpSinks.includes(sink)) m.udpSinks = m.udpSinks.filter((s) => s !== sink);
@@ -347,6 +362,7 @@ export class Stream {
       m.udpSinks = [];
       m.secureSinks = [];
     }
+    this.#burst.clear();
     this.#gop?.clear();
   }
 }

@@ -42,6 +42,8 @@ export interface Delivery {
   addMedia(m: SessionMedia, receive: InboundPacket): void;
   /** Hot path: queues one RTP packet; false when the reader's queue is full. */
   sendRtp(mediaIndex: number, packet: FanOutPacket, force: boolean): boolean;
+  /** Hot path, TCP only (bursts go to plain TCP readers alone): one turn's interleaved frames. */
+  sendBurst(frames: Uint8Array, force: boolean): boolean;
   /** Sends one RTCP packet of a media. */
   sendRtcp(mediaIndex: number, packet: Uint8Array): void;
   /** PLAY/RECORD from `conn` (TCP: it carries the packets from now on; PLAY also checks the session's link). */
@@ -104,6 +106,19 @@ export class TcpDelivery implements Delivery {
   sendRtp(mediaIndex: number, packet: FanOutPacket, force: boolean): boolean {
     return this.conn !== undefined &&
       this.conn.writer.enqueue(packet.framed(this.#rtpChannel[mediaIndex]), force);
+  }
+
+  sendBurst(frames: Uint8Array, force: boolean): boolean {
+    return this.conn !== undefined && this.conn.writer.enqueue(frames, force);
+  }
+
+  /** Whether every set-up media uses channels 2i/2i+1, the numbering of the stream's bursts. */
+  get defaultChannels(): boolean {
+    for (let i = 0; i < this.#rtpChannel.length; i++) {
+      const ch = this.#rtpChannel[i];
+      if (ch !== undefined && (ch !== 2 * i || this.#rtcpChannel[i] !== 2 * i + 1)) return false;
+    }
+    return true;
   }
 
   sendRtcp(mediaIndex: number, packet: Uint8Array): void {
@@ -172,6 +187,10 @@ export class UdpDelivery implements Delivery {
     return this.#send("rtp", packet.data, this.#rtp[mediaIndex], force);
   }
 
+  sendBurst(): boolean {
+    return false; // bursts go to TCP readers only
+  }
+
   sendRtcp(mediaIndex: number, packet: Uint8Array): void {
     const to = this.#rtcp[mediaIndex];
     if (to !== undefined) this.#send("rtcp", packet, to, false);
@@ -227,6 +246,10 @@ export class MulticastDelivery implements Delivery {
 
   sendRtp(): boolean {
     return false; // never attached to the stream: the group sender sends
+  }
+
+  sendBurst(): boolean {
+    return false;
   }
 
   sendRtcp(): void {}

@@ -8,6 +8,7 @@ import { sendReceiverReports, sendSenderReports } from "./rtcp_reports.ts";
 import { SessionInbound } from "./session_inbound.ts";
 import type { Logger } from "../log/mod.ts";
 import type {
+  FanOutBurst,
   FanOutPacket,
   PublisherEvents,
   PublisherHandle,
@@ -65,7 +66,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   lastActivityMs: number;
   #closed = false;
   #byIndex: (SessionMedia | undefined)[] = [];
-  #deferred: [number, FanOutPacket][] | undefined;
+  #deferred: ([number, FanOutPacket] | FanOutBurst)[] | undefined;
   readonly #drops: ReaderDrops;
   #lastReportMs = 0;
   readonly #inbound: SessionInbound;
@@ -240,6 +241,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     const starts = p.reader.play(this, [...this.medias.keys()], {
       udpCopy: d.transport === "udp" || d.secure,
       secure: d.secure,
+      bursts: d instanceof TcpDelivery && !d.secure && d.defaultChannels,
     });
     return { starts, ...started };
   }
@@ -299,7 +301,10 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.#deferred = undefined;
     // The held packets are the cached GOP (bounded by the cache itself): they bypass the
     // per-reader queue bound, which a 4 Mbit/s GOP (~700 packets) would otherwise overflow.
-    for (const [i, p] of held) this.#write(i, p, true);
+    for (const h of held) {
+      if (Array.isArray(h)) this.#write(h[0], h[1], true);
+      else this.#writeBurst(h, true);
+    }
     this.#scheduleFirstReport();
   }
 
@@ -329,6 +334,33 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     } else {
       this.#drops.add();
     }
+  }
+
+  /** Hot path (ReaderSink, TCP readers of the whole stream): one turn's packets in one chunk. */
+  writeBurst(burst: FanOutBurst): void {
+    if (this.#deferred !== undefined) {
+      this.#deferred.push(burst);
+      return;
+    }
+    this.#writeBurst(burst, false);
+  }
+
+  #writeBurst(burst: FanOutBurst, force: boolean): void {
+    const p = this.#phase;
+    if (p.state !== "play" && p.state !== "prePlay") return;
+    if (!p.delivery.sendBurst(burst.bytes, force)) {
+      this.#drops.add(burst.count);
+      return;
+    }
+    let bytes = 0;
+    for (let i = 0; i < burst.packets.length; i++) {
+      const m = this.#byIndex[i];
+      if (m === undefined) continue;
+      m.sentPackets += burst.packets[i];
+      m.sentOctets += burst.rtpBytes[i] - 12 * burst.packets[i];
+      bytes += burst.rtpBytes[i];
+    }
+    this.counters.outBytes += bytes;
   }
 
   #udpError = (e: unknown) => {

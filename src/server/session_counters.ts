@@ -52,9 +52,9 @@ export class ReaderDrops {
     return this.#total;
   }
 
-  /** Counts one dropped packet. */
-  add(): void {
-    this.#total++;
+  /** Counts `n` dropped packets (one by default). */
+  add(n = 1): void {
+    this.#total += n;
     const now = this.#clock.now();
     if (now - this.#lastLogMs >= DROP_LOG_INTERVAL_MS) {
       this.#log.warn(`reader is too slow, discarding ${this.#total - this.#logged} packets`);

@@ -47,10 +47,28 @@ export interface FanOutPacket {
   framed(channel: number): Uint8Array;
 }
 
+/**
+ * The interleaved frames (`$`, channel 2 × media index, length, packet: RFC 2326 §10.12) of every
+ * RTP packet a stream fanned out in one event-loop turn, laid end to end once for all the plain
+ * TCP readers of the whole stream on the default channels: each reader writes it with one call,
+ * not one per packet. Do not modify it.
+ */
+export interface FanOutBurst {
+  readonly bytes: Uint8Array;
+  /** RTP packets of each media in the burst. */
+  readonly packets: readonly number[];
+  /** Their RTP bytes (header and payload, no framing), per media. */
+  readonly rtpBytes: readonly number[];
+  /** RTP packets in all. */
+  readonly count: number;
+}
+
 /** Where a reader's packets go: implemented by the server's session. Must not block. */
 export interface ReaderSink {
   /** Hot path: one RTP packet of media `mediaIndex`, already encrypted for an SRTP reader. */
   writeRtp(mediaIndex: number, packet: FanOutPacket): void;
+  /** Hot path, readers attached with `bursts`: one turn's packets of every media at once. */
+  writeBurst?(burst: FanOutBurst): void;
   /** The stream ended or the reader was removed by the path (publisher left, kicked). */
   closeByPath(reason: string): void;
 }
@@ -91,6 +109,11 @@ export interface ReaderDelivery {
    * form, encrypted once per packet with the stream's key for every such reader.
    */
   secure?: boolean;
+  /**
+   * Plain TCP reader on channels 2i/2i+1 for media i: when it reads every media of the stream
+   * (and has `writeBurst`), its live packets arrive as one FanOutBurst per turn.
+   */
+  bursts?: boolean;
 }
 
 /** A reader attached to a stream (after the first SETUP). */

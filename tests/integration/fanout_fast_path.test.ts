@@ -160,3 +160,52 @@ for (const ffi of [false, true]) {
     }
   });
 }
+
+Deno.test("fast paths: TCP readers of every media get each turn as one burst: every packet in order, SR counts", async () => {
+  await using srv = await startTestServer("", { quiet: true });
+  const server = srv.app.servers[0] as RtspServer;
+  await using pub = await publisher(srv.url("bursts"));
+  const readers: { client: RtspClient; seqs: number[][] }[] = [];
+  try {
+    for (let i = 0; i < 10; i++) {
+      const client = await RtspClient.connect(srv.url("bursts"), { transport: "tcp" });
+      const seqs: number[][] = [[], []];
+      client.onRtp = (media, p) => seqs[media].push((p[2] << 8) | p[3]);
+      await client.describe();
+      await client.setupAll();
+      await client.play();
+      readers.push({ client, seqs });
+    }
+    // A frame of video and an audio packet per turn, like a publisher's read.
+    for (let i = 0; i < PACKETS; i++) {
+      await pub.writeRtp(0, rtpPacket(i, Math.floor(i / 10) * 3600, new Uint8Array(1188).fill(i & 0xff)));
+      if (i % 10 === 9) {
+        await pub.writeRtp(1, rtpPacket(i / 10, i * 100, new Uint8Array(200), 1, 97));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+    const audio = PACKETS / 10;
+    await waitFor(() => readers.every((r) => r.seqs[0].length >= PACKETS && r.seqs[1].length >= audio), {
+      timeoutMs: 10000,
+      message: `readers got ${readers.map((r) => `${r.seqs[0].length}+${r.seqs[1].length}`).join(",")}`,
+    });
+    for (const r of readers) {
+      assert.deepEqual(r.seqs[0], Array.from({ length: PACKETS }, (_, i) => i));
+      assert.deepEqual(r.seqs[1], Array.from({ length: audio }, (_, i) => i));
+    }
+    // What the sender reports count (RFC 3550 §6.4.1) follows the bursts: packets and payload octets.
+    const sessions = [...server.sessions.values()].filter((s) =>
+      s.medias.size === 2 && s.delivery?.transport === "tcp"
+    );
+    const readerSessions = sessions.filter((s) => [...s.medias.values()].some((m) => m.sentPackets > 0));
+    assert.equal(readerSessions.length, 10);
+    for (const s of readerSessions) {
+      assert.deepEqual([...s.medias.values()].map((m) => [m.sentPackets, m.sentOctets]), [
+        [PACKETS, PACKETS * 1188],
+        [audio, audio * 200],
+      ]);
+    }
+  } finally {
+    for (const r of readers) await r.client.close();
+  }
+});
