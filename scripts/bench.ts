@@ -1,8 +1,9 @@
 /**
- * `deno task bench`: the fan-out benchmark of issue 6. For each scenario (the Deno floor, UDP,
- * TCP, multicast in a private network namespace, SRTP, HTTP tunnel, a slow reader) and each N, a
- * fresh server process serves one publisher replaying a real 4 Mbit/s H.264 + AAC recording to N
- * readers of a separate load process; prints a table and writes docs/benchmarks.{md,json}.
+ * `deno task bench`: the fan-out benchmark of issue 6. For each scenario (the floors: a Deno loop,
+ * sendmmsg, GSO and TCP send loops; UDP, TCP, multicast in a private network namespace, SRTP,
+ * HTTP tunnel, a slow reader) and each N, a fresh server process serves one publisher replaying a
+ * real 4 Mbit/s H.264 + AAC recording to N readers of a separate load process; prints a table and
+ * writes docs/benchmarks.{md,json}.
  *
  *   deno task bench [--quick] [--label=NAME] [--scenarios=udp,tcp,…] [--readers=1,10,…]
  *                   [--window=SECONDS] [--warmup=SECONDS] [--no-write]
@@ -22,6 +23,7 @@ import {
   type BenchFile,
   derive,
   failureNotes,
+  floorSendNotes,
   markdown,
   slowSummary,
   sortRows,
@@ -30,7 +32,18 @@ import {
 import { runOnce, type RunResult, type Scenario, tunnelAvailable } from "./bench/runner.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const ALL = ["floor", "floor-sendmmsg", "floor-gso", "udp", "tcp", "multicast", "srtp", "tunnel", "slow"];
+const ALL = [
+  "floor",
+  "floor-sendmmsg",
+  "floor-gso",
+  "floor-tcp",
+  "udp",
+  "tcp",
+  "multicast",
+  "srtp",
+  "tunnel",
+  "slow",
+];
 
 const { values: flags } = parseArgs({
   args: Deno.args,
@@ -143,7 +156,10 @@ async function runAll(list: { scenario: Scenario; n: number }[], netns: boolean)
       `${tag} cores ${r.cores.toFixed(3)} (user ${r.user.toFixed(3)}, sys ${r.sys.toFixed(3)}), ` +
         `RSS ${(r.rssKiB / 1024).toFixed(1)} MiB, delivered ${r.delivered.toFixed(4)}, lost ${r.lost}, ` +
         `p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, setup ${r.setupS.toFixed(1)} s` +
-        (r.failedReaders > 0 ? `, ${r.failedReaders} readers failed to set up` : ""),
+        (r.failedReaders > 0 ? `, ${r.failedReaders} readers failed to set up` : "") +
+        (r.floorSends !== undefined
+          ? `, floor sends short: ${r.floorSends.partial} partial, ${r.floorSends.refused} EAGAIN`
+          : ""),
     );
     results.push(r);
   }
@@ -219,7 +235,7 @@ async function main(): Promise<void> {
 
   const rows = sortRows(derive(results));
   say("\n" + textTable(rows));
-  for (const s of [...slowSummary(rows), ...failureNotes(rows)]) say(s);
+  for (const s of [...slowSummary(rows), ...floorSendNotes(rows), ...failureNotes(rows)]) say(s);
   if (flags["no-write"]) return;
 
   const jsonPath = `${ROOT}docs/benchmarks.json`;

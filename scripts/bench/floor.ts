@@ -6,10 +6,13 @@
  * `sendmmsg` (one FFI sendmmsg per packet for all readers: what the kernel alone costs per datagram)
  * and `gso` (packets held at most 1 ms, then per reader ONE message per run of equal-size packets
  * with `UDP_SEGMENT`, iovecs pointing at the shared copies, all readers in one sendmmsg: what the
- * kernel costs with segmentation offload).
+ * kernel costs with segmentation offload) for UDP readers; `tcp` for TCP readers: packets held at
+ * most 1 ms, framed once as RTSP-interleaved frames, then one send() per reader per burst
+ * (`floor_tcp.ts`).
  *
  * Usage: `deno run -A --unstable-net scripts/bench/floor.ts '<FloorConfig JSON>'`; prints
- * `{"event":"ready"}` once listening.
+ * `{"event":"ready"}` once listening; in `tcp` mode also `{"event":"accepted"}` once every reader is
+ * connected, `{"event":"sends"}` when a send to a reader fell short, and the final counts at exit.
  *
  * @module
  */
@@ -24,14 +27,22 @@ import {
   SOCK_DGRAM,
   sockaddrIn,
 } from "./libc.ts";
+import { TcpFanout } from "./floor_tcp.ts";
 
 /** What the floor process does. */
 export interface FloorConfig {
-  mode: "await" | "sendmmsg" | "gso";
+  mode: "await" | "sendmmsg" | "gso" | "tcp";
   /** Receive port per media. */
   listen: number[];
-  /** Destination ports (127.0.0.1) per media: `dests[media][reader]`. */
+  /** Destination ports (127.0.0.1) per media: `dests[media][reader]` (UDP modes). */
   dests: number[][];
+  /** TCP mode: the port (127.0.0.1) readers connect to, and how many are expected. */
+  tcpPort?: number;
+  readers?: number;
+}
+
+function emit(event: string, fields: Record<string, unknown> = {}): void {
+  console.log(JSON.stringify({ event, ...fields }));
 }
 
 const MAX_VLEN = 1024;
@@ -155,10 +166,21 @@ function gsoSender(ports: number[]): (data: Uint8Array) => void {
   };
 }
 
-async function forward(cfg: FloorConfig, media: number, sock: Deno.DatagramConn): Promise<void> {
+async function forward(
+  cfg: FloorConfig,
+  media: number,
+  sock: Deno.DatagramConn,
+  tcp: TcpFanout | undefined,
+): Promise<void> {
   const buf = new Uint8Array(2048);
-  const addrs = cfg.dests[media].map((port) => ({ transport: "udp" as const, hostname: "127.0.0.1", port }));
-  const fast = cfg.mode === "sendmmsg"
+  const addrs = (cfg.dests[media] ?? []).map((port) => ({
+    transport: "udp" as const,
+    hostname: "127.0.0.1",
+    port,
+  }));
+  const fast = tcp !== undefined
+    ? (data: Uint8Array) => tcp.push(2 * media, data)
+    : cfg.mode === "sendmmsg"
     ? mmsgSender(cfg.dests[media])
     : cfg.mode === "gso"
     ? gsoSender(cfg.dests[media])
@@ -182,9 +204,16 @@ if (import.meta.main) {
   const socks = cfg.listen.map((port) =>
     Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port })
   );
-  const loops = socks.map((s, m) => forward(cfg, m, s));
-  console.log(JSON.stringify({ event: "ready" }));
-  const stop = () => socks.forEach((s) => s.close());
+  const tcp = cfg.mode === "tcp" ? new TcpFanout(cfg.tcpPort!, cfg.readers ?? 1, emit) : undefined;
+  const loops = socks.map((s, m) => forward(cfg, m, s, tcp));
+  emit("ready");
+  const stop = () => {
+    socks.forEach((s) => s.close());
+    if (tcp !== undefined) {
+      emit("sends", { ...tcp.stats, final: true });
+      tcp.close();
+    }
+  };
   Deno.addSignalListener("SIGTERM", stop);
   await Promise.all(loops);
 }

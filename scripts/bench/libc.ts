@@ -14,6 +14,7 @@ import {
   AF_INET,
   EAGAIN,
   MSG_DONTWAIT,
+  MSG_NOSIGNAL,
   put64,
   SO_SNDBUF,
   SOCK_DGRAM,
@@ -22,7 +23,7 @@ import {
 } from "../../src/transport/ffi_libc.ts";
 
 /** The constants and helpers shared with the server's own FFI binding. */
-export { AF_INET, EAGAIN, MSG_DONTWAIT, put64, SO_SNDBUF, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET };
+export { AF_INET, EAGAIN, MSG_DONTWAIT, MSG_NOSIGNAL, put64, SO_SNDBUF, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET };
 
 /** Socket constants only the load generator needs (Linux). */
 export const SOCK_NONBLOCK = 0o4000;
@@ -50,6 +51,8 @@ const SYMBOLS = {
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
   bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  listen: { parameters: ["i32", "i32"], result: "i32" },
+  accept4: { parameters: ["i32", "pointer", "pointer", "i32"], result: "i32" },
   setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
   send: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
@@ -200,4 +203,17 @@ export function raiseFileLimit(): [number, number] {
     c.getrlimit(RLIMIT_NOFILE, bytes);
   }
   return [Number(lim[0]), Number(lim[1])];
+}
+
+/** A non-blocking TCP socket listening on `host:port` (SO_REUSEADDR); throws when it cannot bind. */
+export function tcpListener(host: string, port: number, backlog = 4096): number {
+  const c = libc();
+  const fd = check(c.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket");
+  setIntOption(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+  if (c.bind(fd, sockaddrIn(host, port), 16) < 0 || c.listen(fd, backlog) < 0) {
+    const e = errno();
+    c.close(fd);
+    throw new Error(`listen ${host}:${port} failed: errno ${e}`);
+  }
+  return fd;
 }

@@ -1,6 +1,7 @@
 /**
  * The benchmark's load process: one publisher replaying the recording at real-time pace and N
- * reader sessions (UDP, TCP, multicast or HTTP tunnel) on raw sockets, plus optional slow readers.
+ * reader sessions (UDP, TCP, multicast or HTTP tunnel) on raw sockets, plus optional slow readers;
+ * or, against a floor process (scripts/bench/floor.ts), N plain UDP sockets or TCP connections.
  * It shares CLOCK_REALTIME between send and arrival, so latency = arrival − send of the same packet.
  *
  * Usage: `deno run -A scripts/bench/load.ts '<LoadConfig JSON>'`. Events are JSON lines on stdout
@@ -13,25 +14,27 @@ import { raiseFileLimit } from "./libc.ts";
 import { Publisher } from "./publisher.ts";
 import { Reactor } from "./reactor.ts";
 import { decodeRecording, type Recording, syntheticRecording } from "./recording.ts";
-import { openReaders, type ReaderSet } from "./reader_set.ts";
+import { openFloorTcpReaders, openReaders, type ReaderSet } from "./reader_set.ts";
 import { Tally, Window } from "./tally.ts";
 import { bindPairs } from "./udp_receiver.ts";
 
 /** What the load process does. */
 export interface LoadConfig {
-  mode: "udp" | "tcp" | "multicast" | "tunnel" | "srtp" | "floor";
+  mode: "udp" | "tcp" | "multicast" | "tunnel" | "srtp" | "floor" | "floor-tcp";
   readers: number;
   /** TCP readers that never read their socket, on top of `readers`. */
   slowReaders?: number;
-  /** RTSP server (all modes but floor). */
+  /** RTSP server (all modes but the floors). */
   host: string;
   port?: number;
   path?: string;
   /** SRTP mode: the RTSPS port readers use (the publisher uses `port`) and the server's certificate. */
   tlsPort?: number;
   caCertFile?: string;
-  /** Floor mode: the floor process's receive port per media. */
+  /** Floor modes: the floor process's receive port per media. */
   floorPorts?: number[];
+  /** Floor-tcp mode: the floor process's TCP port, which readers connect to. */
+  floorTcpPort?: number;
   /** A recording file, or `synthetic:<seconds>`. */
   recording: string;
   /** First local UDP port for reader sockets. */
@@ -96,7 +99,7 @@ export async function runLoad(cfg: LoadConfig): Promise<void> {
   raiseFileLimit();
   const reactor = new Reactor();
   // TCP arrival times are those of the last segment a read takes: read those sockets at once.
-  if (cfg.mode !== "tcp" && cfg.mode !== "tunnel") reactor.minIntervalMs = 20;
+  if (cfg.mode !== "tcp" && cfg.mode !== "tunnel" && cfg.mode !== "floor-tcp") reactor.minIntervalMs = 20;
   let reactorErrors = 0;
   reactor.onError = (e) => {
     if (reactorErrors++ < 5) emit("error", { message: `reader: ${(e as Error).stack}` });
@@ -123,6 +126,12 @@ export async function runLoad(cfg: LoadConfig): Promise<void> {
       emit("ports", { rtp: pairs.map((p) => p.rtp.port) });
       readers = { tallies, slow: [], failed: 0, closedReasons: () => ({}), keepalive() {}, close() {} };
       publisher.start();
+    } else if (cfg.mode === "floor-tcp") {
+      // Raw TCP connections to the floor, which sends interleaved frames without any RTSP.
+      publisher = await Publisher.open(rec, { kind: "udp", host: cfg.host, ports: cfg.floorPorts! });
+      window = new Window(medias, publisher.sendTimes);
+      publisher.start();
+      readers = await openFloorTcpReaders(reactor, cfg, window, (opened) => emit("progress", { opened }));
     } else {
       publisher = await Publisher.open(rec, {
         kind: "rtsp",

@@ -2,7 +2,8 @@
  * Opens the load process's N reader sessions against the server: one SETUP per media and a PLAY
  * each, a few readers at a time, over UDP (a socket pair per media), TCP (interleaved), multicast
  * (one shared socket per group: on a LAN the copies are made by switches, not by the server) or the
- * HTTP tunnel; slow readers are TCP readers that stop reading after PLAY.
+ * HTTP tunnel; slow readers are TCP readers that stop reading after PLAY. Also the TCP floor's readers:
+ * plain connections without RTSP.
  *
  * @module
  */
@@ -191,6 +192,71 @@ export async function openReaders(
     close() {
       for (const c of conns) c.close();
       for (const s of sockets) s.close();
+    },
+  };
+}
+
+/**
+ * Opens `cfg.readers` plain TCP connections to the TCP floor (no RTSP: the floor sends interleaved
+ * frames to whoever connects) and resolves once every one has received data, so the floor has
+ * accepted them all; readers with no data by the deadline count as failed.
+ */
+export async function openFloorTcpReaders(
+  reactor: Reactor,
+  cfg: LoadConfig,
+  window: Window,
+  progress: (opened: number) => void,
+): Promise<ReaderSet> {
+  const conns: ReaderConn[] = [];
+  const tallies: Tally[] = [];
+  const failures = new Map<string, number>();
+  const fail = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
+  const deadline = performance.now() + (cfg.setupDeadlineS ?? 30 + 0.05 * cfg.readers) * 1000;
+  for (let i = 0; i < cfg.readers; i += 64) {
+    const batch = Array.from({ length: Math.min(64, cfg.readers - i) }, async () => {
+      const tally = new Tally(window);
+      tallies.push(tally);
+      try {
+        const conn = await ReaderConn.open(reactor, { host: cfg.host, port: cfg.floorTcpPort! });
+        conn.onFrame = (ch, seq, at) => {
+          if ((ch & 1) === 0) tally.record(ch >> 1, seq, at);
+        };
+        conns.push(conn);
+      } catch (e) {
+        fail((e as Error).message);
+      }
+    });
+    await Promise.all(batch);
+    progress(conns.length);
+  }
+  let waiting = conns.filter((c) => c.bytes === 0 && c.failure === undefined);
+  while (waiting.length > 0 && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    waiting = waiting.filter((c) => c.bytes === 0 && c.failure === undefined);
+  }
+  for (const c of waiting) {
+    fail("no data from the floor before the set-up deadline");
+    c.close();
+  }
+  const failed = cfg.readers - conns.length + waiting.length;
+  if (failed === cfg.readers) {
+    for (const c of conns) c.close();
+    throw new Error(`no floor reader could be set up: ${[...failures.keys()].join("; ")}`);
+  }
+  return {
+    tallies,
+    slow: [],
+    failed,
+    closedReasons() {
+      const out: Record<string, number> = Object.fromEntries(failures);
+      for (const c of conns) {
+        if (c.failure !== undefined && !waiting.includes(c)) out[c.failure] = (out[c.failure] ?? 0) + 1;
+      }
+      return out;
+    },
+    keepalive() {},
+    close() {
+      for (const c of conns) c.close();
     },
   };
 }

@@ -15,6 +15,8 @@ export interface Row extends RunResult {
   /** This run's cores as a ratio to the sendmmsg floor and to the GSO floor at the same N. */
   mmsgRatio?: number;
   gsoRatio?: number;
+  /** TCP-carried scenarios: cores as a ratio to the TCP floor at the same N. */
+  tcpFloorRatio?: number;
   /** RSS growth per reader against N = 1 of the same scenario. */
   rssPerReaderKiB?: number;
 }
@@ -38,6 +40,9 @@ export interface BenchFile {
   runs: Record<string, LabelledRun>;
 }
 
+/** Scenarios whose readers get interleaved frames on TCP, compared with the TCP floor. */
+const TCP_CARRIED: Scenario[] = ["tcp", "tunnel", "slow"];
+
 /** Adds floor ratios and per-reader RSS growth. */
 export function derive(results: RunResult[]): Row[] {
   return results.map((r) => {
@@ -54,6 +59,7 @@ export function derive(results: RunResult[]): Row[] {
     };
     row.mmsgRatio = ratioTo("floor-sendmmsg");
     row.gsoRatio = ratioTo("floor-gso");
+    if (TCP_CARRIED.includes(r.scenario)) row.tcpFloorRatio = ratioTo("floor-tcp");
     if (one !== undefined && r.readers > 1) row.rssPerReaderKiB = (r.rssKiB - one.rssKiB) / (r.readers - 1);
     return row;
   });
@@ -73,6 +79,7 @@ const HEAD = [
   "ratio",
   "×mmsg",
   "×gso",
+  "×tcpfl",
   "RSS MiB",
   "KiB/reader",
   "delivered",
@@ -92,6 +99,7 @@ function cells(r: Row): string[] {
     f(r.floorRatio, 2),
     f(r.mmsgRatio, 2),
     f(r.gsoRatio, 2),
+    f(r.tcpFloorRatio, 2),
     f(r.rssKiB / 1024, 1),
     f(r.rssPerReaderKiB, 1),
     f(r.delivered, 4),
@@ -122,6 +130,15 @@ export function slowSummary(rows: Row[]): string[] {
   );
 }
 
+/** One line per TCP floor run: whether its own sends fell short (then it is no floor at that N). */
+export function floorSendNotes(rows: Row[]): string[] {
+  return rows.filter((r) => r.floorSends !== undefined).map((r) =>
+    `floor-tcp N=${r.readers}: ${r.floorSends!.partial} partial sends (reader closed), ` +
+    `${r.floorSends!.refused} sends refused with EAGAIN (burst dropped for that reader), ` +
+    `${r.floorSends!.closed} readers closed, in the window and the 1 s after it`
+  );
+}
+
 /** One line per run where readers failed or were dropped by the server. */
 export function failureNotes(rows: Row[]): string[] {
   return rows.filter((r) => Object.keys(r.failures ?? {}).length > 0).map((r) =>
@@ -142,6 +159,7 @@ const ORDER: Scenario[] = [
   "floor",
   "floor-sendmmsg",
   "floor-gso",
+  "floor-tcp",
   "udp",
   "tcp",
   "multicast",
@@ -200,6 +218,10 @@ export function markdown(file: BenchFile, previous: string | undefined): string 
     "`floor-gso` is the kernel's share with segmentation offload: packets held at most 1 ms, then per",
     "reader one `UDP_SEGMENT` message per run of equal-size packets, all readers in one `sendmmsg`.",
     "`×mmsg` and `×gso` = cores / the `floor-sendmmsg` and `floor-gso` cores at the same N.",
+    "`floor-tcp` is the kernel's share for TCP readers: packets held at most 1 ms, framed once as",
+    "RTSP-interleaved frames, then one non-blocking `send()` per reader per burst (no queues, no",
+    "retries; its short sends are listed under the run). `×tcpfl` = cores / the `floor-tcp` cores at",
+    "the same N, for the TCP-carried scenarios (tcp, tunnel, slow).",
     "Multicast readers share one receiving socket per group (on a LAN the copies are made by switches).",
     "",
     "## Machine",
@@ -219,7 +241,9 @@ export function markdown(file: BenchFile, previous: string | undefined): string 
       markdownTable(sortRows(run.rows)),
       "",
     );
-    for (const s of [...slowSummary(run.rows), ...failureNotes(run.rows)]) out.push(`- ${s}`);
+    for (const s of [...slowSummary(run.rows), ...floorSendNotes(run.rows), ...failureNotes(run.rows)]) {
+      out.push(`- ${s}`);
+    }
     for (const [scenario, why] of Object.entries(run.skipped)) out.push(`- ${scenario}: ${why}`);
     out.push("");
   }

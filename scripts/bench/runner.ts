@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { Child } from "./child.ts";
 import type { LoadConfig, LoadReport } from "./load.ts";
 import { coresBetween, rssKiB, sampleCpu } from "./proc_stats.ts";
+import type { TcpSendStats } from "./floor_tcp.ts";
 
 /** The scenarios a run can measure. */
 export type Scenario =
@@ -20,7 +21,8 @@ export type Scenario =
   | "slow"
   | "floor"
   | "floor-sendmmsg"
-  | "floor-gso";
+  | "floor-gso"
+  | "floor-tcp";
 
 /** What to run. */
 export interface RunSpec {
@@ -58,6 +60,8 @@ export interface RunResult {
   slowEnd?: string;
   /** "reader is too slow" lines of other sessions during the window. */
   othersTooSlow?: number;
+  /** TCP floor: its sends that fell short in the window (and the 1 s after it, while readers still read). */
+  floorSends?: TcpSendStats;
   setupS: number;
   /** Readers that could not be set up, and failures by reason. */
   failedReaders: number;
@@ -151,7 +155,15 @@ async function measure(
   progress: (line: string) => void,
   server?: Child,
 ): Promise<
-  { report: LoadReport; cpu: ReturnType<typeof coresBetween>; rss: number; logFrom: number; logTo: number }
+  {
+    report: LoadReport;
+    cpu: ReturnType<typeof coresBetween>;
+    rss: number;
+    logFrom: number;
+    logTo: number;
+    /** `server`'s line count when the report came, readers still connected. */
+    logAtReport: number;
+  }
 > {
   progress(`warming up ${spec.warmupS} s`);
   await sleep(spec.warmupS * 1000);
@@ -169,9 +181,10 @@ async function measure(
   await load.send("stop");
   const line = await load.waitFor(/"event":"report"/, 30000, since2);
   const report = (JSON.parse(line) as { report: LoadReport }).report;
+  const logAtReport = server?.lineCount ?? 0;
   await load.send("quit");
   await load.exited(30000);
-  return { report, cpu: coresBetween(c0, c1), rss, logFrom, logTo };
+  return { report, cpu: coresBetween(c0, c1), rss, logFrom, logTo, logAtReport };
 }
 
 function result(spec: RunSpec, m: Awaited<ReturnType<typeof measure>>, setupS: number): RunResult {
@@ -232,6 +245,61 @@ async function runFloor(spec: RunSpec, progress: (line: string) => void): Promis
   } finally {
     await load.stop();
     await floor?.stop();
+  }
+}
+
+/** The TCP floor's last `sends` counts before line `before` (absolute index); zeros if none. */
+function floorSendsBefore(floor: Child, before: number): TcpSendStats {
+  for (let i = Math.min(floor.lines.length, before - floor.dropped) - 1; i >= 0; i--) {
+    const line = floor.lines[i];
+    if (line.includes('"event":"sends"')) return JSON.parse(line) as TcpSendStats;
+  }
+  return { partial: 0, refused: 0, closed: 0 };
+}
+
+/** Runs the TCP floor process against N plain TCP readers. */
+async function runFloorTcp(spec: RunSpec, progress: (line: string) => void): Promise<RunResult> {
+  const listen: number[] = [];
+  for (let p = 45000 + 2 * Math.floor(Math.random() * 2000); listen.length < 2; p++) {
+    if (isUdpFree(p, "127.0.0.1")) listen.push(p);
+  }
+  let tcpPort = 41000 + Math.floor(Math.random() * 3000);
+  while (!isTcpFree(tcpPort, "127.0.0.1")) tcpPort++;
+  const t0 = performance.now();
+  const floor = new Child(DENO, [
+    "run",
+    "-A",
+    "--unstable-net",
+    `${ROOT}scripts/bench/floor.ts`,
+    JSON.stringify({ mode: "tcp", listen, dests: [], tcpPort, readers: spec.readers }),
+  ], { cwd: ROOT });
+  let load: Child | undefined;
+  try {
+    await floor.waitFor(/"event":"ready"/, 15000);
+    load = loadProcess({
+      mode: "floor-tcp",
+      readers: spec.readers,
+      host: "127.0.0.1",
+      floorPorts: listen,
+      floorTcpPort: tcpPort,
+      recording: spec.recording,
+    }, progress);
+    // The load is ready once every reader has data, so the floor has accepted them all.
+    await load.waitFor(/"event":"ready"/, 60000 + spec.readers * 100);
+    const setupS = (performance.now() - t0) / 1000;
+    const m = await measure(load, floor.pid, spec, progress, floor);
+    const r = result(spec, m, setupS);
+    // Counts change in the floor's output within 100 ms; the report comes 1 s after the window.
+    const [from, to] = [floorSendsBefore(floor, m.logFrom), floorSendsBefore(floor, m.logAtReport)];
+    r.floorSends = {
+      partial: to.partial - from.partial,
+      refused: to.refused - from.refused,
+      closed: to.closed - from.closed,
+    };
+    return r;
+  } finally {
+    await load?.stop();
+    await floor.stop();
   }
 }
 
@@ -322,6 +390,7 @@ async function runServer(spec: RunSpec, progress: (line: string) => void): Promi
 
 /** Runs `spec`; `progress` receives human-readable lines. */
 export function runOnce(spec: RunSpec, progress: (line: string) => void): Promise<RunResult> {
+  if (spec.scenario === "floor-tcp") return runFloorTcp(spec, progress);
   return spec.scenario === "floor" || spec.scenario === "floor-sendmmsg" || spec.scenario === "floor-gso"
     ? runFloor(spec, progress)
     : runServer(spec, progress);
