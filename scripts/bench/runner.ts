@@ -350,7 +350,11 @@ async function runServer(spec: RunSpec, progress: (line: string) => void): Promi
   const configPath = `${dir}/mediamtx.yml`;
   const tls = spec.scenario === "srtp" ? await makeCert(dir) : undefined;
   await Deno.writeTextFile(configPath, serverConfig(base, netns, spec.extraConfig, tls));
-  const server = new Child(DENO, ["run", "-A", `${ROOT}main.ts`, configPath], { cwd: ROOT, keep: 100000 });
+  const extraFlags = (Deno.env.get("BENCH_SERVER_FLAGS") ?? "").split(" ").filter((f) => f !== "");
+  const server = new Child(DENO, ["run", "-A", ...extraFlags, `${ROOT}main.ts`, configPath], {
+    cwd: ROOT,
+    keep: 100000,
+  });
   let load: Child | undefined;
   try {
     await server.waitFor(/listener opened/, 20000);

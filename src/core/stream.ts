@@ -1,9 +1,6 @@
 import type { SdpMedia } from "../wire/sdp/mod.ts";
-import { clockRateOf, codecOf } from "../wire/sdp/mod.ts";
 import {
   extendRtpSequenceNumber,
-  isH264RandomAccess,
-  isH265RandomAccess,
   parseRtpHeader,
   rtpSequenceNumber,
   rtpTimestamp,
@@ -12,16 +9,11 @@ import {
   setRtpTimestamp,
 } from "../wire/rtp/mod.ts";
 import { OutboundPacket } from "./outbound_packet.ts";
-import type { ReaderDelivery, ReaderSink, RtpStart, StreamMediaInfo } from "../server/mod.ts";
+import type { ReaderDelivery, ReaderSink, RtpStart } from "../server/mod.ts";
 import { GopCache } from "./gop_cache.ts";
 import { BurstBuilder } from "./burst_builder.ts";
-import { StreamSrtp } from "./stream_srtp.ts";
-import type { MikeyMessage } from "../wire/mikey/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import { splitterFor, UdpRepacketizer } from "./udp_repacketizer.ts";
-
-/** Largest RTP packet sent to UDP readers when the stream is not told (MediaMTX's udpMaxPayloadSize default). */
-const DEFAULT_UDP_MAX_PACKET_SIZE = 1452;
+import { StreamMedia } from "./stream_media.ts";
 
 /** Settings of a stream. */
 export interface StreamOptions {
@@ -45,120 +37,6 @@ export interface AttachOptions extends ReaderDelivery {
   replayGop?: boolean;
 }
 
-type RandomAccessTest = (payload: Uint8Array) => boolean;
-
-/** Per-media state of a stream: identity for readers and the last packet seen. */
-class StreamMedia implements StreamMediaInfo {
-  readonly media: SdpMedia;
-  readonly ssrc: number;
-  readonly clockRate: number;
-  /** Codec name of the first format (`H264`, `MPEG4-GENERIC`, …) for logs. */
-  readonly codec: string;
-  readonly randomAccess: RandomAccessTest | undefined;
-  /** Readers currently receiving this media's original packets (TCP); an array for a cheap hot loop. */
-  sinks: ReaderSink[] = [];
-  /** Plain UDP and multicast readers: they get the split copy when packets are too large. */
-  udpSinks: ReaderSink[] = [];
-  /** SRTP readers (any transport): they get the split copy, encrypted once per packet for all. */
-  secureSinks: ReaderSink[] = [];
-  /** Makes the copy for UDP and SRTP readers. */
-  readonly udp: UdpRepacketizer;
-  /**
-   * Highest packet index sent (ROC * 2^16 + SEQ, RFC 3711 §3.3.1): the one place where the
-   * stream's rollover counter is counted. Every packet carries its index; the UDP copy and the
-   * SRTP sender derive theirs from it.
-   */
-  highestIndex: number | undefined;
-  lastTimestamp = 0;
-  lastArrivalMs = 0;
-  packets = 0;
-  bytes = 0;
-  /** Bytes handed to readers (each packet times the readers it went to). */
-  outBytes = 0;
-  #srtp: StreamSrtp | undefined;
-  /** Set when a new publisher took over: the next packet fixes the offsets below. */
-  rebase = false;
-  /** Added to every incoming sequence number / timestamp so a new publisher continues the stream. */
-  seqOffset = 0;
-  tsOffset = 0;
-
-  constructor(media: SdpMedia, options: { udpMaxPacketSize?: number; log?: Logger } = {}) {
-    this.media = media;
-    this.ssrc = randomSsrc();
-    const pt = Number(media.formats[0] ?? "96");
-    this.clockRate = clockRateOf(media, pt);
-    this.codec = codecOf(media, pt);
-    this.randomAccess = this.codec === "H264"
-      ? isH264RandomAccess
-      : this.codec === "H265"
-      ? isH265RandomAccess
-      : undefined;
-    const log = options.log;
-    const codec = this.codec || media.type;
-    this.udp = new UdpRepacketizer(
-      options.udpMaxPacketSize ?? DEFAULT_UDP_MAX_PACKET_SIZE,
-      splitterFor(media, this.codec),
-      pt,
-      {
-        // MediaMTX warns when it starts remuxing oversized packets, and when it has to drop them.
-        splitting: (size, max) =>
-          log?.warn(
-            `${codec} RTP packets are too big for UDP (${size} > ${max}), splitting them for UDP readers`,
-          ),
-        unsplittable: (size, max) =>
-          log?.warn(
-            `${codec} RTP packets are too big for UDP (${size} > ${max}) and cannot be split: UDP readers do not get them`,
-          ),
-      },
-    );
-  }
-
-  /** The media's SRTP sender, created when the first SAVP reader needs it. */
-  get #sender(): StreamSrtp {
-    return this.#srtp ??= new StreamSrtp(this.ssrc);
-  }
-
-  /** The SRTP form of a packet of this media (encrypted once at its own index, shared by all SAVP readers). */
-  secure(packet: OutboundPacket): OutboundPacket {
-    return this.#sender.secure(packet);
-  }
-
-  /** Hot path: one packet of the UDP copy to its plain and SRTP readers. */
-  deliverCopy(mediaIndex: number, packet: OutboundPacket): void {
-    const udpSinks = this.udpSinks;
-    const secureSinks = this.secureSinks;
-    this.outBytes += packet.byteLength * (udpSinks.length + secureSinks.length);
-    for (let i = 0; i < udpSinks.length; i++) udpSinks[i].writeRtp(mediaIndex, packet);
-    if (secureSinks.length === 0) return;
-    const secured = this.#sender.secure(packet);
-    for (let i = 0; i < secureSinks.length; i++) secureSinks[i].writeRtp(mediaIndex, secured);
-  }
-
-  /** The MIKEY message announcing this media's SRTP key, SSRC and current ROC. */
-  srtpMikey(): MikeyMessage {
-    // SRTP readers get the UDP copy: its rollover counter, which splits may have moved ahead.
-    const index = this.highestIndex === undefined ? 0 : this.udp.indexOf(this.highestIndex);
-    return this.#sender.mikey(Math.floor(index / 0x10000));
-  }
-
-  /** SRTCP protection of the server's own report about this media. */
-  encryptRtcp(packet: Uint8Array): Uint8Array {
-    return this.#sender.encryptRtcp(packet);
-  }
-
-  /** The RTP time that corresponds to wall time `nowMs`, extrapolated from the last packet. */
-  rtpTimeAt(nowMs: number): number | undefined {
-    if (this.highestIndex === undefined) return undefined;
-    return (this.lastTimestamp + Math.round(((nowMs - this.lastArrivalMs) * this.clockRate) / 1000)) >>> 0;
-  }
-}
-
-/** A random non-zero 32-bit SSRC. */
-function randomSsrc(): number {
-  const v = crypto.getRandomValues(new Uint32Array(1))[0];
-  return v === 0 ? 1 : v;
-}
-
 /**
  * One publisher's medias fanned out to many readers.
  *
@@ -174,6 +52,7 @@ export class Stream {
   readonly #gop: GopCache | undefined;
   /** Plain TCP readers of every media: one burst per turn instead of one call per packet. */
   readonly #burst: BurstBuilder;
+  #runsScheduled = false;
   #closed = false;
 
   constructor(medias: SdpMedia[], title: string | undefined, options: StreamOptions) {
@@ -229,13 +108,30 @@ export class Stream {
     m.outBytes += buf.length * (sinks.length + burst.sinks.length);
     for (let i = 0; i < sinks.length; i++) sinks[i].writeRtp(mediaIndex, packet);
     if (burst.sinks.length > 0) burst.add(mediaIndex, packet);
-    if (m.udpSinks.length === 0 && m.secureSinks.length === 0) return;
+    if (
+      m.udpSinks.length === 0 && m.secureSinks.length === 0 && m.runSinks.length === 0 &&
+      m.secureRunSinks.length === 0
+    ) return;
     // Once per packet for all UDP and SRTP readers: the packet itself, unless some packet had to be split.
     const out = m.udp.convert(packet);
     if (out === undefined) return;
-    if (!Array.isArray(out)) m.deliverCopy(mediaIndex, out);
-    else for (const p of out) m.deliverCopy(mediaIndex, p);
+    let run: boolean;
+    if (!Array.isArray(out)) run = m.deliverCopy(mediaIndex, out);
+    else {
+      run = false;
+      for (const p of out) run = m.deliverCopy(mediaIndex, p);
+    }
+    if (run && !this.#runsScheduled) {
+      this.#runsScheduled = true;
+      queueMicrotask(this.#flushRuns);
+    }
   }
+
+  /** End of the turn: each media's run of the UDP copy to its run readers. */
+  readonly #flushRuns = () => {
+    this.#runsScheduled = false;
+    for (let i = 0; i < this.medias.length; i++) this.medias[i].flushRun(i);
+  };
 
   /** Offsets that make the first packet of a new publisher follow the last one readers got. */
   #rebase(m: StreamMedia, data: Uint8Array, now: number): void {
@@ -331,10 +227,16 @@ export class Stream {
       if (!this.#burst.sinks.includes(sink)) this.#burst.sinks = [...this.#burst.sinks, sink];
       return starts;
     }
+    const runs = options.bursts === true && udp && sink.writeRun !== undefined;
     for (const i of wanted) {
       const m = this.medias[i];
       if (m === undefined) continue;
-      if (secure) {
+      if (runs) {
+        // Live packets from the next run on: the pending one holds packets the GOP replay just sent.
+        m.flushRun(i);
+        if (secure && !m.secureRunSinks.includes(sink)) m.secureRunSinks = [...m.secureRunSinks, sink];
+        if (!secure && !m.runSinks.includes(sink)) m.runSinks = [...m.runSinks, sink];
+      } else if (secure) {
         if (!m.secureSinks.includes(sink)) m.secureSinks = [...m.secureSinks, sink];
       } else if (udp) {
         if (!m.udpSinks.includes(sink)) m.udpSinks = [...m.udpSinks, sink];
@@ -350,6 +252,8 @@ export class Stream {
       if (m.sinks.includes(sink)) m.sinks = m.sinks.filter((s) => s !== sink);
       if (m.udpSinks.includes(sink)) m.udpSinks = m.udpSinks.filter((s) => s !== sink);
       if (m.secureSinks.includes(sink)) m.secureSinks = m.secureSinks.filter((s) => s !== sink);
+      if (m.runSinks.includes(sink)) m.runSinks = m.runSinks.filter((s) => s !== sink);
+      if (m.secureRunSinks.includes(sink)) m.secureRunSinks = m.secureRunSinks.filter((s) => s !== sink);
     }
   }
 
@@ -361,6 +265,9 @@ export class Stream {
       m.sinks = [];
       m.udpSinks = [];
       m.secureSinks = [];
+      m.runSinks = [];
+      m.secureRunSinks = [];
+      m.clearRun();
     }
     this.#burst.clear();
     this.#gop?.clear();

@@ -44,6 +44,8 @@ export interface Delivery {
   sendRtp(mediaIndex: number, packet: FanOutPacket, force: boolean): boolean;
   /** Hot path, TCP only (bursts go to plain TCP readers alone): one turn's interleaved frames. */
   sendBurst(frames: Uint8Array, force: boolean): boolean;
+  /** Hot path, UDP: one turn's packets of a media; returns how many were queued (the rest are dropped). */
+  sendRun(mediaIndex: number, packets: readonly FanOutPacket[]): number;
   /** Sends one RTCP packet of a media. */
   sendRtcp(mediaIndex: number, packet: Uint8Array): void;
   /** PLAY/RECORD from `conn` (TCP: it carries the packets from now on; PLAY also checks the session's link). */
@@ -110,6 +112,12 @@ export class TcpDelivery implements Delivery {
 
   sendBurst(frames: Uint8Array, force: boolean): boolean {
     return this.conn !== undefined && this.conn.writer.enqueue(frames, force);
+  }
+
+  sendRun(mediaIndex: number, packets: readonly FanOutPacket[]): number {
+    let n = 0;
+    for (const p of packets) if (this.sendRtp(mediaIndex, p, false)) n++;
+    return n;
   }
 
   /** Whether every set-up media uses channels 2i/2i+1, the numbering of the stream's bursts. */
@@ -191,6 +199,15 @@ export class UdpDelivery implements Delivery {
     return false; // bursts go to TCP readers only
   }
 
+  sendRun(mediaIndex: number, packets: readonly FanOutPacket[]): number {
+    const to = this.#rtp[mediaIndex];
+    // Batched: copied once for every reader of the run, queued for this turn's sendmmsg.
+    if (this.#inFlight === 0 && this.#udp.sendRtpRun(packets, to, this.#onError)) return packets.length;
+    let n = 0;
+    for (const p of packets) if (this.#send("rtp", p.data, to, false)) n++;
+    return n;
+  }
+
   sendRtcp(mediaIndex: number, packet: Uint8Array): void {
     const to = this.#rtcp[mediaIndex];
     if (to !== undefined) this.#send("rtcp", packet, to, false);
@@ -250,6 +267,10 @@ export class MulticastDelivery implements Delivery {
 
   sendBurst(): boolean {
     return false;
+  }
+
+  sendRun(): number {
+    return 0;
   }
 
   sendRtcp(): void {}

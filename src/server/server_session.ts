@@ -241,7 +241,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     const starts = p.reader.play(this, [...this.medias.keys()], {
       udpCopy: d.transport === "udp" || d.secure,
       secure: d.secure,
-      bursts: d instanceof TcpDelivery && !d.secure && d.defaultChannels,
+      bursts: d.transport === "udp" || (d instanceof TcpDelivery && !d.secure && d.defaultChannels),
     });
     return { starts, ...started };
   }
@@ -343,6 +343,24 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
       return;
     }
     this.#writeBurst(burst, false);
+  }
+
+  /** Hot path (ReaderSink, UDP readers): one turn's packets of a media in one call. */
+  writeRun(mediaIndex: number, packets: readonly FanOutPacket[]): void {
+    if (this.#deferred !== undefined) {
+      for (const packet of packets) this.#deferred.push([mediaIndex, packet]);
+      return;
+    }
+    const m = this.#byIndex[mediaIndex];
+    const p = this.#phase;
+    if (m === undefined || (p.state !== "play" && p.state !== "prePlay")) return;
+    const sent = p.delivery.sendRun(mediaIndex, packets);
+    let bytes = 0;
+    for (let i = 0; i < sent; i++) bytes += packets[i].byteLength;
+    m.sentPackets += sent;
+    m.sentOctets += bytes - 12 * sent;
+    this.counters.outBytes += bytes;
+    if (sent < packets.length) this.#drops.add(packets.length - sent);
   }
 
   #writeBurst(burst: FanOutBurst, force: boolean): void {

@@ -67,8 +67,13 @@ export interface FanOutBurst {
 export interface ReaderSink {
   /** Hot path: one RTP packet of media `mediaIndex`, already encrypted for an SRTP reader. */
   writeRtp(mediaIndex: number, packet: FanOutPacket): void;
-  /** Hot path, readers attached with `bursts`: one turn's packets of every media at once. */
+  /** Hot path, TCP readers attached with `bursts`: one turn's packets of every media at once. */
   writeBurst?(burst: FanOutBurst): void;
+  /**
+   * Hot path, UDP readers attached with `bursts`: one turn's packets of media `mediaIndex`
+   * (the UDP copy, or its SRTP form), in order, in one call. The array is shared: do not modify it.
+   */
+  writeRun?(mediaIndex: number, packets: readonly FanOutPacket[]): void;
   /** The stream ended or the reader was removed by the path (publisher left, kicked). */
   closeByPath(reason: string): void;
 }
@@ -110,8 +115,9 @@ export interface ReaderDelivery {
    */
   secure?: boolean;
   /**
-   * Plain TCP reader on channels 2i/2i+1 for media i: when it reads every media of the stream
-   * (and has `writeBurst`), its live packets arrive as one FanOutBurst per turn.
+   * Live packets by the turn rather than one by one: a plain TCP reader on channels 2i/2i+1 for
+   * media i that reads every media of the stream gets one FanOutBurst per turn (`writeBurst`);
+   * a UDP reader (`udpCopy` or `secure`) gets one run per media and turn (`writeRun`).
    */
   bursts?: boolean;
 }

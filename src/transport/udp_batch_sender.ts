@@ -141,6 +141,8 @@ export class UdpBatchSender {
   readonly #msgFirst = new Int32Array(MAX_MESSAGES);
   readonly #msgCount = new Int32Array(MAX_MESSAGES);
   readonly #destsByAddr = new WeakMap<NetAddr, Dest | null>();
+  /** Where each run was copied in the batch that holds it. */
+  readonly #runs = new WeakMap<object, { batch: number; first: number }>();
   #scheduled = false;
   /** Datagrams handed to the async path and not settled yet. */
   #slowInFlight = 0;
@@ -195,12 +197,51 @@ export class UdpBatchSender {
     }
     d.payloads[d.count++] = this.#payloadCount - 1;
     d.onError = onError;
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      if (this.#holdMs > 0) setTimeout(this.#scheduledFlush, this.#holdMs);
-      else queueMicrotask(this.#scheduledFlush);
-    }
+    this.#schedule();
     return undefined;
+  }
+
+  /** Arms the flush at the end of this turn (or of the hold). */
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    if (this.#holdMs > 0) setTimeout(this.#scheduledFlush, this.#holdMs);
+    else queueMicrotask(this.#scheduledFlush);
+  }
+
+  /**
+   * Hot path: queues a run of datagrams (one media's packets of one turn, the same array for
+   * every reader) to `to`. The run is copied into the batch once, whatever the number of
+   * destinations it goes to. Returns false when it cannot be batched (no FFI, not IPv4, the
+   * kernel pushing back, a run larger than a batch): the caller then sends its datagrams one by one.
+   */
+  sendRun(run: readonly { readonly data: Uint8Array }[], to: NetAddr, onError: SendErrorHandler): boolean {
+    if (this.#lib === undefined || this.#closed || this.#slowInFlight > 0) return false;
+    const d = this.#destOf(to);
+    if (d === null) return false;
+    let at = this.#runs.get(run);
+    if (at === undefined || at.batch !== this.#batch) {
+      let bytes = 0;
+      for (let i = 0; i < run.length; i++) bytes += (run[i].data.length + 7) & ~7;
+      if (bytes > ARENA_BYTES || run.length > MAX_PAYLOADS) return false;
+      if (this.#arenaUsed + bytes > ARENA_BYTES || this.#payloadCount + run.length > MAX_PAYLOADS) {
+        this.flush();
+      }
+      at = { batch: this.#batch, first: this.#payloadCount };
+      for (let i = 0; i < run.length; i++) this.#addPayload(run[i].data);
+      this.#lastData = undefined;
+      this.#runs.set(run, at);
+    }
+    if (d.batch !== this.#batch) {
+      d.batch = this.#batch;
+      d.count = 0;
+      this.#dests[this.#destCount++] = d;
+    }
+    const payloads = d.payloads;
+    for (let i = 0; i < run.length; i++) payloads[d.count++] = at.first + i;
+    d.onError = onError;
+    this.#schedule();
+    return true;
   }
 
   /** Sends the batch now (also called at the end of the turn, or of the hold, in which it started). */

@@ -124,6 +124,14 @@ export class UdpPair {
     return channel === "rtp" ? this.#rtpBatch.send(data, to, onError) : this.send(channel, data, to);
   }
 
+  /**
+   * Hot path: one run of RTP datagrams to `to` (see UdpBatchSender.sendRun), copied into the
+   * batch once for every reader. False when it cannot be batched: send them one by one.
+   */
+  sendRtpRun(run: readonly { readonly data: Uint8Array }[], to: NetAddr, onError: SendErrorHandler): boolean {
+    return this.#rtpBatch.sendRun(run, to, onError);
+  }
+
   /** Closes both sockets. */
   close(): void {
     if (this.#closed) return;

@@ -23,6 +23,10 @@ class BurstReader implements ReaderSink {
   writeBurst(b: FanOutBurst) {
     this.bursts.push(b);
   }
+  runs: [number, readonly FanOutPacket[]][] = [];
+  writeRun(i: number, packets: readonly FanOutPacket[]) {
+    this.runs.push([i, packets]);
+  }
   closeByPath() {}
 
   /** [channel, seq] of everything received, in order: single packets as channel 2i, then the bursts' frames. */
@@ -87,17 +91,14 @@ Deno.test("stream bursts: a reader of some medias, or not asking for bursts, get
   const stream = new Stream(SDP.medias, "x", { gopCache: false });
   const some = new BurstReader();
   const plain = new BurstReader();
-  const udp = new BurstReader();
   stream.attach(some, [0], { bursts: true });
   stream.attach(plain, [0, 1]);
-  stream.attach(udp, [0, 1], { bursts: true, udpCopy: true });
   stream.writeRtp(0, rtpPacket(10, 1000, slice));
   stream.writeRtp(1, rtpPacket(50, 2000, new Uint8Array([1]), 1, 97));
   await turnEnd();
-  for (const r of [some, plain, udp]) assert.equal(r.bursts.length, 0);
+  for (const r of [some, plain]) assert.equal(r.bursts.length + r.runs.length, 0);
   assert.deepEqual(some.received(), [[0, 10]]);
   assert.deepEqual(plain.received(), [[0, 10], [2, 50]]);
-  assert.deepEqual(udp.received(), [[0, 10], [2, 50]]);
 });
 
 Deno.test("stream bursts: a reader joining mid-turn gets the cached GOP, then bursts, no packet twice or missing", async () => {
@@ -134,4 +135,53 @@ Deno.test("stream bursts: detach and close stop them; a very large turn is split
   stream.close();
   await turnEnd();
   assert.equal(r.received().length, 250, "the pending burst of a closed stream is dropped");
+});
+
+Deno.test("stream runs: a UDP reader gets one turn's packets of each media in one call, the same array for all", async () => {
+  const stream = new Stream(SDP.medias, "x", { gopCache: false });
+  const a = new BurstReader();
+  const b = new BurstReader();
+  const video = new BurstReader();
+  stream.attach(a, [0, 1], { bursts: true, udpCopy: true });
+  stream.attach(b, [0, 1], { bursts: true, udpCopy: true });
+  stream.attach(video, [0], { bursts: true, udpCopy: true });
+  stream.writeRtp(0, rtpPacket(10, 1000, slice));
+  stream.writeRtp(1, rtpPacket(50, 2000, new Uint8Array([1]), 1, 97));
+  stream.writeRtp(0, rtpPacket(11, 1000, slice));
+  assert.equal(a.runs.length, 0, "nothing before the end of the turn");
+  await turnEnd();
+  const seqs = (r: BurstReader) => r.runs.map(([i, ps]) => [i, ps.map((p) => seq(p.data))]);
+  assert.deepEqual(seqs(a), [[0, [10, 11]], [1, [50]]]);
+  assert.deepEqual(seqs(video), [[0, [10, 11]]], "a reader of one media gets its runs only");
+  assert.equal(a.runs[0][1], b.runs[0][1], "one array for every reader");
+  assert.equal(a.packets.length + a.bursts.length, 0);
+  assert.equal(stream.outboundBytes, 3 * 2 * (12 + 3) + 2 * (12 + 1), "counted per reader");
+});
+
+Deno.test("stream runs: SRTP readers get the run encrypted once for all; a late reader: GOP replay, then runs", async () => {
+  const stream = new Stream(SDP.medias, "x", { gopCache: true });
+  const s1 = new BurstReader();
+  const s2 = new BurstReader();
+  stream.attach(s1, [0, 1], { bursts: true, secure: true });
+  stream.attach(s2, [0, 1], { bursts: true, secure: true });
+  stream.writeRtp(0, rtpPacket(1, 0, idr));
+  stream.writeRtp(0, rtpPacket(2, 0, slice));
+  const late = new BurstReader();
+  stream.attach(late, [0, 1], { bursts: true, udpCopy: true }); // same turn: 1 and 2 are pending
+  stream.writeRtp(0, rtpPacket(3, 3000, slice));
+  await turnEnd();
+  assert.equal(s1.runs.length, 2, "the pending run left when the late reader joined, then the rest");
+  assert.equal(s1.runs[0][1], s2.runs[0][1], "one encrypted run for both");
+  assert.notDeepEqual([...s1.runs[0][1][0].data.subarray(12)], [...idr], "the payload is encrypted");
+  const lateSeqs = [
+    ...late.packets.map(([, p]) => seq(p.data)),
+    ...late.runs.flatMap(([, ps]) => ps.map((p) => seq(p.data))),
+  ];
+  assert.deepEqual(lateSeqs, [1, 2, 3], "no packet twice or missing");
+  stream.detach(s1);
+  stream.writeRtp(0, rtpPacket(4, 6000, slice));
+  stream.close();
+  await turnEnd();
+  assert.equal(s1.runs.length, 2, "detached");
+  assert.equal(s2.runs.length, 2, "the pending run of a closed stream is dropped");
 });
