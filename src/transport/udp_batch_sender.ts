@@ -17,9 +17,10 @@
  * `onFallback`, and the rest of the batch is rebuilt as one message per datagram (the path
  * before GSO).
  *
- * The batch is sent on the main thread. Handing large batches to a sendmmsg on Deno's FFI thread
- * pool instead was measured slower (400 readers: 0.76 against 0.52 cores, p99 106 against 68 ms),
- * the kernel's work then competing with the readers for the other core.
+ * The batch is built and sent on the main thread. With `threads` > 1, a large chunk is cut at
+ * destination boundaries and the parts but the first are sent by Deno Workers at the same time
+ * (udp_send_threads.ts); the native layout then lives in SharedArrayBuffers. (Handing batches to
+ * Deno's FFI thread pool instead was measured slower: 400 readers, 0.76 against 0.52 cores.)
  *
  * Falls back to the socket's own `send()` when FFI is unavailable (see ffi_libc.ts), for
  * destinations that are not IPv4, and while the kernel pushes back (EAGAIN/ENOBUFS): the rest
@@ -29,6 +30,18 @@
  * @module
  */
 import type { NetAddr } from "./byte_stream.ts";
+import { type ChunkPort, MAX_THREADS, UdpSendThreads } from "./udp_send_threads.ts";
+import {
+  ARENA_BYTES,
+  BatchLayout,
+  CMSG,
+  IOVEC,
+  MAX_MESSAGES,
+  MAX_PAYLOADS,
+  MMSGHDR,
+  PRIVATE_IOVS,
+  SOCKADDR_IN,
+} from "./udp_batch_layout.ts";
 import {
   addressOf,
   AF_INET,
@@ -46,9 +59,6 @@ import {
   openLibc,
   parseIPv4,
   put64,
-  setIntOption,
-  SO_SNDBUF,
-  SOL_SOCKET,
   SOL_UDP,
   UDP_SEGMENT,
 } from "./ffi_libc.ts";
@@ -56,25 +66,12 @@ import {
 /** Called when the kernel refuses a datagram (unreachable network, message too long, …). */
 export type SendErrorHandler = (error: Error) => void;
 
-/** Messages per sendmmsg call at most (UIO_MAXIOV). */
-const MAX_MESSAGES = 1024;
-/** Distinct packets of one batch; a fuller batch is sent early. */
-const MAX_PAYLOADS = 1024;
-/** Packet bytes of one batch; a fuller batch is sent early. */
-const ARENA_BYTES = 256 * 1024;
 /** Segments of one GSO message at most (the kernel's UDP_MAX_SEGMENTS is 64 up to Linux 6.9). */
 const GSO_MAX_SEGMENTS = 64;
 /** Bytes of one GSO message at most: the largest IPv4 UDP payload. */
 const GSO_MAX_BYTES = 65507;
-/** iovecs written per message for groups that are not consecutive in the arena. */
-const PRIVATE_IOVS = MAX_MESSAGES * 16;
-/** Asked for, not guaranteed (net.core.wmem_max caps it): room for bursts to hundreds of readers. */
-const SEND_BUFFER_BYTES = 4 * 1024 * 1024;
-const MMSGHDR = 64; // struct mmsghdr on LP64: msghdr (56) + msg_len (4) + padding
-const SOCKADDR_IN = 16;
-const IOVEC = 16;
-const CMSG = 24; // CMSG_SPACE(sizeof(u16)): cmsghdr (16) + data padded to 8
-const CMSG_LEN_U16 = 18; // CMSG_LEN(sizeof(u16))
+/** Default of `minParallelMessages`. */
+const MIN_PARALLEL_MESSAGES = 128;
 
 /** Options of a UdpBatchSender. */
 export interface UdpBatchSenderOptions {
@@ -87,7 +84,14 @@ export interface UdpBatchSenderOptions {
    * at the end of the event-loop turn), so packets that arrive in separate turns are grouped.
    */
   holdMs?: number;
-  /** Told once when the kernel refuses segmentation offload and the sender falls back. */
+  /**
+   * Threads sending a large chunk's messages (default 1: the main thread only). With more, the
+   * parts but the first go to Deno Workers (needs FFI and read access to udp_send_worker.ts).
+   */
+  threads?: number;
+  /** Messages a chunk needs before it is split over the threads (default 128). */
+  minParallelMessages?: number;
+  /** Told once when the kernel refuses segmentation offload, or the workers, and the sender falls back. */
   onFallback?: (reason: string) => void;
 }
 
@@ -113,19 +117,23 @@ export class UdpBatchSender {
   readonly #holdMs: number;
   readonly #onFallback: ((reason: string) => void) | undefined;
   #gso = false;
-  // Native layout, allocated once (stable addresses): messages, addresses, control messages,
-  // one iovec per payload (in arena order), private iovecs, the payload bytes.
-  readonly #msgs = new Uint8Array(new ArrayBuffer(MAX_MESSAGES * MMSGHDR));
-  readonly #msgs32 = new Uint32Array(this.#msgs.buffer);
-  readonly #names32 = new Uint32Array(MAX_MESSAGES * (SOCKADDR_IN / 4));
-  readonly #cmsgs32 = new Uint32Array(MAX_MESSAGES * (CMSG / 4));
-  readonly #iovs32 = new Uint32Array(MAX_PAYLOADS * (IOVEC / 4));
-  readonly #privIovs32 = new Uint32Array(PRIVATE_IOVS * (IOVEC / 4));
-  readonly #arena = new Uint8Array(new ArrayBuffer(ARENA_BYTES));
+  readonly #threads: UdpSendThreads | undefined;
+  readonly #minParallel: number;
+  /** What the workers' fork/join uses of this sender (with threads only). */
+  readonly #chunkPort: ChunkPort | undefined;
+  // Native layout, allocated once (stable addresses; shared with the workers when there are any):
+  // messages, addresses, control messages, one iovec per payload (in arena order), private iovecs,
+  // the payload bytes.
+  readonly #msgs: Uint8Array<ArrayBuffer>;
+  readonly #msgs32: Uint32Array;
+  readonly #names32: Uint32Array;
+  readonly #cmsgs32: Uint32Array;
+  readonly #iovs32: Uint32Array;
+  readonly #privIovs32: Uint32Array;
+  readonly #arena: Uint8Array;
   #iovsAt = 0;
   #privIovsAt = 0;
   #arenaAt = 0;
-  #cmsgsAt = 0;
   // The batch being built.
   #batch = 0;
   #payloadCount = 0;
@@ -146,7 +154,7 @@ export class UdpBatchSender {
   #slowInFlight = 0;
   #closed = false;
   /** Messages and datagrams handed to the kernel through sendmmsg (for tests and the benchmark). */
-  readonly stats = { calls: 0, messages: 0, datagrams: 0 };
+  readonly stats = { calls: 0, messages: 0, datagrams: 0, workerMessages: 0 };
   readonly #scheduledFlush = () => {
     this.#scheduled = false;
     this.flush();
@@ -161,10 +169,40 @@ export class UdpBatchSender {
     const fd = lib === undefined ? undefined : findUdpSocketFd(lib, local.hostname, local.port);
     this.#lib = fd === undefined ? undefined : lib;
     this.#fd = fd ?? -1;
+    const threads = this.#lib === undefined
+      ? 1
+      : Math.min(MAX_THREADS, Math.max(1, Math.floor(opts.threads ?? 1)));
+    this.#minParallel = Math.max(2, opts.minParallelMessages ?? MIN_PARALLEL_MESSAGES);
+    const layout = new BatchLayout(threads > 1);
+    ({ msgs: this.#msgs, msgs32: this.#msgs32, names32: this.#names32, cmsgs32: this.#cmsgs32 } = layout);
+    ({ iovs32: this.#iovs32, privIovs32: this.#privIovs32, arena: this.#arena } = layout);
     if (this.#lib !== undefined) {
-      this.#layout(this.#lib);
+      this.#iovsAt = addressOf(this.#iovs32.buffer);
+      this.#privIovsAt = addressOf(this.#privIovs32.buffer);
+      this.#arenaAt = addressOf(this.#arena.buffer);
+      layout.prepare(this.#lib, this.#fd);
       if (opts.gso !== false) this.#gso = this.#probeGso(this.#lib);
     }
+    this.#threads = threads > 1
+      ? UdpSendThreads.start({
+        workers: threads - 1,
+        fd: this.#fd,
+        msgs: this.#msgs.buffer as unknown as SharedArrayBuffer,
+        onFallback: this.#onFallback,
+      })
+      : undefined;
+    this.#chunkPort = this.#threads === undefined ? undefined : {
+      msgDest: this.#msgDest,
+      sendHere: (from, to) => this.#sendPart(this.#lib!, from, to),
+      stopCode: () => this.#stopCode,
+      stopsAt: (off, code) => this.#stopsAt(off, code),
+      countWorker: (from, to) => {
+        this.#countSent(from, to);
+        this.stats.workerMessages += to - from;
+      },
+      sendSlow: (from, to) => this.#sendMessagesSlow(from, to),
+      refuseGso: (code) => this.#refuseGso(code),
+    };
   }
 
   /** Whether datagrams go through sendmmsg (false: Deno's `send()` for each). */
@@ -219,10 +257,16 @@ export class UdpBatchSender {
     }
   }
 
-  /** Sends what is queued and stops using the descriptor (call before closing the socket). */
+  /** Sends what is queued, stops the workers and stops using the descriptor (call before closing the socket). */
   close(): void {
     this.flush();
     this.#closed = true;
+    this.#threads?.close();
+  }
+
+  /** sendmmsg calls made by the workers (0 without them). */
+  get workerCalls(): number {
+    return this.#threads?.calls ?? 0;
   }
 
   /** Builds the batch's messages, up to 1024 at a time, and hands each chunk to sendmmsg. */
@@ -247,41 +291,82 @@ export class UdpBatchSender {
           ri = 0;
         }
       }
-      // Send it.
-      let off = 0;
-      while (off < m) {
-        const view = off === 0 ? this.#msgs : this.#msgs.subarray(off * MMSGHDR);
-        const sent = lib.sendmmsg(this.#fd, view, m - off, MSG_DONTWAIT);
-        this.stats.calls++;
-        if (sent > 0) {
-          this.#countSent(off, off + sent);
-          off += sent;
-          continue;
-        }
-        const code = errno(lib);
-        if (code === EINTR) continue;
-        if (code === EAGAIN || code === ENOBUFS) {
-          // The socket buffer is full: the rest of the batch waits for room on the async path.
-          this.#sendRestSlow(this.#msgDest[off], this.#msgFirst[off]);
+      // Send it: over the threads when it is large, else here.
+      if (this.#threads !== undefined && this.#threads.ready.length > 0 && m >= this.#minParallel) {
+        if (this.#threads.sendChunk(this.#chunkPort!, m)) {
+          // Something went the async path: so does the rest, to keep each reader's order.
+          if (di < this.#destCount) this.#sendRestSlow(di, ri);
           return;
         }
-        if (
-          this.#msgCount[off] > 1 &&
-          (code === EIO || code === EINVAL || code === ENOPROTOOPT || code === EOPNOTSUPP)
-        ) {
-          // Segmentation refused: off for good, and the rest is rebuilt one datagram per message.
-          this.#gso = false;
-          this.#onFallback?.(`the kernel refused UDP segmentation offload (errno ${code})`);
-          break;
-        }
-        // This message was refused (the ones before it were sent): report it, go on with the next.
-        const d = this.#dests[this.#msgDest[off]];
-        d.onError(new Error(`sendmmsg to ${d.to.hostname}:${d.to.port} failed: errno ${code}`));
-        off++;
+        continue;
       }
-      if (off < m) {
-        di = this.#msgDest[off];
-        ri = this.#msgFirst[off];
+      const off = this.#sendPart(lib, 0, m);
+      if (off === m) continue;
+      if (this.#stopCode === EAGAIN || this.#stopCode === ENOBUFS) {
+        // The socket buffer is full: the rest of the batch waits for room on the async path.
+        this.#sendRestSlow(this.#msgDest[off], this.#msgFirst[off]);
+        return;
+      }
+      // Segmentation refused: off for good, and the rest is rebuilt one datagram per message.
+      this.#refuseGso(this.#stopCode);
+      di = this.#msgDest[off];
+      ri = this.#msgFirst[off];
+    }
+  }
+
+  /** errno that stopped the last #sendPart early: EAGAIN/ENOBUFS (buffer full) or a GSO refusal. */
+  #stopCode = 0;
+
+  /**
+   * Sends messages [from, to) of the chunk here; reports refused messages to their destination and
+   * goes on. Returns where it stopped: `to`, or the first unsent message (reason in #stopCode).
+   */
+  #sendPart(lib: Libc, from: number, to: number): number {
+    let off = from;
+    while (off < to) {
+      const view = off === 0 ? this.#msgs : this.#msgs.subarray(off * MMSGHDR);
+      const sent = lib.sendmmsg(this.#fd, view, to - off, MSG_DONTWAIT);
+      this.stats.calls++;
+      if (sent > 0) {
+        this.#countSent(off, off + sent);
+        off += sent;
+        continue;
+      }
+      const code = errno(lib);
+      if (code === EINTR) continue;
+      if (this.#stopsAt(off, code)) return off;
+      off++;
+    }
+    return off;
+  }
+
+  /** Whether errno `code` on message `off` stops its part (set in #stopCode); else it is reported. */
+  #stopsAt(off: number, code: number): boolean {
+    this.#stopCode = code;
+    if (code === EAGAIN || code === ENOBUFS) return true;
+    if (
+      this.#msgCount[off] > 1 &&
+      (code === EIO || code === EINVAL || code === ENOPROTOOPT || code === EOPNOTSUPP)
+    ) {
+      return true;
+    }
+    // This message was refused (the ones before it were sent): report it, go on with the next.
+    const d = this.#dests[this.#msgDest[off]];
+    d.onError(new Error(`sendmmsg to ${d.to.hostname}:${d.to.port} failed: errno ${code}`));
+    return false;
+  }
+
+  #refuseGso(code: number): void {
+    this.#gso = false;
+    this.#onFallback?.(`the kernel refused UDP segmentation offload (errno ${code})`);
+  }
+
+  /** Messages [from, to) of the chunk, one datagram at a time, through Deno's send(). */
+  #sendMessagesSlow(from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      const d = this.#dests[this.#msgDest[i]];
+      for (let r = this.#msgFirst[i], end = r + this.#msgCount[i]; r < end; r++) {
+        this.#sendSlow(this.#datas[d.payloads[r]]!, d.to).catch(d.onError);
       }
     }
   }
@@ -429,25 +514,5 @@ export class UdpBatchSender {
     }
     this.#onFallback?.(`the kernel has no UDP segmentation offload (errno ${errno(lib)})`);
     return false;
-  }
-
-  /** Fixed parts of every message: its own sockaddr and control message slot. */
-  #layout(lib: Libc): void {
-    const namesAt = addressOf(this.#names32.buffer as ArrayBuffer);
-    this.#iovsAt = addressOf(this.#iovs32.buffer as ArrayBuffer);
-    this.#privIovsAt = addressOf(this.#privIovs32.buffer as ArrayBuffer);
-    this.#arenaAt = addressOf(this.#arena.buffer);
-    this.#cmsgsAt = addressOf(this.#cmsgs32.buffer as ArrayBuffer);
-    for (let i = 0; i < MAX_MESSAGES; i++) {
-      const m = i * MMSGHDR;
-      put64(this.#msgs32, m, namesAt + i * SOCKADDR_IN); // msg_name
-      this.#msgs32[(m + 8) >> 2] = SOCKADDR_IN; // msg_namelen
-      put64(this.#msgs32, m + 32, this.#cmsgsAt + i * CMSG); // msg_control (used when msg_controllen > 0)
-      const c = i * (CMSG / 4);
-      put64(this.#cmsgs32, c * 4, CMSG_LEN_U16); // cmsg_len
-      this.#cmsgs32[c + 2] = SOL_UDP; // cmsg_level
-      this.#cmsgs32[c + 3] = UDP_SEGMENT; // cmsg_type
-    }
-    setIntOption(lib, this.#fd, SOL_SOCKET, SO_SNDBUF, SEND_BUFFER_BYTES);
   }
 }
