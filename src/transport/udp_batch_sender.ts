@@ -218,7 +218,9 @@ export class UdpBatchSender {
   /**
    * Queues one datagram. Returns undefined when it joined the batch (sent at the end of this
    * turn; a refusal is reported to `onError`), or the promise of Deno's `send()` when it took
-   * the async path (the caller counts it in flight and handles its rejection).
+   * the async path (the caller counts it in flight and handles its rejection). A destination is
+   * the `to` object: order is kept among datagrams sent with the same object (the server keeps
+   * one per session media), not across two objects holding the same address when threads split.
    */
   send(data: Uint8Array, to: NetAddr, onError: SendErrorHandler): Promise<number> | undefined {
     if (this.#lib === undefined || this.#closed) return this.#sendDeno(data, to);
@@ -262,6 +264,11 @@ export class UdpBatchSender {
     this.flush();
     this.#closed = true;
     this.#threads?.close();
+  }
+
+  /** Threads that send a large chunk now: 1, plus the workers that are ready. */
+  get sendThreads(): number {
+    return 1 + (this.#threads?.ready.length ?? 0);
   }
 
   /** sendmmsg calls made by the workers (0 without them). */
