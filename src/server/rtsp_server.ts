@@ -151,7 +151,8 @@ export class RtspServer implements ServerContext {
           rtcpPort: o.udp.rtcpPort,
           gso: o.udp.gso,
           holdMs: o.udp.holdMs,
-          onFallback: (reason) => this.log.warn(`UDP fan-out: ${reason}, sending one datagram per message`),
+          threads: o.udp.threads,
+          onFallback: (reason) => this.log.warn(`UDP fan-out: ${reason}`),
           onError: (e) => this.log.error(`UDP socket error: ${(e as Error).message}`),
         });
       } catch (e) {

@@ -365,7 +365,9 @@ export class UdpBatchSender {
 
   #refuseGso(code: number): void {
     this.#gso = false;
-    this.#onFallback?.(`the kernel refused UDP segmentation offload (errno ${code})`);
+    this.#onFallback?.(
+      `the kernel refused UDP segmentation offload (errno ${code}), sending one datagram per message`,
+    );
   }
 
   /** Messages [from, to) of the chunk, one datagram at a time, through Deno's send(). */
@@ -519,7 +521,9 @@ export class UdpBatchSender {
     ) {
       return true;
     }
-    this.#onFallback?.(`the kernel has no UDP segmentation offload (errno ${errno(lib)})`);
+    this.#onFallback?.(
+      `the kernel has no UDP segmentation offload (errno ${errno(lib)}), sending one datagram per message`,
+    );
     return false;
   }
 }

@@ -156,3 +156,30 @@ Deno.test("UdpSendThreads: without read access to the worker module it stays on 
   assert.equal(r.fallbacks.length, 1);
   assert.match(r.fallbacks[0], /no read access to the send worker's module .*; sending on one thread/);
 });
+
+Deno.test("UdpSendThreads: a datagram refused in the worker's part is reported to its owner; the rest still leaves", async () => {
+  const sock = bind();
+  const readers = Array.from({ length: 200 }, bind);
+  const sender = await readySender(sock, 2);
+  const errors: string[] = [];
+  try {
+    const p = packet(1, 400);
+    for (const r of readers) sender.send(p, addrOf(r), noError);
+    // Larger than any UDP datagram (EMSGSIZE), to a reader of the second half: the worker's part.
+    const victim = readers[150];
+    sender.send(packet(2, 70000), addrOf(victim), (e) => errors.push(e.message));
+    sender.send(packet(3, 400), addrOf(victim), (e) => errors.push(e.message));
+    sender.flush();
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], new RegExp(`127\\.0\\.0\\.1:${addrOf(victim).port} failed: errno 90`));
+    for (const r of readers) {
+      assert.deepEqual((await r.receive())[0], p);
+      if (r === victim) assert.deepEqual((await r.receive())[0], packet(3, 400));
+    }
+    assert.ok(sender.stats.workerMessages > 0);
+  } finally {
+    sender.close();
+    sock.close();
+    for (const r of readers) r.close();
+  }
+});
