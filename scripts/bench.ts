@@ -1,6 +1,6 @@
 /**
  * `deno task bench`: the fan-out benchmark of issue 6. For each scenario (the Deno floor, UDP,
- * TCP, multicast in a private network namespace, SRTP, HTTP tunnel, a slow reader) and each N, a
+ * UDP with the sends over two threads (`udp-2t`: rtspUDPSendThreads 2), TCP, multicast in a private network namespace, SRTP, HTTP tunnel, a slow reader) and each N, a
  * fresh server process serves one publisher replaying a real 4 Mbit/s H.264 + AAC recording to N
  * readers of a separate load process; prints a table and writes docs/benchmarks.{md,json}.
  *
@@ -30,7 +30,18 @@ import {
 import { runOnce, type RunResult, type Scenario, tunnelAvailable } from "./bench/runner.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const ALL = ["floor", "floor-sendmmsg", "floor-gso", "udp", "tcp", "multicast", "srtp", "tunnel", "slow"];
+const ALL = [
+  "floor",
+  "floor-sendmmsg",
+  "floor-gso",
+  "udp",
+  "udp-2t",
+  "tcp",
+  "multicast",
+  "srtp",
+  "tunnel",
+  "slow",
+];
 
 const { values: flags } = parseArgs({
   args: Deno.args,

@@ -143,6 +143,7 @@ const ORDER: Scenario[] = [
   "floor-sendmmsg",
   "floor-gso",
   "udp",
+  "udp-2t",
   "tcp",
   "multicast",
   "srtp",

@@ -13,6 +13,7 @@ import { coresBetween, rssKiB, sampleCpu } from "./proc_stats.ts";
 /** The scenarios a run can measure. */
 export type Scenario =
   | "udp"
+  | "udp-2t"
   | "tcp"
   | "multicast"
   | "srtp"
@@ -281,7 +282,11 @@ async function runServer(spec: RunSpec, progress: (line: string) => void): Promi
   const dir = await Deno.makeTempDir({ prefix: "bench-" });
   const configPath = `${dir}/mediamtx.yml`;
   const tls = spec.scenario === "srtp" ? await makeCert(dir) : undefined;
-  await Deno.writeTextFile(configPath, serverConfig(base, netns, spec.extraConfig, tls));
+  // udp-2t: UDP readers with the fan-out's sends split over two threads (a send worker).
+  const extra = spec.scenario === "udp-2t"
+    ? `rtspUDPSendThreads: 2\n${spec.extraConfig ?? ""}`
+    : spec.extraConfig;
+  await Deno.writeTextFile(configPath, serverConfig(base, netns, extra, tls));
   const server = new Child(DENO, ["run", "-A", `${ROOT}main.ts`, configPath], { cwd: ROOT, keep: 100000 });
   let load: Child | undefined;
   try {
@@ -289,7 +294,7 @@ async function runServer(spec: RunSpec, progress: (line: string) => void): Promi
     const slow = spec.scenario === "slow";
     const t0 = performance.now();
     load = loadProcess({
-      mode: slow ? "tcp" : spec.scenario as LoadConfig["mode"],
+      mode: slow ? "tcp" : spec.scenario === "udp-2t" ? "udp" : spec.scenario as LoadConfig["mode"],
       readers: spec.readers,
       slowReaders: slow ? 1 : 0,
       host: "127.0.0.1",
