@@ -202,7 +202,7 @@ export class RtspServer implements ServerContext {
         this.#udp.batched
           ? `UDP fan-out: one sendmmsg per event-loop turn (FFI)${
             this.#udp.segmented ? ", equal-size runs per reader segmented by the kernel (UDP_SEGMENT)" : ""
-          }`
+          }${(o.udp?.threads ?? 1) > 1 ? `, large batches sent over ${o.udp!.threads} threads` : ""}`
           : `UDP fan-out: one send per packet and reader (${libcUnavailableReason ?? "FFI unavailable"})`,
       );
     }

@@ -108,6 +108,11 @@ export class UdpPair {
     return this.#rtpBatch.segmented;
   }
 
+  /** Threads sending large RTP batches now: 1, plus the send workers that are ready. */
+  get sendThreads(): number {
+    return this.#rtpBatch.sendThreads;
+  }
+
   /** sendmmsg calls, messages and datagrams of the RTP fan-out so far (and messages the workers sent). */
   get batchStats(): Readonly<{ calls: number; messages: number; datagrams: number; workerMessages: number }> {
     return this.#rtpBatch.stats;

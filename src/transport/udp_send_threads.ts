@@ -47,6 +47,17 @@ const ENOBUFS = 105;
 
 const WORKER_MODULE = new URL("./udp_send_worker.ts", import.meta.url);
 
+/**
+ * The send worker's module and the modules it imports: a worker reads them when it starts, so a
+ * run with narrowed read permissions must allow them (scripts/permissions.ts), and `deno compile`
+ * must embed them (scripts/compile.ts).
+ */
+export const SEND_WORKER_MODULES: readonly URL[] = [
+  WORKER_MODULE,
+  new URL("./ffi_libc.ts", import.meta.url),
+  new URL("./udp_send_protocol.ts", import.meta.url),
+];
+
 /** A worker's answer: messages sent from its first one, and errno where it stopped (0: all sent). */
 export interface PartResult {
   sent: number;
@@ -277,14 +288,16 @@ function workerUnavailableReason(): string | undefined {
   if (typeof Worker !== "function" || typeof SharedArrayBuffer !== "function") {
     return "Workers or SharedArrayBuffer are unavailable";
   }
-  if (WORKER_MODULE.protocol !== "file:") return undefined;
-  try {
-    const path = decodeURIComponent(WORKER_MODULE.pathname);
-    if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") {
-      return `no read access to the send worker's module (${path})`;
+  for (const url of SEND_WORKER_MODULES) {
+    if (url.protocol !== "file:") continue;
+    const path = decodeURIComponent(url.pathname);
+    try {
+      if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") {
+        return `no read access to the send worker's module ${path}`;
+      }
+    } catch {
+      return `the read permission of ${path} cannot be queried`;
     }
-  } catch {
-    return "the read permission of the send worker's module cannot be queried";
   }
   return undefined;
 }
