@@ -278,15 +278,25 @@ export class UdpBatchSender {
 
   /** Builds the batch's messages, up to 1024 at a time, and hands each chunk to sendmmsg. */
   #sendBatch(lib: Libc): void {
-    let di = 0;
-    let ri = 0;
-    while (di < this.#destCount && !this.#closed) {
+    this.#sendRange(lib, 0, 0, this.#destCount, 0);
+  }
+
+  /**
+   * Sends destination records from (di, ri) up to (endDi, endRi), not included. Returns whether it
+   * met a full socket buffer: the rest of the range then took the async path, as must what follows.
+   */
+  #sendRange(lib: Libc, di: number, ri: number, endDi: number, endRi: number): boolean {
+    while ((di < endDi || (di === endDi && ri < endRi)) && !this.#closed) {
       // Build one chunk.
       let m = 0;
       let priv = 0;
-      while (di < this.#destCount && m < MAX_MESSAGES && priv + GSO_MAX_SEGMENTS <= PRIVATE_IOVS) {
+      while (
+        (di < endDi || (di === endDi && ri < endRi)) && m < MAX_MESSAGES &&
+        priv + GSO_MAX_SEGMENTS <= PRIVATE_IOVS
+      ) {
         const d = this.#dests[di];
-        const n = this.#group(d, ri);
+        let n = this.#group(d, ri);
+        if (di === endDi && ri + n > endRi) n = endRi - ri;
         priv = this.#writeMessage(m, d, ri, n, priv);
         this.#msgDest[m] = di;
         this.#msgFirst[m] = ri;
@@ -300,25 +310,52 @@ export class UdpBatchSender {
       }
       // Send it: over the threads when it is large, else here.
       if (this.#threads !== undefined && this.#threads.ready.length > 0 && m >= this.#minParallel) {
-        if (this.#threads.sendChunk(this.#chunkPort!, m)) {
-          // Something went the async path: so does the rest, to keep each reader's order.
-          if (di < this.#destCount) this.#sendRestSlow(di, ri);
-          return;
-        }
-        continue;
+        const outcome = this.#threads.sendChunk(this.#chunkPort!, m);
+        if (outcome === "sent") continue;
+        if (outcome === "gso" && !this.#resendUnsent(lib, m, di, ri)) continue;
+        // Something went the async path: so does the rest, to keep each reader's order.
+        this.#sendRestSlow(di, ri, endDi, endRi);
+        return true;
       }
       const off = this.#sendPart(lib, 0, m);
       if (off === m) continue;
       if (this.#stopCode === EAGAIN || this.#stopCode === ENOBUFS) {
-        // The socket buffer is full: the rest of the batch waits for room on the async path.
-        this.#sendRestSlow(this.#msgDest[off], this.#msgFirst[off]);
-        return;
+        // The socket buffer is full: the rest waits for room on the async path.
+        this.#sendRestSlow(this.#msgDest[off], this.#msgFirst[off], endDi, endRi);
+        return true;
       }
       // Segmentation refused: off for good, and the rest is rebuilt one datagram per message.
       this.#refuseGso(this.#stopCode);
       di = this.#msgDest[off];
       ri = this.#msgFirst[off];
     }
+    return false;
+  }
+
+  /**
+   * After the kernel refused GSO in a chunk split over the threads (up to record (di, ri)):
+   * rebuilds each part's unsent messages one datagram per message, part after part. Returns
+   * whether a full socket buffer sent the rest of them the async path.
+   */
+  #resendUnsent(lib: Libc, m: number, di: number, ri: number): boolean {
+    const threads = this.#threads!;
+    const ranges: number[] = []; // (from di, from ri, to di, to ri), read before the layout is reused
+    for (let p = 0; p < threads.parts; p++) {
+      const stop = threads.partStop(p);
+      const end = threads.partEnd(p);
+      if (stop === end) continue;
+      ranges.push(this.#msgDest[stop], this.#msgFirst[stop]);
+      ranges.push(end < m ? this.#msgDest[end] : di, end < m ? this.#msgFirst[end] : ri);
+    }
+    for (let k = 0; k < ranges.length; k += 4) {
+      const [a, b, c, d] = ranges.slice(k, k + 4);
+      if (!this.#sendRange(lib, a, b, c, d)) continue;
+      for (let j = k + 4; j < ranges.length; j += 4) {
+        this.#sendRestSlow(ranges[j], ranges[j + 1], ranges[j + 2], ranges[j + 3]);
+      }
+      return true;
+    }
+    return false;
   }
 
   /** errno that stopped the last #sendPart early: EAGAIN/ENOBUFS (buffer full) or a GSO refusal. */
@@ -448,11 +485,11 @@ export class UdpBatchSender {
     this.stats.datagrams += datagrams;
   }
 
-  /** The rest of the batch, from destination `di`'s record `ri`, through Deno's send(). */
-  #sendRestSlow(di: number, ri: number): void {
-    for (; di < this.#destCount; di++, ri = 0) {
+  /** The rest of the batch (or up to record (endDi, endRi)), from `di`'s record `ri`, through Deno's send(). */
+  #sendRestSlow(di: number, ri: number, endDi = this.#destCount, endRi = 0): void {
+    for (; di < endDi || (di === endDi && ri < endRi); di++, ri = 0) {
       const d = this.#dests[di];
-      for (; ri < d.count; ri++) {
+      for (const last = di === endDi ? endRi : d.count; ri < last; ri++) {
         const p = d.payloads[ri];
         this.#sendSlow(this.#datas[p]!, d.to).catch(d.onError);
       }

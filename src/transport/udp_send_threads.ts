@@ -114,6 +114,7 @@ export class UdpSendThreads {
   readonly #workers: SendWorker[] = [];
   readonly #stops = new Int32Array(MAX_THREADS);
   readonly #codes = new Int32Array(MAX_THREADS);
+  #parts = 0;
 
   /** Starts the workers, or returns undefined (after one `onFallback`) when Workers cannot run here. */
   static start(opts: UdpSendThreadsOptions): UdpSendThreads | undefined {
@@ -161,10 +162,11 @@ export class UdpSendThreads {
    * Sends chunk [0, m) in parts cut at destination boundaries (a reader's messages stay in one
    * part, hence in order): the first on this thread, the others by the ready workers at the same
    * time; returns once every part is done (fork/join: the layout is reused only then). Returns
-   * whether a part stopped early (full socket buffer, GSO refused): every unsent message of the
-   * chunk then took the async path, and so must the rest of the batch.
+   * "sent" when nothing stopped a part; "full" when a full socket buffer did (every unsent message
+   * of the chunk then took the async path, and so must the rest of the batch); "gso" when the
+   * kernel refused segmentation (the caller rebuilds each part's unsent messages, see partStop).
    */
-  sendChunk(port: ChunkPort, m: number): boolean {
+  sendChunk(port: ChunkPort, m: number): "sent" | "full" | "gso" {
     const bounds = this.#bounds, workers = this.#workers, stops = this.#stops, codes = this.#codes;
     const msgDest = port.msgDest;
     const want = Math.min(this.ready.length + 1, MAX_THREADS);
@@ -198,15 +200,33 @@ export class UdpSendThreads {
       codes[p] = port.stopCode();
     }
     workers.fill(undefined as unknown as SendWorker, 0, n - 1);
-    let early = false;
+    this.#parts = n;
+    let gso = 0;
+    let full = false;
     for (let p = 0; p < n; p++) {
       if (stops[p] === bounds[p + 1]) continue;
-      if (!early && codes[p] !== EAGAIN && codes[p] !== ENOBUFS) port.refuseGso(codes[p]);
-      early = true;
+      if (codes[p] === EAGAIN || codes[p] === ENOBUFS) full = true;
+      else if (gso === 0) gso = codes[p];
     }
-    if (!early) return false;
+    if (gso !== 0) port.refuseGso(gso);
+    if (!full) return gso !== 0 ? "gso" : "sent";
     for (let p = 0; p < n; p++) port.sendSlow(stops[p], bounds[p + 1]);
-    return true;
+    return "full";
+  }
+
+  /** Parts of the last chunk. */
+  get parts(): number {
+    return this.#parts;
+  }
+
+  /** Where part `p` of the last chunk stopped (its end when it was sent whole). */
+  partStop(p: number): number {
+    return this.#stops[p];
+  }
+
+  /** The end of part `p` of the last chunk (the next part's first message). */
+  partEnd(p: number): number {
+    return this.#bounds[p + 1];
   }
 
   /** Hands messages `first … first+count-1` to `w`; its result comes from `join`. */

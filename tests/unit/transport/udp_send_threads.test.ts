@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { UdpBatchSender } from "../../../src/transport/udp_batch_sender.ts";
+import { findUdpSocketFd, openLibc, setIntOption, SOL_SOCKET } from "../../../src/transport/ffi_libc.ts";
 import { waitFor } from "../../_helpers/wait.ts";
 
 function bind(): Deno.DatagramConn {
@@ -180,6 +181,36 @@ Deno.test("UdpSendThreads: a datagram refused in the worker's part is reported t
       if (r === victim) assert.deepEqual((await r.receive())[0], packet(3, 400));
     }
     assert.ok(sender.stats.workerMessages > 0);
+  } finally {
+    sender.close();
+    sock.close();
+    for (const r of readers) r.close();
+  }
+});
+
+Deno.test("UdpSendThreads: when the kernel refuses GSO in both parts, it falls back once and loses nothing", async () => {
+  const sock = bind();
+  const readers = Array.from({ length: 200 }, bind);
+  const reasons: string[] = [];
+  const sender = await readySender(sock, 2, reasons);
+  try {
+    // SO_NO_CHECK (no UDP checksums) makes the kernel refuse segmentation with EINVAL.
+    const lib = openLibc()!;
+    const fd = findUdpSocketFd(lib, "127.0.0.1", addrOf(sock).port)!;
+    assert.ok(setIntOption(lib, fd, SOL_SOCKET, 11, 1));
+    const burst = [packet(0, 1000), packet(1, 1000), packet(2, 1000), packet(3, 400)];
+    for (let turn = 0; turn < 2; turn++) {
+      for (const p of burst) for (const r of readers) sender.send(p, addrOf(r), noError);
+      sender.flush();
+      for (const r of readers) {
+        for (const p of burst) assert.deepEqual((await r.receive())[0], p);
+      }
+    }
+    assert.deepEqual(reasons, [
+      "the kernel refused UDP segmentation offload (errno 22), sending one datagram per message",
+    ]);
+    assert.equal(sender.segmented, false);
+    assert.ok(sender.stats.workerMessages > 0, "the second turn was split again, without GSO");
   } finally {
     sender.close();
     sock.close();
