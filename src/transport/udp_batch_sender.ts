@@ -34,17 +34,15 @@ import { type ChunkPort, MAX_THREADS, UdpSendThreads } from "./udp_send_threads.
 import {
   ARENA_BYTES,
   BatchLayout,
-  CMSG,
-  IOVEC,
+  type Dest,
+  gsoUnavailable,
   MAX_MESSAGES,
   MAX_PAYLOADS,
   MMSGHDR,
+  newDest,
   PRIVATE_IOVS,
-  SOCKADDR_IN,
 } from "./udp_batch_layout.ts";
 import {
-  addressOf,
-  AF_INET,
   EAGAIN,
   EINTR,
   EINVAL,
@@ -57,10 +55,6 @@ import {
   type Libc,
   MSG_DONTWAIT,
   openLibc,
-  parseIPv4,
-  put64,
-  SOL_UDP,
-  UDP_SEGMENT,
 } from "./ffi_libc.ts";
 
 /** Called when the kernel refuses a datagram (unreachable network, message too long, …). */
@@ -95,20 +89,6 @@ export interface UdpBatchSenderOptions {
   onFallback?: (reason: string) => void;
 }
 
-/** A destination's datagrams of the batch being built. */
-interface Dest {
-  readonly to: NetAddr;
-  /** The two first words of its sockaddr_in (little-endian). */
-  readonly name0: number;
-  readonly name1: number;
-  /** Batch in which `payloads` was last started. */
-  batch: number;
-  count: number;
-  /** Arena payload indexes, in sending order. */
-  readonly payloads: number[];
-  onError: SendErrorHandler;
-}
-
 /** Sends datagrams from one Deno UDP socket, batched through sendmmsg when possible. */
 export class UdpBatchSender {
   readonly #sock: Deno.DatagramConn;
@@ -121,26 +101,15 @@ export class UdpBatchSender {
   readonly #minParallel: number;
   /** What the workers' fork/join uses of this sender (with threads only). */
   readonly #chunkPort: ChunkPort | undefined;
-  // Native layout, allocated once (stable addresses; shared with the workers when there are any):
-  // messages, addresses, control messages, one iovec per payload (in arena order), private iovecs,
-  // the payload bytes.
+  /** Native memory (shared with the workers when there are any). */
+  readonly #layout: BatchLayout;
   readonly #msgs: Uint8Array<ArrayBuffer>;
-  readonly #msgs32: Uint32Array;
-  readonly #names32: Uint32Array;
-  readonly #cmsgs32: Uint32Array;
-  readonly #iovs32: Uint32Array;
-  readonly #privIovs32: Uint32Array;
-  readonly #arena: Uint8Array;
-  #iovsAt = 0;
-  #privIovsAt = 0;
-  #arenaAt = 0;
   // The batch being built.
   #batch = 0;
   #payloadCount = 0;
   #arenaUsed = 0;
   #lastData: Uint8Array | undefined;
-  readonly #sizes = new Int32Array(MAX_PAYLOADS);
-  readonly #offsets = new Int32Array(MAX_PAYLOADS);
+  readonly #sizes: Int32Array;
   readonly #datas: (Uint8Array | undefined)[] = new Array(MAX_PAYLOADS);
   readonly #dests: Dest[] = [];
   #destCount = 0;
@@ -173,15 +142,18 @@ export class UdpBatchSender {
       ? 1
       : Math.min(MAX_THREADS, Math.max(1, Math.floor(opts.threads ?? 1)));
     this.#minParallel = Math.max(2, opts.minParallelMessages ?? MIN_PARALLEL_MESSAGES);
-    const layout = new BatchLayout(threads > 1);
-    ({ msgs: this.#msgs, msgs32: this.#msgs32, names32: this.#names32, cmsgs32: this.#cmsgs32 } = layout);
-    ({ iovs32: this.#iovs32, privIovs32: this.#privIovs32, arena: this.#arena } = layout);
+    const layout = this.#layout = new BatchLayout(threads > 1);
+    this.#msgs = layout.msgs;
+    this.#sizes = layout.sizes;
     if (this.#lib !== undefined) {
-      this.#iovsAt = addressOf(this.#iovs32.buffer);
-      this.#privIovsAt = addressOf(this.#privIovs32.buffer);
-      this.#arenaAt = addressOf(this.#arena.buffer);
       layout.prepare(this.#lib, this.#fd);
-      if (opts.gso !== false) this.#gso = this.#probeGso(this.#lib);
+      const code = opts.gso === false ? 0 : gsoUnavailable(this.#lib, this.#fd);
+      this.#gso = opts.gso !== false && code === 0;
+      if (code !== 0) {
+        this.#onFallback?.(
+          `the kernel has no UDP segmentation offload (errno ${code}), sending one datagram per message`,
+        );
+      }
     }
     this.#threads = threads > 1
       ? UdpSendThreads.start({
@@ -225,7 +197,8 @@ export class UdpBatchSender {
   send(data: Uint8Array, to: NetAddr, onError: SendErrorHandler): Promise<number> | undefined {
     if (this.#lib === undefined || this.#closed) return this.#sendDeno(data, to);
     if (this.#slowInFlight > 0) return this.#sendSlow(data, to);
-    const d = this.#destOf(to);
+    let d = this.#destsByAddr.get(to);
+    if (d === undefined) this.#destsByAddr.set(to, d = newDest(to));
     if (d === null || data.length > ARENA_BYTES) return this.#sendDeno(data, to);
     if (data !== this.#lastData) this.#addPayload(data);
     if (d.batch !== this.#batch) {
@@ -297,7 +270,7 @@ export class UdpBatchSender {
         const d = this.#dests[di];
         let n = this.#group(d, ri);
         if (di === endDi && ri + n > endRi) n = endRi - ri;
-        priv = this.#writeMessage(m, d, ri, n, priv);
+        priv = this.#layout.writeMessage(m, d, ri, n, priv);
         this.#msgDest[m] = di;
         this.#msgFirst[m] = ri;
         this.#msgCount[m] = n;
@@ -437,47 +410,6 @@ export class UdpBatchSender {
     return n;
   }
 
-  /** Fills message slot `m` with `d`'s `n` datagrams from record `ri`; returns the private iovecs used. */
-  #writeMessage(m: number, d: Dest, ri: number, n: number, priv: number): number {
-    const msgs32 = this.#msgs32;
-    const at = m * MMSGHDR;
-    const nm = m * (SOCKADDR_IN / 4);
-    this.#names32[nm] = d.name0;
-    this.#names32[nm + 1] = d.name1;
-    const payloads = d.payloads;
-    const first = payloads[ri];
-    // Consecutive payloads have consecutive iovecs: point at them, else write this message's own.
-    let consecutive = true;
-    for (let k = 1; k < n; k++) {
-      if (payloads[ri + k] !== first + k) {
-        consecutive = false;
-        break;
-      }
-    }
-    if (consecutive) {
-      put64(msgs32, at + 16, this.#iovsAt + first * IOVEC); // msg_iov
-    } else {
-      const iovs = this.#privIovs32;
-      for (let k = 0; k < n; k++) {
-        const p = payloads[ri + k];
-        const v = (priv + k) * (IOVEC / 4);
-        put64(iovs, v * 4, this.#arenaAt + this.#offsets[p]);
-        iovs[v + 2] = this.#sizes[p];
-        iovs[v + 3] = 0;
-      }
-      put64(msgs32, at + 16, this.#privIovsAt + priv * IOVEC);
-      priv += n;
-    }
-    msgs32[(at + 24) >> 2] = n; // msg_iovlen (upper word stays 0)
-    if (n > 1) {
-      this.#cmsgs32[m * (CMSG / 4) + 4] = this.#sizes[first]; // the u16 segment size (and padding)
-      msgs32[(at + 40) >> 2] = CMSG; // msg_controllen
-    } else {
-      msgs32[(at + 40) >> 2] = 0;
-    }
-    return priv;
-  }
-
   #countSent(from: number, to: number): void {
     let datagrams = 0;
     for (let i = from; i < to; i++) datagrams += this.#msgCount[i];
@@ -516,51 +448,9 @@ export class UdpBatchSender {
   #addPayload(data: Uint8Array): void {
     if (this.#arenaUsed + data.length > ARENA_BYTES || this.#payloadCount === MAX_PAYLOADS) this.flush();
     const p = this.#payloadCount++;
-    const offset = this.#arenaUsed;
-    this.#arena.set(data, offset);
-    put64(this.#iovs32, p * IOVEC, this.#arenaAt + offset);
-    this.#iovs32[p * (IOVEC / 4) + 2] = data.length;
-    this.#sizes[p] = data.length;
-    this.#offsets[p] = offset;
+    this.#layout.putPayload(p, data, this.#arenaUsed);
     this.#datas[p] = data;
     this.#arenaUsed += (data.length + 7) & ~7;
     this.#lastData = data;
-  }
-
-  /** `to`'s batch state and sockaddr, cached per address object; null when not IPv4. */
-  #destOf(to: NetAddr): Dest | null {
-    let d = this.#destsByAddr.get(to);
-    if (d === undefined) {
-      const ip = parseIPv4(to.hostname);
-      // Little-endian words: sin_family, then sin_port and sin_addr in network byte order.
-      d = ip === undefined || !(to.port > 0 && to.port < 65536) ? null : {
-        to,
-        name0: (AF_INET | (((to.port & 0xff) << 8) | (to.port >> 8)) << 16) >>> 0,
-        name1: (((ip & 0xff) << 24) | ((ip >>> 8 & 0xff) << 16) | ((ip >>> 16 & 0xff) << 8) | (ip >>> 24)) >>>
-          0,
-        batch: -1,
-        count: 0,
-        payloads: [],
-        onError: () => {},
-      };
-      this.#destsByAddr.set(to, d);
-    }
-    return d;
-  }
-
-  /** Whether the kernel knows UDP_SEGMENT on this socket (Linux 4.18 and later). */
-  #probeGso(lib: Libc): boolean {
-    const v = new Int32Array(1);
-    const len = new Uint32Array([4]);
-    if (
-      lib.getsockopt(this.#fd, SOL_UDP, UDP_SEGMENT, new Uint8Array(v.buffer), new Uint8Array(len.buffer)) ===
-        0
-    ) {
-      return true;
-    }
-    this.#onFallback?.(
-      `the kernel has no UDP segmentation offload (errno ${errno(lib)}), sending one datagram per message`,
-    );
-    return false;
   }
 }
