@@ -3,6 +3,8 @@ import { fileURLToPath } from "node:url";
 import { UdpBatchSender } from "../../../src/transport/udp_batch_sender.ts";
 import { findUdpSocketFd, openLibc, setIntOption, SOL_SOCKET } from "../../../src/transport/ffi_libc.ts";
 import { waitFor } from "../../_helpers/wait.ts";
+import { UdpSendThreads } from "../../../src/transport/udp_send_threads.ts";
+import { C_SEQ, C_STOP } from "../../../src/transport/udp_send_protocol.ts";
 // The worker module is started by URL, outside any import graph: this keeps it type-checked.
 import type * as _worker from "../../../src/transport/udp_send_worker.ts";
 
@@ -217,5 +219,35 @@ Deno.test("UdpSendThreads: when the kernel refuses GSO in both parts, it falls b
     sender.close();
     sock.close();
     for (const r of readers) r.close();
+  }
+});
+
+Deno.test("UdpSendThreads: a job the worker does not take is cancelled after its deadline; three misses stop the threads", async () => {
+  const fallbacks: string[] = [];
+  const threads = UdpSendThreads.start({
+    workers: 1,
+    fd: -1,
+    msgs: new SharedArrayBuffer(64),
+    onFallback: (r) => fallbacks.push(r),
+  })!;
+  try {
+    await waitFor(() => threads.ready.length === 1, { timeoutMs: 10_000, message: "send worker ready" });
+    const w = threads.ready[0];
+    // Make the worker leave its loop without telling the sender, as a stalled thread would look.
+    Atomics.store(w.ctrl, C_STOP, 1);
+    Atomics.add(w.ctrl, C_SEQ, 1);
+    Atomics.notify(w.ctrl, C_SEQ);
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      threads.post(w, 0, 1);
+      assert.equal(threads.join(w), undefined, "cancelled: the caller sends the part itself");
+      const waited = performance.now() - t0;
+      assert.ok(waited >= 200 && waited < 2000, `waited ${waited} ms`);
+    }
+    assert.equal(threads.ready.length, 0);
+    assert.equal(fallbacks.length, 1);
+    assert.match(fallbacks[0], /missed 3 jobs by 250 ms; sending on one thread/);
+  } finally {
+    threads.close();
   }
 });
