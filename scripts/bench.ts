@@ -154,6 +154,11 @@ async function runAll(list: { scenario: Scenario; n: number }[], netns: boolean)
       `${tag} cores ${r.cores.toFixed(3)} (user ${r.user.toFixed(3)}, sys ${r.sys.toFixed(3)}), ` +
         `RSS ${(r.rssKiB / 1024).toFixed(1)} MiB, delivered ${r.delivered.toFixed(4)}, lost ${r.lost}, ` +
         `p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, setup ${r.setupS.toFixed(1)} s` +
+        (r.threads === undefined
+          ? ""
+          : `, threads: main ${r.threads.main.toFixed(3)}, workers ${r.threads.workers.toFixed(3)}, other ${
+            r.threads.other.toFixed(3)
+          }`) +
         (r.failedReaders > 0 ? `, ${r.failedReaders} readers failed to set up` : ""),
     );
     results.push(r);

@@ -8,7 +8,7 @@
 import { fileURLToPath } from "node:url";
 import { Child } from "./child.ts";
 import type { LoadConfig, LoadReport } from "./load.ts";
-import { coresBetween, rssKiB, sampleCpu } from "./proc_stats.ts";
+import { coresBetween, rssKiB, sampleCpu, threadCpuSeconds } from "./proc_stats.ts";
 
 /** The scenarios a run can measure. */
 export type Scenario =
@@ -53,6 +53,8 @@ export interface RunResult {
   p50Ms: number;
   p99Ms: number;
   loadCores: number;
+  /** Cores of the server's main thread, of its Deno Workers (UDP send threads) and of its other threads. */
+  threads?: { main: number; workers: number; other: number };
   /** Slow-reader scenario: packets the server discarded for the slow reader, from its log. */
   slowDiscards?: number;
   /** Slow-reader scenario: why the server ended the slow session, if it did. */
@@ -152,7 +154,14 @@ async function measure(
   progress: (line: string) => void,
   server?: Child,
 ): Promise<
-  { report: LoadReport; cpu: ReturnType<typeof coresBetween>; rss: number; logFrom: number; logTo: number }
+  {
+    report: LoadReport;
+    cpu: ReturnType<typeof coresBetween>;
+    threads: RunResult["threads"];
+    rss: number;
+    logFrom: number;
+    logTo: number;
+  }
 > {
   progress(`warming up ${spec.warmupS} s`);
   await sleep(spec.warmupS * 1000);
@@ -161,9 +170,17 @@ async function measure(
   await load.send("mark");
   await load.waitFor(/"event":"marked"/, 10000, since);
   const c0 = sampleCpu(pid);
+  const t0 = threadCpuSeconds(pid);
   progress(`measuring ${spec.windowS} s`);
   await sleep(spec.windowS * 1000);
   const c1 = sampleCpu(pid);
+  const t1 = threadCpuSeconds(pid);
+  const s = (c1.at - c0.at) / 1000;
+  const threads = {
+    main: (t1.main - t0.main) / s,
+    workers: (t1.workers - t0.workers) / s,
+    other: (t1.other - t0.other) / s,
+  };
   const rss = rssKiB(pid);
   const logTo = server?.lineCount ?? 0;
   const since2 = load.lineCount;
@@ -172,7 +189,7 @@ async function measure(
   const report = (JSON.parse(line) as { report: LoadReport }).report;
   await load.send("quit");
   await load.exited(30000);
-  return { report, cpu: coresBetween(c0, c1), rss, logFrom, logTo };
+  return { report, cpu: coresBetween(c0, c1), threads, rss, logFrom, logTo };
 }
 
 function result(spec: RunSpec, m: Awaited<ReturnType<typeof measure>>, setupS: number): RunResult {
@@ -193,6 +210,7 @@ function result(spec: RunSpec, m: Awaited<ReturnType<typeof measure>>, setupS: n
     p50Ms: r.p50Ms,
     p99Ms: r.p99Ms,
     loadCores: r.loadCores,
+    threads: m.threads,
     setupS,
     failedReaders: r.failedReaders,
     failures: r.failures,
