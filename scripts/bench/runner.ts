@@ -117,6 +117,9 @@ export function serverConfig(
     `rtpAddress: ${host}:${base + 2}`,
     `rtcpAddress: ${host}:${base + 3}`,
     `rtspTransports: [${netns ? "udp, multicast, tcp" : "udp, tcp"}]`,
+    // Setting up thousands of readers can outlast the 60 s default while the load generator's
+    // keepalives start only once every reader plays: the early sessions would time out.
+    "rtspSessionTimeout: 300s",
     netns ? "multicastIPRange: 224.1.0.0/16" : "",
     ...(tls === undefined ? ['rtspEncryption: "no"'] : [
       "rtspEncryption: optional",
