@@ -40,6 +40,10 @@ const TAKEN_TIMEOUT_MS = 1000;
 /** Jobs a worker may leave untaken past the deadline before it is stopped. */
 const MAX_CANCELLED = 3;
 
+/** Step and bounds of the main thread's share of a chunk, balanced so that it waits little at the join. */
+const SHARE_STEP = 0.01;
+const MIN_SHARE = 0.05;
+const MAX_SHARE = 0.95;
 /** Threads sending one chunk at most (the main one included). */
 export const MAX_THREADS = 8;
 const EAGAIN = 11;
@@ -115,6 +119,9 @@ export class UdpSendThreads {
   readonly #stops = new Int32Array(MAX_THREADS);
   readonly #codes = new Int32Array(MAX_THREADS);
   #parts = 0;
+  /** Fraction of a chunk's messages the main thread sends (tuned per chunk), for `#shareOf` threads. */
+  #mainShare = 0.5;
+  #shareOf = 2;
 
   /** Starts the workers, or returns undefined (after one `onFallback`) when Workers cannot run here. */
   static start(opts: UdpSendThreadsOptions): UdpSendThreads | undefined {
@@ -170,9 +177,16 @@ export class UdpSendThreads {
     const bounds = this.#bounds, workers = this.#workers, stops = this.#stops, codes = this.#codes;
     const msgDest = port.msgDest;
     const want = Math.min(this.ready.length + 1, MAX_THREADS);
+    if (want !== this.#shareOf) {
+      this.#shareOf = want;
+      this.#mainShare = 1 / want;
+    }
+    // The main part first (its share balanced below), then equal parts for the workers.
+    const mainEnd = m * this.#mainShare;
     let n = 0;
     for (let p = 1; p < want; p++) {
-      let at = Math.max(Math.round((p * m) / want), bounds[n] + 1);
+      const target = mainEnd + ((m - mainEnd) * (p - 1)) / (want - 1);
+      let at = Math.max(Math.round(target), bounds[n] + 1);
       while (at < m && msgDest[at] === msgDest[at - 1]) at++;
       if (at >= m) break;
       bounds[++n] = at;
@@ -184,8 +198,10 @@ export class UdpSendThreads {
     }
     stops[0] = port.sendHere(0, bounds[1]);
     codes[0] = port.stopCode();
+    let waited = false;
     for (let p = 1; p < n; p++) {
       const end = bounds[p + 1];
+      if (Atomics.load(workers[p - 1].ctrl, C_STATE) !== S_DONE) waited = true;
       const r = this.join(workers[p - 1]);
       let off: number;
       if (r === undefined) {
@@ -201,6 +217,11 @@ export class UdpSendThreads {
     }
     workers.fill(undefined as unknown as SendWorker, 0, n - 1);
     this.#parts = n;
+    // Balance: the main thread takes more while it finishes first (and waits), less while it is last.
+    if (n > 1) {
+      const share = this.#mainShare + (waited ? SHARE_STEP : -SHARE_STEP);
+      this.#mainShare = share < MIN_SHARE ? MIN_SHARE : share > MAX_SHARE ? MAX_SHARE : share;
+    }
     let gso = 0;
     let full = false;
     for (let p = 0; p < n; p++) {
