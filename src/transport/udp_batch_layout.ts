@@ -33,10 +33,10 @@ export const MAX_PAYLOADS = 1024;
 export const ARENA_BYTES = 256 * 1024;
 /** iovecs written per message for groups that are not consecutive in the arena. */
 export const PRIVATE_IOVS = MAX_MESSAGES * 16;
-export const SOCKADDR_IN = 16;
-export const IOVEC = 16;
+const SOCKADDR_IN = 16;
+const IOVEC = 16;
 /** CMSG_SPACE(sizeof(u16)): cmsghdr (16) + data padded to 8. */
-export const CMSG = 24;
+const CMSG = 24;
 /** CMSG_LEN(sizeof(u16)). */
 const CMSG_LEN_U16 = 18;
 /** Asked for, not guaranteed (net.core.wmem_max caps it): room for bursts to hundreds of readers. */
