@@ -1,9 +1,10 @@
 /**
  * `deno task bench`: the fan-out benchmark of issue 6. For each scenario (the floors: a Deno loop,
- * sendmmsg, GSO and TCP send loops; UDP, TCP, multicast in a private network namespace, SRTP,
- * HTTP tunnel, a slow reader) and each N, a fresh server process serves one publisher replaying a
- * real 4 Mbit/s H.264 + AAC recording to N readers of a separate load process; prints a table and
- * writes docs/benchmarks.{md,json}.
+ * sendmmsg, GSO and TCP send loops; UDP, UDP with the sends over two threads (`udp-2t`:
+ * rtspUDPSendThreads 2), TCP, multicast in a private network namespace, SRTP, HTTP tunnel, a slow
+ * reader) and each N, a fresh server process serves one publisher replaying a real 4 Mbit/s
+ * H.264 + AAC recording to N readers of a separate load process; prints a table and writes
+ * docs/benchmarks.{md,json}. `BENCH_SERVER_FLAGS` adds `deno run` flags to the server (profiling).
  *
  *   deno task bench [--quick] [--label=NAME] [--scenarios=udp,tcp,…] [--readers=1,10,…]
  *                   [--window=SECONDS] [--warmup=SECONDS] [--no-write]
@@ -38,6 +39,7 @@ const ALL = [
   "floor-gso",
   "floor-tcp",
   "udp",
+  "udp-2t",
   "tcp",
   "multicast",
   "srtp",
@@ -156,6 +158,11 @@ async function runAll(list: { scenario: Scenario; n: number }[], netns: boolean)
       `${tag} cores ${r.cores.toFixed(3)} (user ${r.user.toFixed(3)}, sys ${r.sys.toFixed(3)}), ` +
         `RSS ${(r.rssKiB / 1024).toFixed(1)} MiB, delivered ${r.delivered.toFixed(4)}, lost ${r.lost}, ` +
         `p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, setup ${r.setupS.toFixed(1)} s` +
+        (r.threads === undefined
+          ? ""
+          : `, threads: main ${r.threads.main.toFixed(3)}, workers ${r.threads.workers.toFixed(3)}, other ${
+            r.threads.other.toFixed(3)
+          }`) +
         (r.failedReaders > 0 ? `, ${r.failedReaders} readers failed to set up` : "") +
         (r.floorSends !== undefined
           ? `, floor sends short: ${r.floorSends.partial} partial, ${r.floorSends.refused} EAGAIN`

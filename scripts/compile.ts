@@ -9,6 +9,7 @@
 
 import { fileURLToPath } from "node:url";
 import { serverPermissionFlags, takeFfiOption } from "./permissions.ts";
+import { SEND_WORKER_MODULES } from "../src/transport/udp_send_threads.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DEFAULT_OUTPUT = `${ROOT}dist/mediamtx-deno`;
@@ -26,7 +27,17 @@ export async function compile(output: string = DEFAULT_OUTPUT, ffi = false): Pro
   }
   // The configuration path is given when the binary runs, so reads cannot be narrowed here.
   const flags = serverPermissionFlags({ anyReadPath: true, ffi });
-  const args = ["compile", `--config=${ROOT}deno.json`, ...flags, "--output", output, `${ROOT}main.ts`];
+  // The UDP send worker (rtspUDPSendThreads > 1) is started from a URL, which deno compile does not follow.
+  const include = SEND_WORKER_MODULES.map((u) => `--include=${fileURLToPath(u)}`);
+  const args = [
+    "compile",
+    `--config=${ROOT}deno.json`,
+    ...flags,
+    ...include,
+    "--output",
+    output,
+    `${ROOT}main.ts`,
+  ];
   console.error(`$ deno ${args.join(" ")}`);
   const result = await new Deno.Command(Deno.execPath(), {
     args,

@@ -21,7 +21,9 @@
  * - `--allow-ffi`, only when asked for (`ffi: true`, `--ffi` on the command lines): the fan-out's
  *   fast paths call libc (`sendmmsg` for UDP, non-blocking `sendmsg` for TCP; see
  *   src/transport/ffi_libc.ts). FFI can do anything the process can, which is why it is opt-in;
- *   without it the server uses Deno's own sockets, correct but with more CPU per reader.
+ *   without it the server uses Deno's own sockets, correct but with more CPU per reader. With FFI,
+ *   reads also cover the UDP send worker's modules (`rtspUDPSendThreads` > 1 starts Deno Workers,
+ *   which read their module files when they start; see src/transport/udp_send_threads.ts).
  * - `--allow-run=<programs>`, only when a runOn* hook is configured: the first word of each hook
  *   command (`ffmpeg`, `sh`, …). When a command starts with a `$VARIABLE`, the program is only known
  *   at run time and the flag is not narrowed. Note that a program such as `sh` can run anything.
@@ -31,6 +33,8 @@
 import { type Config, configFromEnv, DEFAULT_CONFIG_PATHS, parseConfig } from "../src/config/mod.ts";
 import { splitCommandLine } from "../src/hooks/command_line.ts";
 import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SEND_WORKER_MODULES } from "../src/transport/udp_send_threads.ts";
 
 /** Options of `serverPermissionFlags`. */
 export interface ServerPermissionOptions {
@@ -64,6 +68,7 @@ export function serverPermissionFlags(options: ServerPermissionOptions = {}): st
     read.push(config.metricsServerKey, config.metricsServerCert);
   }
   read.push(...(options.extraReadPaths ?? []));
+  if (options.ffi) read.push(...SEND_WORKER_MODULES.map((u) => fileURLToPath(u)));
 
   const flags = ["--no-prompt", "--allow-net"];
   flags.push(options.anyReadPath ? "--allow-read" : `--allow-read=${pathList(read)}`);

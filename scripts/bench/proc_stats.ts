@@ -15,6 +15,30 @@ export function cpuSeconds(pid: number): { user: number; sys: number } {
   return { user: Number(f[11]) / TICKS_PER_SECOND, sys: Number(f[12]) / TICKS_PER_SECOND };
 }
 
+/**
+ * CPU seconds of `pid` so far by kind of thread: its main thread (the JS event loop), its Deno Workers
+ * (threads named `worker-…`, such as the UDP send workers of rtspUDPSendThreads), and the others
+ * (Deno's runtime and V8's helpers). A thread that exits between two samples drops out of the sum.
+ */
+export function threadCpuSeconds(pid: number): { main: number; workers: number; other: number } {
+  const out = { main: 0, workers: 0, other: 0 };
+  for (const e of Deno.readDirSync(`/proc/${pid}/task`)) {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(`/proc/${pid}/task/${e.name}/stat`);
+    } catch {
+      continue; // the thread exited
+    }
+    const name = text.slice(text.indexOf("(") + 1, text.lastIndexOf(")"));
+    const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    const s = (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND;
+    if (e.name === String(pid)) out.main += s;
+    else if (name.startsWith("worker-")) out.workers += s;
+    else out.other += s;
+  }
+  return out;
+}
+
 /** Resident set size of `pid`, in KiB. */
 export function rssKiB(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(Deno.readTextFileSync(`/proc/${pid}/status`));

@@ -161,6 +161,7 @@ const ORDER: Scenario[] = [
   "floor-gso",
   "floor-tcp",
   "udp",
+  "udp-2t",
   "tcp",
   "multicast",
   "srtp",

@@ -8,12 +8,13 @@
 import { fileURLToPath } from "node:url";
 import { Child } from "./child.ts";
 import type { LoadConfig, LoadReport } from "./load.ts";
-import { coresBetween, rssKiB, sampleCpu } from "./proc_stats.ts";
+import { coresBetween, rssKiB, sampleCpu, threadCpuSeconds } from "./proc_stats.ts";
 import type { TcpSendStats } from "./floor_tcp.ts";
 
 /** The scenarios a run can measure. */
 export type Scenario =
   | "udp"
+  | "udp-2t"
   | "tcp"
   | "multicast"
   | "srtp"
@@ -54,6 +55,8 @@ export interface RunResult {
   p50Ms: number;
   p99Ms: number;
   loadCores: number;
+  /** Cores of the server's main thread, of its Deno Workers (UDP send threads) and of its other threads. */
+  threads?: { main: number; workers: number; other: number };
   /** Slow-reader scenario: packets the server discarded for the slow reader, from its log. */
   slowDiscards?: number;
   /** Slow-reader scenario: why the server ended the slow session, if it did. */
@@ -118,6 +121,9 @@ export function serverConfig(
     `rtpAddress: ${host}:${base + 2}`,
     `rtcpAddress: ${host}:${base + 3}`,
     `rtspTransports: [${netns ? "udp, multicast, tcp" : "udp, tcp"}]`,
+    // Setting up thousands of readers can outlast the 60 s default while the load generator's
+    // keepalives start only once every reader plays: the early sessions would time out.
+    "rtspSessionTimeout: 300s",
     netns ? "multicastIPRange: 224.1.0.0/16" : "",
     ...(tls === undefined ? ['rtspEncryption: "no"'] : [
       "rtspEncryption: optional",
@@ -158,6 +164,7 @@ async function measure(
   {
     report: LoadReport;
     cpu: ReturnType<typeof coresBetween>;
+    threads: RunResult["threads"];
     rss: number;
     logFrom: number;
     logTo: number;
@@ -172,9 +179,17 @@ async function measure(
   await load.send("mark");
   await load.waitFor(/"event":"marked"/, 10000, since);
   const c0 = sampleCpu(pid);
+  const t0 = threadCpuSeconds(pid);
   progress(`measuring ${spec.windowS} s`);
   await sleep(spec.windowS * 1000);
   const c1 = sampleCpu(pid);
+  const t1 = threadCpuSeconds(pid);
+  const s = (c1.at - c0.at) / 1000;
+  const threads = {
+    main: (t1.main - t0.main) / s,
+    workers: (t1.workers - t0.workers) / s,
+    other: (t1.other - t0.other) / s,
+  };
   const rss = rssKiB(pid);
   const logTo = server?.lineCount ?? 0;
   const since2 = load.lineCount;
@@ -184,7 +199,7 @@ async function measure(
   const logAtReport = server?.lineCount ?? 0;
   await load.send("quit");
   await load.exited(30000);
-  return { report, cpu: coresBetween(c0, c1), rss, logFrom, logTo, logAtReport };
+  return { report, cpu: coresBetween(c0, c1), threads, rss, logFrom, logTo, logAtReport };
 }
 
 function result(spec: RunSpec, m: Awaited<ReturnType<typeof measure>>, setupS: number): RunResult {
@@ -205,6 +220,7 @@ function result(spec: RunSpec, m: Awaited<ReturnType<typeof measure>>, setupS: n
     p50Ms: r.p50Ms,
     p99Ms: r.p99Ms,
     loadCores: r.loadCores,
+    threads: m.threads,
     setupS,
     failedReaders: r.failedReaders,
     failures: r.failures,
@@ -349,7 +365,12 @@ async function runServer(spec: RunSpec, progress: (line: string) => void): Promi
   const dir = await Deno.makeTempDir({ prefix: "bench-" });
   const configPath = `${dir}/mediamtx.yml`;
   const tls = spec.scenario === "srtp" ? await makeCert(dir) : undefined;
-  await Deno.writeTextFile(configPath, serverConfig(base, netns, spec.extraConfig, tls));
+  // udp-2t: UDP readers with the fan-out's sends split over two threads (a send worker).
+  const extra = spec.scenario === "udp-2t"
+    ? `rtspUDPSendThreads: 2\n${spec.extraConfig ?? ""}`
+    : spec.extraConfig;
+  await Deno.writeTextFile(configPath, serverConfig(base, netns, extra, tls));
+  // BENCH_SERVER_FLAGS: extra `deno run` flags for the server (e.g. --v8-flags=--perf-basic-prof).
   const extraFlags = (Deno.env.get("BENCH_SERVER_FLAGS") ?? "").split(" ").filter((f) => f !== "");
   const server = new Child(DENO, ["run", "-A", ...extraFlags, `${ROOT}main.ts`, configPath], {
     cwd: ROOT,
@@ -361,7 +382,7 @@ async function runServer(spec: RunSpec, progress: (line: string) => void): Promi
     const slow = spec.scenario === "slow";
     const t0 = performance.now();
     load = loadProcess({
-      mode: slow ? "tcp" : spec.scenario as LoadConfig["mode"],
+      mode: slow ? "tcp" : spec.scenario === "udp-2t" ? "udp" : spec.scenario as LoadConfig["mode"],
       readers: spec.readers,
       slowReaders: slow ? 1 : 0,
       host: "127.0.0.1",

@@ -12,7 +12,7 @@ export interface RtspServerSettings {
   hostname: string;
   port: number;
   tls?: { certFile: string; keyFile: string };
-  udp: { hostname: string; rtpPort: number; rtcpPort: number };
+  udp: { hostname: string; rtpPort: number; rtcpPort: number; threads: number };
   transports: Config["rtspTransports"];
   multicast?: {
     ipRange: string;
@@ -43,7 +43,7 @@ export function rtspServerSettings(c: Config, label: "RTSP" | "RTSPS"): RtspServ
     hostname: listen.hostname,
     port: listen.port,
     tls: secure ? { certFile: c.rtspServerCert, keyFile: c.rtspServerKey } : undefined,
-    udp: { hostname: rtp.hostname, rtpPort: rtp.port, rtcpPort: rtcp.port },
+    udp: { hostname: rtp.hostname, rtpPort: rtp.port, rtcpPort: rtcp.port, threads: c.rtspUDPSendThreads },
     transports: [...c.rtspTransports],
     multicast: c.rtspTransports.includes("multicast")
       ? {

@@ -113,6 +113,7 @@ export function defaultGlobalConfig(): Config {
     multicastTTL: 16,
     multicastInterface: "",
     rtspSessionTimeout: 60_000,
+    rtspUDPSendThreads: 1,
     runOnConnect: "",
     runOnConnectRestart: false,
     runOnDisconnect: "",

@@ -145,6 +145,7 @@ export const GLOBAL_DECODERS: { [K in GlobalKey]: Decoder<Config[K]> } = {
   multicastInterface: interfaceValue,
   // The Session header advertises the timeout minus 5 s, which must stay positive.
   rtspSessionTimeout: durationValue(5_000, true),
+  rtspUDPSendThreads: integerValue(1, 8),
   runOnConnect: stringValue,
   runOnConnectRestart: booleanValue,
   runOnDisconnect: stringValue,

@@ -188,6 +188,8 @@ export interface Config {
   multicastInterface: string;
   /** ms of inactivity before a session is closed (default 60000); Session header advertises −5 s. */
   rtspSessionTimeout: number;
+  /** Threads sending the UDP fan-out's large batches, 1..8 (default 1: the main thread only). */
+  rtspUDPSendThreads: number;
   // hooks
   /** Command run while a client connection is open ("" = none). */
   runOnConnect: string;

@@ -151,7 +151,8 @@ export class RtspServer implements ServerContext {
           rtcpPort: o.udp.rtcpPort,
           gso: o.udp.gso,
           holdMs: o.udp.holdMs,
-          onFallback: (reason) => this.log.warn(`UDP fan-out: ${reason}, sending one datagram per message`),
+          threads: o.udp.threads,
+          onFallback: (reason) => this.log.warn(`UDP fan-out: ${reason}`),
           onError: (e) => this.log.error(`UDP socket error: ${(e as Error).message}`),
         });
       } catch (e) {
@@ -201,7 +202,7 @@ export class RtspServer implements ServerContext {
         this.#udp.batched
           ? `UDP fan-out: one sendmmsg per event-loop turn (FFI)${
             this.#udp.segmented ? ", equal-size runs per reader segmented by the kernel (UDP_SEGMENT)" : ""
-          }`
+          }${(o.udp?.threads ?? 1) > 1 ? `, large batches sent over ${o.udp!.threads} threads` : ""}`
           : `UDP fan-out: one send per packet and reader (${libcUnavailableReason ?? "FFI unavailable"})`,
       );
     }

@@ -18,8 +18,18 @@ export interface RtspServerOptions {
   hostname: string;
   port: number;
   /** Shared UDP pair (rtpAddress/rtcpAddress); omitted when UDP is not offered. */
-  /** `gso` (default true) and `holdMs` (default 0) tune the UDP fan-out (see UdpBatchSender). */
-  udp?: { hostname: string; rtpPort: number; rtcpPort: number; gso?: boolean; holdMs?: number };
+  /**
+   * `gso` (default true), `holdMs` (default 0) and `threads` (default 1) tune the UDP fan-out
+   * (see UdpBatchSender).
+   */
+  udp?: {
+    hostname: string;
+    rtpPort: number;
+    rtcpPort: number;
+    gso?: boolean;
+    holdMs?: number;
+    threads?: number;
+  };
   transports: readonly ServerTransport[];
   /** Authentication of DESCRIBE, ANNOUNCE and a reader's first SETUP; none when omitted. */
   auth?: Authenticator;

@@ -86,9 +86,9 @@ export function errno(lib: Libc): number {
   return p === null ? 0 : new Deno.UnsafePointerView(p).getInt32();
 }
 
-/** Address of a buffer's first byte; user-space addresses fit in a double's 53 bits. */
-export function addressOf(buf: ArrayBuffer): number {
-  return Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf)));
+/** Address of a buffer's first byte (shared ones too); user-space addresses fit in a double's 53 bits. */
+export function addressOf(buf: ArrayBufferLike): number {
+  return Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf as ArrayBuffer)));
 }
 
 /** Stores a 64-bit pointer or size at byte `offset` (a multiple of 8) of a little-endian Uint32Array view. */

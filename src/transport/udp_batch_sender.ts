@@ -17,9 +17,10 @@
  * `onFallback`, and the rest of the batch is rebuilt as one message per datagram (the path
  * before GSO).
  *
- * The batch is sent on the main thread. Handing large batches to a sendmmsg on Deno's FFI thread
- * pool instead was measured slower (400 readers: 0.76 against 0.52 cores, p99 106 against 68 ms),
- * the kernel's work then competing with the readers for the other core.
+ * The batch is built and sent on the main thread. With `threads` > 1, a large chunk is cut at
+ * destination boundaries and the parts but the first are sent by Deno Workers at the same time
+ * (udp_send_threads.ts); the native layout then lives in SharedArrayBuffers. (Handing batches to
+ * Deno's FFI thread pool instead was measured slower: 400 readers, 0.76 against 0.52 cores.)
  *
  * Falls back to the socket's own `send()` when FFI is unavailable (see ffi_libc.ts), for
  * destinations that are not IPv4, and while the kernel pushes back (EAGAIN/ENOBUFS): the rest
@@ -29,9 +30,19 @@
  * @module
  */
 import type { NetAddr } from "./byte_stream.ts";
+import { type ChunkPort, MAX_THREADS, UdpSendThreads } from "./udp_send_threads.ts";
 import {
-  addressOf,
-  AF_INET,
+  ARENA_BYTES,
+  BatchLayout,
+  type Dest,
+  gsoUnavailable,
+  MAX_MESSAGES,
+  MAX_PAYLOADS,
+  MMSGHDR,
+  newDest,
+  PRIVATE_IOVS,
+} from "./udp_batch_layout.ts";
+import {
   EAGAIN,
   EINTR,
   EINVAL,
@@ -44,37 +55,17 @@ import {
   type Libc,
   MSG_DONTWAIT,
   openLibc,
-  parseIPv4,
-  put64,
-  setIntOption,
-  SO_SNDBUF,
-  SOL_SOCKET,
-  SOL_UDP,
-  UDP_SEGMENT,
 } from "./ffi_libc.ts";
 
 /** Called when the kernel refuses a datagram (unreachable network, message too long, …). */
 export type SendErrorHandler = (error: Error) => void;
 
-/** Messages per sendmmsg call at most (UIO_MAXIOV). */
-const MAX_MESSAGES = 1024;
-/** Distinct packets of one batch; a fuller batch is sent early. */
-const MAX_PAYLOADS = 1024;
-/** Packet bytes of one batch; a fuller batch is sent early. */
-const ARENA_BYTES = 256 * 1024;
 /** Segments of one GSO message at most (the kernel's UDP_MAX_SEGMENTS is 64 up to Linux 6.9). */
 const GSO_MAX_SEGMENTS = 64;
 /** Bytes of one GSO message at most: the largest IPv4 UDP payload. */
 const GSO_MAX_BYTES = 65507;
-/** iovecs written per message for groups that are not consecutive in the arena. */
-const PRIVATE_IOVS = MAX_MESSAGES * 16;
-/** Asked for, not guaranteed (net.core.wmem_max caps it): room for bursts to hundreds of readers. */
-const SEND_BUFFER_BYTES = 4 * 1024 * 1024;
-const MMSGHDR = 64; // struct mmsghdr on LP64: msghdr (56) + msg_len (4) + padding
-const SOCKADDR_IN = 16;
-const IOVEC = 16;
-const CMSG = 24; // CMSG_SPACE(sizeof(u16)): cmsghdr (16) + data padded to 8
-const CMSG_LEN_U16 = 18; // CMSG_LEN(sizeof(u16))
+/** Default of `minParallelMessages`. */
+const MIN_PARALLEL_MESSAGES = 128;
 
 /** Options of a UdpBatchSender. */
 export interface UdpBatchSenderOptions {
@@ -87,22 +78,15 @@ export interface UdpBatchSenderOptions {
    * at the end of the event-loop turn), so packets that arrive in separate turns are grouped.
    */
   holdMs?: number;
-  /** Told once when the kernel refuses segmentation offload and the sender falls back. */
+  /**
+   * Threads sending a large chunk's messages (default 1: the main thread only). With more, the
+   * parts but the first go to Deno Workers (needs FFI and read access to udp_send_worker.ts).
+   */
+  threads?: number;
+  /** Messages a chunk needs before it is split over the threads (default 128). */
+  minParallelMessages?: number;
+  /** Told once when the kernel refuses segmentation offload, or the workers, and the sender falls back. */
   onFallback?: (reason: string) => void;
-}
-
-/** A destination's datagrams of the batch being built. */
-interface Dest {
-  readonly to: NetAddr;
-  /** The two first words of its sockaddr_in (little-endian). */
-  readonly name0: number;
-  readonly name1: number;
-  /** Batch in which `payloads` was last started. */
-  batch: number;
-  count: number;
-  /** Arena payload indexes, in sending order. */
-  readonly payloads: number[];
-  onError: SendErrorHandler;
 }
 
 /** Sends datagrams from one Deno UDP socket, batched through sendmmsg when possible. */
@@ -113,26 +97,19 @@ export class UdpBatchSender {
   readonly #holdMs: number;
   readonly #onFallback: ((reason: string) => void) | undefined;
   #gso = false;
-  // Native layout, allocated once (stable addresses): messages, addresses, control messages,
-  // one iovec per payload (in arena order), private iovecs, the payload bytes.
-  readonly #msgs = new Uint8Array(new ArrayBuffer(MAX_MESSAGES * MMSGHDR));
-  readonly #msgs32 = new Uint32Array(this.#msgs.buffer);
-  readonly #names32 = new Uint32Array(MAX_MESSAGES * (SOCKADDR_IN / 4));
-  readonly #cmsgs32 = new Uint32Array(MAX_MESSAGES * (CMSG / 4));
-  readonly #iovs32 = new Uint32Array(MAX_PAYLOADS * (IOVEC / 4));
-  readonly #privIovs32 = new Uint32Array(PRIVATE_IOVS * (IOVEC / 4));
-  readonly #arena = new Uint8Array(new ArrayBuffer(ARENA_BYTES));
-  #iovsAt = 0;
-  #privIovsAt = 0;
-  #arenaAt = 0;
-  #cmsgsAt = 0;
+  readonly #threads: UdpSendThreads | undefined;
+  readonly #minParallel: number;
+  /** What the workers' fork/join uses of this sender (with threads only). */
+  readonly #chunkPort: ChunkPort | undefined;
+  /** Native memory (shared with the workers when there are any). */
+  readonly #layout: BatchLayout;
+  readonly #msgs: Uint8Array<ArrayBuffer>;
   // The batch being built.
   #batch = 0;
   #payloadCount = 0;
   #arenaUsed = 0;
   #lastData: Uint8Array | undefined;
-  readonly #sizes = new Int32Array(MAX_PAYLOADS);
-  readonly #offsets = new Int32Array(MAX_PAYLOADS);
+  readonly #sizes: Int32Array;
   readonly #datas: (Uint8Array | undefined)[] = new Array(MAX_PAYLOADS);
   readonly #dests: Dest[] = [];
   #destCount = 0;
@@ -148,7 +125,7 @@ export class UdpBatchSender {
   #slowInFlight = 0;
   #closed = false;
   /** Messages and datagrams handed to the kernel through sendmmsg (for tests and the benchmark). */
-  readonly stats = { calls: 0, messages: 0, datagrams: 0 };
+  readonly stats = { calls: 0, messages: 0, datagrams: 0, workerMessages: 0 };
   readonly #scheduledFlush = () => {
     this.#scheduled = false;
     this.flush();
@@ -163,10 +140,43 @@ export class UdpBatchSender {
     const fd = lib === undefined ? undefined : findUdpSocketFd(lib, local.hostname, local.port);
     this.#lib = fd === undefined ? undefined : lib;
     this.#fd = fd ?? -1;
+    const threads = this.#lib === undefined
+      ? 1
+      : Math.min(MAX_THREADS, Math.max(1, Math.floor(opts.threads ?? 1)));
+    this.#minParallel = Math.max(2, opts.minParallelMessages ?? MIN_PARALLEL_MESSAGES);
+    const layout = this.#layout = new BatchLayout(threads > 1);
+    this.#msgs = layout.msgs;
+    this.#sizes = layout.sizes;
     if (this.#lib !== undefined) {
-      this.#layout(this.#lib);
-      if (opts.gso !== false) this.#gso = this.#probeGso(this.#lib);
+      layout.prepare(this.#lib, this.#fd);
+      const code = opts.gso === false ? 0 : gsoUnavailable(this.#lib, this.#fd);
+      this.#gso = opts.gso !== false && code === 0;
+      if (code !== 0) {
+        this.#onFallback?.(
+          `the kernel has no UDP segmentation offload (errno ${code}), sending one datagram per message`,
+        );
+      }
     }
+    this.#threads = threads > 1
+      ? UdpSendThreads.start({
+        workers: threads - 1,
+        fd: this.#fd,
+        msgs: this.#msgs.buffer as unknown as SharedArrayBuffer,
+        onFallback: this.#onFallback,
+      })
+      : undefined;
+    this.#chunkPort = this.#threads === undefined ? undefined : {
+      msgDest: this.#msgDest,
+      sendHere: (from, to) => this.#sendPart(this.#lib!, from, to),
+      stopCode: () => this.#stopCode,
+      stopsAt: (off, code) => this.#stopsAt(off, code),
+      countWorker: (from, to) => {
+        this.#countSent(from, to);
+        this.stats.workerMessages += to - from;
+      },
+      sendSlow: (from, to) => this.#sendMessagesSlow(from, to),
+      refuseGso: (code) => this.#refuseGso(code),
+    };
   }
 
   /** Whether datagrams go through sendmmsg (false: Deno's `send()` for each). */
@@ -182,7 +192,9 @@ export class UdpBatchSender {
   /**
    * Queues one datagram. Returns undefined when it joined the batch (sent at the end of this
    * turn; a refusal is reported to `onError`), or the promise of Deno's `send()` when it took
-   * the async path (the caller counts it in flight and handles its rejection).
+   * the async path (the caller counts it in flight and handles its rejection). A destination is
+   * the `to` object: order is kept among datagrams sent with the same object (the server keeps
+   * one per session media), not across two objects holding the same address when threads split.
    */
   send(data: Uint8Array, to: NetAddr, onError: SendErrorHandler): Promise<number> | undefined {
     if (this.#lib === undefined || this.#closed) return this.#sendDeno(data, to);
@@ -199,6 +211,13 @@ export class UdpBatchSender {
     d.onError = onError;
     this.#schedule();
     return undefined;
+  }
+
+  /** `to`'s batch state, cached per address object; null when it is not IPv4. */
+  #destOf(to: NetAddr): Dest | null {
+    let d = this.#destsByAddr.get(to);
+    if (d === undefined) this.#destsByAddr.set(to, d = newDest(to));
+    return d;
   }
 
   /** Arms the flush at the end of this turn (or of the hold). */
@@ -260,24 +279,45 @@ export class UdpBatchSender {
     }
   }
 
-  /** Sends what is queued and stops using the descriptor (call before closing the socket). */
+  /** Sends what is queued, stops the workers and stops using the descriptor (call before closing the socket). */
   close(): void {
     this.flush();
     this.#closed = true;
+    this.#threads?.close();
+  }
+
+  /** Threads that send a large chunk now: 1, plus the workers that are ready. */
+  get sendThreads(): number {
+    return 1 + (this.#threads?.ready.length ?? 0);
+  }
+
+  /** sendmmsg calls made by the workers (0 without them). */
+  get workerCalls(): number {
+    return this.#threads?.calls ?? 0;
   }
 
   /** Builds the batch's messages, up to 1024 at a time, and hands each chunk to sendmmsg. */
   #sendBatch(lib: Libc): void {
-    let di = 0;
-    let ri = 0;
-    while (di < this.#destCount && !this.#closed) {
+    this.#sendRange(lib, 0, 0, this.#destCount, 0);
+  }
+
+  /**
+   * Sends destination records from (di, ri) up to (endDi, endRi), not included. Returns whether it
+   * met a full socket buffer: the rest of the range then took the async path, as must what follows.
+   */
+  #sendRange(lib: Libc, di: number, ri: number, endDi: number, endRi: number): boolean {
+    while ((di < endDi || (di === endDi && ri < endRi)) && !this.#closed) {
       // Build one chunk.
       let m = 0;
       let priv = 0;
-      while (di < this.#destCount && m < MAX_MESSAGES && priv + GSO_MAX_SEGMENTS <= PRIVATE_IOVS) {
+      while (
+        (di < endDi || (di === endDi && ri < endRi)) && m < MAX_MESSAGES &&
+        priv + GSO_MAX_SEGMENTS <= PRIVATE_IOVS
+      ) {
         const d = this.#dests[di];
-        const n = this.#group(d, ri);
-        priv = this.#writeMessage(m, d, ri, n, priv);
+        let n = this.#group(d, ri);
+        if (di === endDi && ri + n > endRi) n = endRi - ri;
+        priv = this.#layout.writeMessage(m, d, ri, n, priv);
         this.#msgDest[m] = di;
         this.#msgFirst[m] = ri;
         this.#msgCount[m] = n;
@@ -288,41 +328,111 @@ export class UdpBatchSender {
           ri = 0;
         }
       }
-      // Send it.
-      let off = 0;
-      while (off < m) {
-        const view = off === 0 ? this.#msgs : this.#msgs.subarray(off * MMSGHDR);
-        const sent = lib.sendmmsg(this.#fd, view, m - off, MSG_DONTWAIT);
-        this.stats.calls++;
-        if (sent > 0) {
-          this.#countSent(off, off + sent);
-          off += sent;
-          continue;
-        }
-        const code = errno(lib);
-        if (code === EINTR) continue;
-        if (code === EAGAIN || code === ENOBUFS) {
-          // The socket buffer is full: the rest of the batch waits for room on the async path.
-          this.#sendRestSlow(this.#msgDest[off], this.#msgFirst[off]);
-          return;
-        }
-        if (
-          this.#msgCount[off] > 1 &&
-          (code === EIO || code === EINVAL || code === ENOPROTOOPT || code === EOPNOTSUPP)
-        ) {
-          // Segmentation refused: off for good, and the rest is rebuilt one datagram per message.
-          this.#gso = false;
-          this.#onFallback?.(`the kernel refused UDP segmentation offload (errno ${code})`);
-          break;
-        }
-        // This message was refused (the ones before it were sent): report it, go on with the next.
-        const d = this.#dests[this.#msgDest[off]];
-        d.onError(new Error(`sendmmsg to ${d.to.hostname}:${d.to.port} failed: errno ${code}`));
-        off++;
+      // Send it: over the threads when it is large, else here.
+      if (this.#threads !== undefined && this.#threads.ready.length > 0 && m >= this.#minParallel) {
+        const outcome = this.#threads.sendChunk(this.#chunkPort!, m);
+        if (outcome === "sent") continue;
+        if (outcome === "gso" && !this.#resendUnsent(lib, m, di, ri)) continue;
+        // Something went the async path: so does the rest, to keep each reader's order.
+        this.#sendRestSlow(di, ri, endDi, endRi);
+        return true;
       }
-      if (off < m) {
-        di = this.#msgDest[off];
-        ri = this.#msgFirst[off];
+      const off = this.#sendPart(lib, 0, m);
+      if (off === m) continue;
+      if (this.#stopCode === EAGAIN || this.#stopCode === ENOBUFS) {
+        // The socket buffer is full: the rest waits for room on the async path.
+        this.#sendRestSlow(this.#msgDest[off], this.#msgFirst[off], endDi, endRi);
+        return true;
+      }
+      // Segmentation refused: off for good, and the rest is rebuilt one datagram per message.
+      this.#refuseGso(this.#stopCode);
+      di = this.#msgDest[off];
+      ri = this.#msgFirst[off];
+    }
+    return false;
+  }
+
+  /**
+   * After the kernel refused GSO in a chunk split over the threads (up to record (di, ri)):
+   * rebuilds each part's unsent messages one datagram per message, part after part. Returns
+   * whether a full socket buffer sent the rest of them the async path.
+   */
+  #resendUnsent(lib: Libc, m: number, di: number, ri: number): boolean {
+    const threads = this.#threads!;
+    const ranges: number[] = []; // (from di, from ri, to di, to ri), read before the layout is reused
+    for (let p = 0; p < threads.parts; p++) {
+      const stop = threads.partStop(p);
+      const end = threads.partEnd(p);
+      if (stop === end) continue;
+      ranges.push(this.#msgDest[stop], this.#msgFirst[stop]);
+      ranges.push(end < m ? this.#msgDest[end] : di, end < m ? this.#msgFirst[end] : ri);
+    }
+    for (let k = 0; k < ranges.length; k += 4) {
+      const [a, b, c, d] = ranges.slice(k, k + 4);
+      if (!this.#sendRange(lib, a, b, c, d)) continue;
+      for (let j = k + 4; j < ranges.length; j += 4) {
+        this.#sendRestSlow(ranges[j], ranges[j + 1], ranges[j + 2], ranges[j + 3]);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** errno that stopped the last #sendPart early: EAGAIN/ENOBUFS (buffer full) or a GSO refusal. */
+  #stopCode = 0;
+
+  /**
+   * Sends messages [from, to) of the chunk here; reports refused messages to their destination and
+   * goes on. Returns where it stopped: `to`, or the first unsent message (reason in #stopCode).
+   */
+  #sendPart(lib: Libc, from: number, to: number): number {
+    let off = from;
+    while (off < to) {
+      const view = off === 0 ? this.#msgs : this.#msgs.subarray(off * MMSGHDR);
+      const sent = lib.sendmmsg(this.#fd, view, to - off, MSG_DONTWAIT);
+      this.stats.calls++;
+      if (sent > 0) {
+        this.#countSent(off, off + sent);
+        off += sent;
+        continue;
+      }
+      const code = errno(lib);
+      if (code === EINTR) continue;
+      if (this.#stopsAt(off, code)) return off;
+      off++;
+    }
+    return off;
+  }
+
+  /** Whether errno `code` on message `off` stops its part (set in #stopCode); else it is reported. */
+  #stopsAt(off: number, code: number): boolean {
+    this.#stopCode = code;
+    if (code === EAGAIN || code === ENOBUFS) return true;
+    if (
+      this.#msgCount[off] > 1 &&
+      (code === EIO || code === EINVAL || code === ENOPROTOOPT || code === EOPNOTSUPP)
+    ) {
+      return true;
+    }
+    // This message was refused (the ones before it were sent): report it, go on with the next.
+    const d = this.#dests[this.#msgDest[off]];
+    d.onError(new Error(`sendmmsg to ${d.to.hostname}:${d.to.port} failed: errno ${code}`));
+    return false;
+  }
+
+  #refuseGso(code: number): void {
+    this.#gso = false;
+    this.#onFallback?.(
+      `the kernel refused UDP segmentation offload (errno ${code}), sending one datagram per message`,
+    );
+  }
+
+  /** Messages [from, to) of the chunk, one datagram at a time, through Deno's send(). */
+  #sendMessagesSlow(from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      const d = this.#dests[this.#msgDest[i]];
+      for (let r = this.#msgFirst[i], end = r + this.#msgCount[i]; r < end; r++) {
+        this.#sendSlow(this.#datas[d.payloads[r]]!, d.to).catch(d.onError);
       }
     }
   }
@@ -347,47 +457,6 @@ export class UdpBatchSender {
     return n;
   }
 
-  /** Fills message slot `m` with `d`'s `n` datagrams from record `ri`; returns the private iovecs used. */
-  #writeMessage(m: number, d: Dest, ri: number, n: number, priv: number): number {
-    const msgs32 = this.#msgs32;
-    const at = m * MMSGHDR;
-    const nm = m * (SOCKADDR_IN / 4);
-    this.#names32[nm] = d.name0;
-    this.#names32[nm + 1] = d.name1;
-    const payloads = d.payloads;
-    const first = payloads[ri];
-    // Consecutive payloads have consecutive iovecs: point at them, else write this message's own.
-    let consecutive = true;
-    for (let k = 1; k < n; k++) {
-      if (payloads[ri + k] !== first + k) {
-        consecutive = false;
-        break;
-      }
-    }
-    if (consecutive) {
-      put64(msgs32, at + 16, this.#iovsAt + first * IOVEC); // msg_iov
-    } else {
-      const iovs = this.#privIovs32;
-      for (let k = 0; k < n; k++) {
-        const p = payloads[ri + k];
-        const v = (priv + k) * (IOVEC / 4);
-        put64(iovs, v * 4, this.#arenaAt + this.#offsets[p]);
-        iovs[v + 2] = this.#sizes[p];
-        iovs[v + 3] = 0;
-      }
-      put64(msgs32, at + 16, this.#privIovsAt + priv * IOVEC);
-      priv += n;
-    }
-    msgs32[(at + 24) >> 2] = n; // msg_iovlen (upper word stays 0)
-    if (n > 1) {
-      this.#cmsgs32[m * (CMSG / 4) + 4] = this.#sizes[first]; // the u16 segment size (and padding)
-      msgs32[(at + 40) >> 2] = CMSG; // msg_controllen
-    } else {
-      msgs32[(at + 40) >> 2] = 0;
-    }
-    return priv;
-  }
-
   #countSent(from: number, to: number): void {
     let datagrams = 0;
     for (let i = from; i < to; i++) datagrams += this.#msgCount[i];
@@ -395,11 +464,11 @@ export class UdpBatchSender {
     this.stats.datagrams += datagrams;
   }
 
-  /** The rest of the batch, from destination `di`'s record `ri`, through Deno's send(). */
-  #sendRestSlow(di: number, ri: number): void {
-    for (; di < this.#destCount; di++, ri = 0) {
+  /** The rest of the batch (or up to record (endDi, endRi)), from `di`'s record `ri`, through Deno's send(). */
+  #sendRestSlow(di: number, ri: number, endDi = this.#destCount, endRi = 0): void {
+    for (; di < endDi || (di === endDi && ri < endRi); di++, ri = 0) {
       const d = this.#dests[di];
-      for (; ri < d.count; ri++) {
+      for (const last = di === endDi ? endRi : d.count; ri < last; ri++) {
         const p = d.payloads[ri];
         this.#sendSlow(this.#datas[p]!, d.to).catch(d.onError);
       }
@@ -426,69 +495,9 @@ export class UdpBatchSender {
   #addPayload(data: Uint8Array): void {
     if (this.#arenaUsed + data.length > ARENA_BYTES || this.#payloadCount === MAX_PAYLOADS) this.flush();
     const p = this.#payloadCount++;
-    const offset = this.#arenaUsed;
-    this.#arena.set(data, offset);
-    put64(this.#iovs32, p * IOVEC, this.#arenaAt + offset);
-    this.#iovs32[p * (IOVEC / 4) + 2] = data.length;
-    this.#sizes[p] = data.length;
-    this.#offsets[p] = offset;
+    this.#layout.putPayload(p, data, this.#arenaUsed);
     this.#datas[p] = data;
     this.#arenaUsed += (data.length + 7) & ~7;
     this.#lastData = data;
-  }
-
-  /** `to`'s batch state and sockaddr, cached per address object; null when not IPv4. */
-  #destOf(to: NetAddr): Dest | null {
-    let d = this.#destsByAddr.get(to);
-    if (d === undefined) {
-      const ip = parseIPv4(to.hostname);
-      // Little-endian words: sin_family, then sin_port and sin_addr in network byte order.
-      d = ip === undefined || !(to.port > 0 && to.port < 65536) ? null : {
-        to,
-        name0: (AF_INET | (((to.port & 0xff) << 8) | (to.port >> 8)) << 16) >>> 0,
-        name1: (((ip & 0xff) << 24) | ((ip >>> 8 & 0xff) << 16) | ((ip >>> 16 & 0xff) << 8) | (ip >>> 24)) >>>
-          0,
-        batch: -1,
-        count: 0,
-        payloads: [],
-        onError: () => {},
-      };
-      this.#destsByAddr.set(to, d);
-    }
-    return d;
-  }
-
-  /** Whether the kernel knows UDP_SEGMENT on this socket (Linux 4.18 and later). */
-  #probeGso(lib: Libc): boolean {
-    const v = new Int32Array(1);
-    const len = new Uint32Array([4]);
-    if (
-      lib.getsockopt(this.#fd, SOL_UDP, UDP_SEGMENT, new Uint8Array(v.buffer), new Uint8Array(len.buffer)) ===
-        0
-    ) {
-      return true;
-    }
-    this.#onFallback?.(`the kernel has no UDP segmentation offload (errno ${errno(lib)})`);
-    return false;
-  }
-
-  /** Fixed parts of every message: its own sockaddr and control message slot. */
-  #layout(lib: Libc): void {
-    const namesAt = addressOf(this.#names32.buffer as ArrayBuffer);
-    this.#iovsAt = addressOf(this.#iovs32.buffer as ArrayBuffer);
-    this.#privIovsAt = addressOf(this.#privIovs32.buffer as ArrayBuffer);
-    this.#arenaAt = addressOf(this.#arena.buffer);
-    this.#cmsgsAt = addressOf(this.#cmsgs32.buffer as ArrayBuffer);
-    for (let i = 0; i < MAX_MESSAGES; i++) {
-      const m = i * MMSGHDR;
-      put64(this.#msgs32, m, namesAt + i * SOCKADDR_IN); // msg_name
-      this.#msgs32[(m + 8) >> 2] = SOCKADDR_IN; // msg_namelen
-      put64(this.#msgs32, m + 32, this.#cmsgsAt + i * CMSG); // msg_control (used when msg_controllen > 0)
-      const c = i * (CMSG / 4);
-      put64(this.#cmsgs32, c * 4, CMSG_LEN_U16); // cmsg_len
-      this.#cmsgs32[c + 2] = SOL_UDP; // cmsg_level
-      this.#cmsgs32[c + 3] = UDP_SEGMENT; // cmsg_type
-    }
-    setIntOption(lib, this.#fd, SOL_SOCKET, SO_SNDBUF, SEND_BUFFER_BYTES);
   }
 }

@@ -26,7 +26,9 @@ export interface UdpPairOptions {
   gso?: boolean;
   /** Hold an RTP batch this long (ms) before sending it (default 0: the end of the event-loop turn). */
   holdMs?: number;
-  /** Told once when the kernel refuses segmentation offload (the pair then sends one datagram per message). */
+  /** Threads sending large RTP batches (default 1; more start Deno Workers, see UdpBatchSender). */
+  threads?: number;
+  /** Told once when the kernel refuses segmentation offload, or the send workers cannot run (the pair falls back). */
   onFallback?: (reason: string) => void;
 }
 
@@ -59,6 +61,7 @@ export class UdpPair {
       accelerate: opts.accelerate,
       gso: opts.gso,
       holdMs: opts.holdMs,
+      threads: opts.threads,
       onFallback: opts.onFallback,
     });
     this.#receiveLoop("rtp", this.#rtp);
@@ -105,8 +108,13 @@ export class UdpPair {
     return this.#rtpBatch.segmented;
   }
 
-  /** sendmmsg calls, messages and datagrams of the RTP fan-out so far. */
-  get batchStats(): Readonly<{ calls: number; messages: number; datagrams: number }> {
+  /** Threads sending large RTP batches now: 1, plus the send workers that are ready. */
+  get sendThreads(): number {
+    return this.#rtpBatch.sendThreads;
+  }
+
+  /** sendmmsg calls, messages and datagrams of the RTP fan-out so far (and messages the workers sent). */
+  get batchStats(): Readonly<{ calls: number; messages: number; datagrams: number; workerMessages: number }> {
     return this.#rtpBatch.stats;
   }
 

@@ -86,6 +86,47 @@ Deno.test("GSO: raw UDP readers of a segmented stream get every datagram, in ord
   }
 });
 
+Deno.test("send threads: with rtspUDPSendThreads 2, 140 raw UDP readers get every datagram in order, part sent by the worker", async () => {
+  await using srv = await startTestServer("rtspUDPSendThreads: 2", { quiet: true });
+  const server = srv.app.servers[0] as RtspServer;
+  await waitFor(() => server.udp?.sendThreads === 2, {
+    timeoutMs: 10000,
+    message: "the send worker is ready",
+  });
+  await using pub = await publisher(srv.url("threads"));
+  const readers: { client: RtspClient; got: [number, number][] }[] = [];
+  try {
+    // More readers than minParallelMessages (128): each turn's batch is split over the two threads.
+    for (let i = 0; i < 140; i++) {
+      const client = await RtspClient.connect(srv.url("threads"), { transport: "udp" });
+      const got: [number, number][] = [];
+      client.onRtp = (media, p) => {
+        if (media === 0) got.push([(p[2] << 8) | p[3], p.length]);
+      };
+      await client.describe();
+      await client.setupAll([0]);
+      await client.play();
+      readers.push({ client, got });
+    }
+    const packets = 100;
+    for (let i = 0; i < packets; i++) {
+      pub.writeRtp(0, rtpPacket(i, Math.floor(i / 10) * 3600, new Uint8Array(sizeOf(i) - 12).fill(i & 0xff)));
+      if (i % 10 === 9) await new Promise((r) => setTimeout(r, 5)); // a frame's burst, then a gap
+    }
+    await waitFor(() => readers.every((r) => r.got.length >= packets), {
+      timeoutMs: 10000,
+      message: `readers got ${readers.map((r) => r.got.length).join(",")} of ${packets} packets`,
+    });
+    const expected = Array.from({ length: packets }, (_, i) => [i, sizeOf(i)]);
+    for (const r of readers) assert.deepEqual(r.got, expected);
+    const stats = server.udp!.batchStats;
+    assert.ok(stats.workerMessages > 0, `the worker sent part of the messages: ${JSON.stringify(stats)}`);
+  } finally {
+    for (const r of readers) await r.client.close();
+  }
+  assert.ok(!srv.logs.some((l) => /sending on one thread/.test(l)), "no fallback to one thread");
+});
+
 const ffmpeg = (await clientsAvailable()).ffmpeg;
 
 Deno.test({
@@ -135,12 +176,13 @@ Deno.test("fast paths: 20 UDP and 20 TCP readers get every packet, in order, bat
 for (const ffi of [false, true]) {
   Deno.test(`scoped permissions ${ffi ? "with" : "without"} --ffi: the server ${ffi ? "batches" : "falls back"} and delivers`, async () => {
     await using srv = await startServerWithPorts({
-      extraConfig: "logLevel: debug",
+      // With FFI, the send worker must start under the narrowed read permissions too.
+      extraConfig: ffi ? "logLevel: debug\nrtspUDPSendThreads: 2" : "logLevel: debug",
       permissions: (configPath) => serverPermissionFlags({ configPath, ffi }),
     });
     await srv.waitForMatch(
       ffi
-        ? /UDP fan-out: one sendmmsg per event-loop turn/
+        ? /UDP fan-out: one sendmmsg per event-loop turn.*over 2 threads/
         : /UDP fan-out: one send per packet and reader \(FFI is not granted/,
     );
     await using pub = await publisher(srv.url("scoped"));
@@ -154,6 +196,7 @@ for (const ffi of [false, true]) {
       });
       assert.equal(udp.seqs.length, PACKETS);
       assert.equal(tcp.seqs.length, PACKETS);
+      assert.deepEqual(srv.logs.filter((l) => /sending on one thread|NotCapable/.test(l)), []);
     } finally {
       await udp.client.close();
       await tcp.client.close();

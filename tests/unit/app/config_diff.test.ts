@@ -38,6 +38,7 @@ const GLOBAL_CASES: { change: string; restarts: Component[] }[] = [
   { change: "writeQueueSize: 1024", restarts: ["rtsp", "rtsps"] },
   { change: "udpMaxPayloadSize: 1200", restarts: ["allPaths"] },
   { change: "rtspSessionTimeout: 90s", restarts: ["rtsp", "rtsps"] },
+  { change: "rtspUDPSendThreads: 2", restarts: ["rtsp", "rtsps"] },
   { change: "runOnConnect: echo hi", restarts: ["rtsp", "rtsps"] },
   { change: "rtspPlayer: false", restarts: ["rtsp", "rtsps"] },
   { change: "rtspAuthMethods: [basic, digest]", restarts: ["auth"] },

@@ -174,6 +174,13 @@ const BAD: BadConfig[] = [
   },
   { name: "TTL too big", yaml: "multicastTTL: 256\n", key: "multicastTTL", line: 1, reason: /out of range/ },
   {
+    name: "UDP send threads beyond 8",
+    yaml: "rtspUDPSendThreads: 9\n",
+    key: "rtspUDPSendThreads",
+    line: 1,
+    reason: /out of range 1\.\.8/,
+  },
+  {
     name: "multicast interface",
     yaml: "multicastInterface: eth 0\n",
     key: "multicastInterface",
