@@ -73,6 +73,8 @@ export interface PathManagerSettings {
   udpMaxPacketSize: number;
   /** RTSP_PORT of every hook. */
   rtspPort: number;
+  /** rtspFanOutHold, for every stream. */
+  fanOutHoldMs: number;
 }
 
 /** The path manager's settings. */
@@ -82,6 +84,7 @@ export function pathManagerSettings(c: Config): PathManagerSettings {
     // MediaMTX: RTP packets above udpMaxPayloadSize (10 bytes less with encryption) are split.
     udpMaxPacketSize: c.udpMaxPayloadSize - (c.rtspEncryption !== "no" ? 10 : 0),
     rtspPort: c.rtspAddress === "" ? 0 : parseListenAddress(c.rtspAddress).port,
+    fanOutHoldMs: c.rtspFanOutHold,
   };
 }
 

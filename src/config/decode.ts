@@ -64,7 +64,7 @@ export function integerValue(min: number, max: number): Decoder<number> {
 export const portValue: Decoder<number> = integerValue(1, 65535);
 
 /** A Go duration (`10s`, `1m30s`, `500ms`) in milliseconds, not below `minMs` (and above it when `exclusive`). */
-export function durationValue(minMs: number, exclusive = false): Decoder<number> {
+export function durationValue(minMs: number, exclusive = false, maxMs = Infinity): Decoder<number> {
   return (node, key) => {
     const s = scalar(node, key, "a duration");
     if (typeof s.value === "number" && s.value !== 0) {
@@ -81,6 +81,7 @@ export function durationValue(minMs: number, exclusive = false): Decoder<number>
       const bound = minMs === 0 ? "zero" : `${minMs / 1000}s`;
       fail(node, key, `must be ${exclusive ? "greater than" : "at least"} ${bound}, got ${show(node)}`);
     }
+    if (ms > maxMs) fail(node, key, `must be at most ${maxMs}ms, got ${show(node)}`);
     return ms;
   };
 }

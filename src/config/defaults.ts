@@ -114,6 +114,7 @@ export function defaultGlobalConfig(): Config {
     multicastInterface: "",
     rtspSessionTimeout: 60_000,
     rtspUDPSendThreads: 1,
+    rtspFanOutHold: 1,
     runOnConnect: "",
     runOnConnectRestart: false,
     runOnDisconnect: "",

@@ -17,6 +17,7 @@ export const DURATION_KEYS: ReadonlySet<string> = new Set<GlobalKey | PathKey>([
   "readTimeout",
   "writeTimeout",
   "rtspSessionTimeout",
+  "rtspFanOutHold",
   "sourceOnDemandStartTimeout",
   "sourceOnDemandCloseAfter",
   "sourceRetryPause",

@@ -146,6 +146,8 @@ export const GLOBAL_DECODERS: { [K in GlobalKey]: Decoder<Config[K]> } = {
   // The Session header advertises the timeout minus 5 s, which must stay positive.
   rtspSessionTimeout: durationValue(5_000, true),
   rtspUDPSendThreads: integerValue(1, 8),
+  // Every packet waits up to this long: more than a few ms would be latency for nothing.
+  rtspFanOutHold: durationValue(0, false, 20),
   runOnConnect: stringValue,
   runOnConnectRestart: booleanValue,
   runOnDisconnect: stringValue,

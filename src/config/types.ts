@@ -190,6 +190,8 @@ export interface Config {
   rtspSessionTimeout: number;
   /** Threads sending the UDP fan-out's large batches, 1..8 (default 1: the main thread only). */
   rtspUDPSendThreads: number;
+  /** ms the fan-out holds packets so they leave together (default 1; 0 = end of the event-loop turn). */
+  rtspFanOutHold: number;
   // hooks
   /** Command run while a client connection is open ("" = none). */
   runOnConnect: string;

@@ -1,15 +1,17 @@
 import type { FanOutBurst, ReaderSink } from "../server/mod.ts";
 import type { OutboundPacket } from "./outbound_packet.ts";
+import type { Clock } from "../time/mod.ts";
+import { TurnEnd } from "./turn_end.ts";
 
 /** A burst this large is handed out at once rather than at the end of the turn. */
 const MAX_BURST_BYTES = 256 * 1024;
 
 /**
  * Fan-out state of a stream for its "burst" readers (plain TCP, every media, channels 2i/2i+1):
- * the packets of one event-loop turn are laid end to end as interleaved frames ONCE, and at the
- * end of the turn every such reader gets the whole burst in one call, which its writer sends with
- * one system call from the shared bytes. Per reader and packet there is nothing left to do: the
- * per-reader cost is per burst (a video frame and what came with it), not per packet.
+ * the packets of one event-loop turn (or hold, see TurnEnd) are laid end to end as interleaved
+ * frames ONCE, and then every such reader gets the whole burst in one call, which its writer
+ * sends with one system call from the shared bytes. Per reader and packet there is nothing left
+ * to do: the per-reader cost is per burst (a video frame and what came with it), not per packet.
  */
 export class BurstBuilder {
   /** Readers that take bursts; an array for a cheap loop (replaced, never mutated). */
@@ -19,14 +21,11 @@ export class BurstBuilder {
   #bytes = 0;
   #packets: number[];
   #rtpBytes: number[];
-  #scheduled = false;
-  readonly #atTurnEnd = () => {
-    this.#scheduled = false;
-    this.flush();
-  };
+  readonly #turnEnd: TurnEnd;
 
-  constructor(mediaCount: number) {
+  constructor(mediaCount: number, holdMs = 0, clock?: Clock) {
     this.#mediaCount = mediaCount;
+    this.#turnEnd = new TurnEnd(() => this.flush(), holdMs, clock);
     this.#packets = new Array(mediaCount).fill(0);
     this.#rtpBytes = new Array(mediaCount).fill(0);
   }
@@ -39,10 +38,7 @@ export class BurstBuilder {
     this.#packets[mediaIndex]++;
     this.#rtpBytes[mediaIndex] += packet.byteLength;
     if (this.#bytes >= MAX_BURST_BYTES) this.flush();
-    else if (!this.#scheduled) {
-      this.#scheduled = true;
-      queueMicrotask(this.#atTurnEnd);
-    }
+    else this.#turnEnd.arm();
   }
 
   /** Hands the pending burst to every burst reader now (also before one joins, so it gets no packet twice). */

@@ -26,6 +26,8 @@ export interface PathOptions {
   readTimeoutMs: number;
   /** Largest RTP packet for UDP readers: udpMaxPayloadSize, minus the SRTP tag when RTSPS runs. */
   udpMaxPacketSize?: number;
+  /** rtspFanOutHold: how long a stream holds packets to send them to each reader together. */
+  fanOutHoldMs?: number;
   /** Runs the path's runOn* hooks; none when omitted. */
   hooks?: HookRunner;
   /** Time for on-demand start timeouts and close delays; the system clock when omitted. */
@@ -49,6 +51,7 @@ export class Path {
   #closeTimer: TimerId | undefined;
   readonly #clock: Clock;
   readonly #udpMaxPacketSize: number | undefined;
+  readonly #fanOutHoldMs: number;
   readonly #hooks: PathHooks;
   /** Since when the stream can be read (epoch ms), while it can. */
   #availableSinceMs: number | undefined;
@@ -65,6 +68,7 @@ export class Path {
     this.#log = log.with(`[path ${name}]`);
     this.#onIdle = onIdle;
     this.#udpMaxPacketSize = options?.udpMaxPacketSize;
+    this.#fanOutHoldMs = options?.fanOutHoldMs ?? 0;
     this.#clock = options?.clock ?? systemClock;
     this.#hooks = new PathHooks(name, conf, options?.matches ?? [name], options?.hooks, this.#log);
     if (sourceType(conf.source) === "rtsp") {
@@ -169,7 +173,13 @@ export class Path {
   }
 
   #streamOptions(): StreamOptions {
-    return { gopCache: this.conf.gopCache, udpMaxPacketSize: this.#udpMaxPacketSize, log: this.#log };
+    return {
+      gopCache: this.conf.gopCache,
+      udpMaxPacketSize: this.#udpMaxPacketSize,
+      log: this.#log,
+      holdMs: this.#fanOutHoldMs,
+      clock: this.#clock,
+    };
   }
 
   #wakeReaders(): void {

@@ -167,6 +167,7 @@ export class PathManager implements PathManagerPort {
       clock: this.#clock,
       // MediaMTX: RTP packets above udpMaxPayloadSize (10 bytes less with encryption) are split.
       udpMaxPacketSize: this.#config.udpMaxPayloadSize - (this.#config.rtspEncryption !== "no" ? 10 : 0),
+      fanOutHoldMs: this.#config.rtspFanOutHold,
     });
     this.#paths.set(name, path);
     return path;

@@ -12,6 +12,8 @@ import { OutboundPacket } from "./outbound_packet.ts";
 import type { ReaderDelivery, ReaderSink, RtpStart } from "../server/mod.ts";
 import { GopCache } from "./gop_cache.ts";
 import { BurstBuilder } from "./burst_builder.ts";
+import { TurnEnd } from "./turn_end.ts";
+import type { Clock } from "../time/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { StreamMedia } from "./stream_media.ts";
 
@@ -25,6 +27,14 @@ export interface StreamOptions {
   udpMaxPacketSize?: number;
   /** Where the stream warns about oversized packets (once per media). */
   log?: Logger;
+  /**
+   * How long packets wait to leave with the next ones (rtspFanOutHold): each TCP reader gets the
+   * packets of that time in one write, each UDP reader in one sendmmsg; 0 = the end of the
+   * event-loop turn (what one publisher read delivered).
+   */
+  holdMs?: number;
+  /** Time for the hold; the system clock when omitted. */
+  clock?: Clock;
 }
 
 /**
@@ -52,12 +62,13 @@ export class Stream {
   readonly #gop: GopCache | undefined;
   /** Plain TCP readers of every media: one burst per turn instead of one call per packet. */
   readonly #burst: BurstBuilder;
-  #runsScheduled = false;
+  readonly #runsEnd: TurnEnd;
   #closed = false;
 
   constructor(medias: SdpMedia[], title: string | undefined, options: StreamOptions) {
     this.medias = medias.map((m) => new StreamMedia(m, options));
-    this.#burst = new BurstBuilder(medias.length);
+    this.#burst = new BurstBuilder(medias.length, options.holdMs, options.clock);
+    this.#runsEnd = new TurnEnd(this.#flushRuns, options.holdMs, options.clock);
     this.title = title;
     const hasVideoKeyframes = this.medias.some((m) => m.randomAccess !== undefined);
     this.#gop = options.gopCache && hasVideoKeyframes ? new GopCache() : undefined;
@@ -121,15 +132,11 @@ export class Stream {
       run = false;
       for (const p of out) run = m.deliverCopy(mediaIndex, p);
     }
-    if (run && !this.#runsScheduled) {
-      this.#runsScheduled = true;
-      queueMicrotask(this.#flushRuns);
-    }
+    if (run) this.#runsEnd.arm();
   }
 
-  /** End of the turn: each media's run of the UDP copy to its run readers. */
+  /** End of the turn (or hold): each media's run of the UDP copy to its run readers. */
   readonly #flushRuns = () => {
-    this.#runsScheduled = false;
     for (let i = 0; i < this.medias.length; i++) this.medias[i].flushRun(i);
   };
 

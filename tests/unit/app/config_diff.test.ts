@@ -37,6 +37,7 @@ const GLOBAL_CASES: { change: string; restarts: Component[] }[] = [
   { change: "writeTimeout: 20s", restarts: ["rtsp", "rtsps", "api", "metrics"] },
   { change: "writeQueueSize: 1024", restarts: ["rtsp", "rtsps"] },
   { change: "udpMaxPayloadSize: 1200", restarts: ["allPaths"] },
+  { change: "rtspFanOutHold: 2ms", restarts: ["allPaths"] }, // each stream is made with its hold
   { change: "rtspSessionTimeout: 90s", restarts: ["rtsp", "rtsps"] },
   { change: "rtspUDPSendThreads: 2", restarts: ["rtsp", "rtsps"] },
   { change: "runOnConnect: echo hi", restarts: ["rtsp", "rtsps"] },

@@ -208,6 +208,13 @@ const BAD: BadConfig[] = [
     line: 1,
     reason: /greater than 5s/,
   },
+  {
+    name: "fan-out hold too long",
+    yaml: "rtspFanOutHold: 50ms\n",
+    key: "rtspFanOutHold",
+    line: 1,
+    reason: /at most 20ms/,
+  },
   // authentication
   {
     name: "http auth without URL",

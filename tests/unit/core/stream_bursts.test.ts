@@ -3,6 +3,7 @@ import { Stream } from "../../../src/core/stream.ts";
 import { parseSdp } from "../../../src/wire/sdp/mod.ts";
 import type { FanOutBurst, FanOutPacket, ReaderSink } from "../../../src/server/stream_port.ts";
 import { rtpPacket } from "../../integration/_raw_rtsp.ts";
+import { FakeClock } from "../../_helpers/fake_clock.ts";
 
 const SDP = parseSdp(
   "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=x\r\nt=0 0\r\n" +
@@ -184,4 +185,25 @@ Deno.test("stream runs: SRTP readers get the run encrypted once for all; a late 
   await turnEnd();
   assert.equal(s1.runs.length, 2, "detached");
   assert.equal(s2.runs.length, 2, "the pending run of a closed stream is dropped");
+});
+
+Deno.test("stream bursts and runs with a hold (rtspFanOutHold): packets of several turns within it leave together", async () => {
+  const clock = new FakeClock();
+  const stream = new Stream(SDP.medias, "x", { gopCache: false, holdMs: 1, clock });
+  const tcp = new BurstReader();
+  const udp = new BurstReader();
+  stream.attach(tcp, [0, 1], { bursts: true });
+  stream.attach(udp, [0, 1], { bursts: true, udpCopy: true });
+  stream.writeRtp(0, rtpPacket(10, 1000, slice));
+  await turnEnd();
+  stream.writeRtp(1, rtpPacket(50, 2000, new Uint8Array([1]), 1, 97)); // the audio of a later read
+  await turnEnd();
+  assert.equal(tcp.bursts.length + udp.runs.length, 0, "held: nothing at the end of the turns");
+  clock.advance(1);
+  assert.equal(tcp.bursts.length, 1, "one burst for the video and the audio");
+  assert.deepEqual(tcp.received(), [[0, 10], [2, 50]]);
+  assert.deepEqual(udp.runs.map(([i, ps]) => [i, ps.length]), [[0, 1], [1, 1]], "one run per media, at once");
+  stream.writeRtp(0, rtpPacket(11, 4000, slice));
+  clock.advance(1);
+  assert.equal(tcp.bursts.length, 2, "the hold starts again with the next packet");
 });
