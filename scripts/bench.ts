@@ -4,7 +4,8 @@
  * rtspUDPSendThreads 2), TCP, multicast in a private network namespace, SRTP, HTTP tunnel, a slow
  * reader) and each N, a fresh server process serves one publisher replaying a real 4 Mbit/s
  * H.264 + AAC recording to N readers of a separate load process; prints a table and writes
- * docs/benchmarks.{md,json}. `BENCH_SERVER_FLAGS` adds `deno run` flags to the server (profiling).
+ * docs/benchmarks.{md,json}. `BENCH_SERVER_FLAGS` adds `deno run` flags to the server (profiling),
+ * `BENCH_SERVER_CONFIG` mediamtx.yml lines (a literal `\n` separates lines).
  *
  *   deno task bench [--quick] [--label=NAME] [--scenarios=udp,tcp,…] [--readers=1,10,…]
  *                   [--window=SECONDS] [--warmup=SECONDS] [--no-write]

@@ -369,7 +369,9 @@ async function runServer(spec: RunSpec, progress: (line: string) => void): Promi
   const extra = spec.scenario === "udp-2t"
     ? `rtspUDPSendThreads: 2\n${spec.extraConfig ?? ""}`
     : spec.extraConfig;
-  await Deno.writeTextFile(configPath, serverConfig(base, netns, extra, tls));
+  // BENCH_SERVER_CONFIG: extra mediamtx.yml lines for every server (e.g. "rtspFanOutHold: 0ms").
+  const envConfig = (Deno.env.get("BENCH_SERVER_CONFIG") ?? "").replaceAll("\\n", "\n");
+  await Deno.writeTextFile(configPath, serverConfig(base, netns, [extra ?? "", envConfig].join("\n"), tls));
   // BENCH_SERVER_FLAGS: extra `deno run` flags for the server (e.g. --v8-flags=--perf-basic-prof).
   const extraFlags = (Deno.env.get("BENCH_SERVER_FLAGS") ?? "").split(" ").filter((f) => f !== "");
   const server = new Child(DENO, ["run", "-A", ...extraFlags, `${ROOT}main.ts`, configPath], {
