@@ -177,8 +177,9 @@ export class Path {
       gopCache: this.conf.gopCache,
       udpMaxPacketSize: this.#udpMaxPacketSize,
       log: this.#log,
+      // The hold is a scheduling delay of a millisecond, not a protocol timer: real time, even
+      // when a test drives the path's timeouts with a fake clock.
       holdMs: this.#fanOutHoldMs,
-      clock: this.#clock,
     };
   }
 

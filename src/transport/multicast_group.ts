@@ -1,4 +1,5 @@
 import type { NetAddr } from "./byte_stream.ts";
+import { OrderedUdpSends } from "./ordered_udp_sends.ts";
 
 /** Options of one multicast group's sockets. */
 export interface MulticastGroupOptions {
@@ -33,6 +34,8 @@ export class MulticastGroup {
   /** RTCP bytes sent to the group (sender reports). */
   rtcpBytesSent = 0;
   readonly #sender: Deno.DatagramConn;
+  /** Sends to the group, in order (Deno's sends in flight together are not). */
+  readonly #sends: OrderedUdpSends;
   readonly #listener: Deno.DatagramConn;
   readonly #rtpAddr: Deno.NetAddr;
   readonly #rtcpAddr: Deno.NetAddr;
@@ -44,6 +47,7 @@ export class MulticastGroup {
     this.rtcpPort = opts.rtcpPort;
     this.ttl = opts.ttl;
     this.#sender = sender;
+    this.#sends = new OrderedUdpSends(sender);
     this.#listener = listener;
     this.#rtpAddr = { transport: "udp", hostname: opts.group, port: opts.rtpPort };
     this.#rtcpAddr = { transport: "udp", hostname: opts.group, port: opts.rtcpPort };
@@ -84,7 +88,7 @@ export class MulticastGroup {
     } else {
       this.rtcpBytesSent += data.length;
     }
-    this.#sender.send(data, channel === "rtp" ? this.#rtpAddr : this.#rtcpAddr).catch(() => {
+    this.#sends.send(data, channel === "rtp" ? this.#rtpAddr : this.#rtcpAddr).catch(() => {
       // Multicast has no receiver to fail on; a send error (no route) must not end the stream.
     });
   }

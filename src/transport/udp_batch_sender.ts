@@ -30,6 +30,7 @@
  * @module
  */
 import type { NetAddr } from "./byte_stream.ts";
+import { OrderedUdpSends } from "./ordered_udp_sends.ts";
 import { type ChunkPort, MAX_THREADS, UdpSendThreads } from "./udp_send_threads.ts";
 import {
   ARENA_BYTES,
@@ -86,12 +87,15 @@ export interface UdpBatchSenderOptions {
   /** Messages a chunk needs before it is split over the threads (default 128). */
   minParallelMessages?: number;
   /** Told once when the kernel refuses segmentation offload, or the workers, and the sender falls back. */
+  /** The socket's ordered Deno sends, when its owner sends on it too (one queue per destination). */
+  ordered?: OrderedUdpSends;
   onFallback?: (reason: string) => void;
 }
 
 /** Sends datagrams from one Deno UDP socket, batched through sendmmsg when possible. */
 export class UdpBatchSender {
-  readonly #sock: Deno.DatagramConn;
+  /** Deno's send(), kept in order per reader (the async path, and every send without FFI). */
+  readonly #ordered: OrderedUdpSends;
   readonly #lib: Libc | undefined;
   readonly #fd: number;
   readonly #holdMs: number;
@@ -132,7 +136,7 @@ export class UdpBatchSender {
   };
 
   constructor(sock: Deno.DatagramConn, opts: UdpBatchSenderOptions = {}) {
-    this.#sock = sock;
+    this.#ordered = opts.ordered ?? new OrderedUdpSends(sock);
     this.#holdMs = Math.max(0, opts.holdMs ?? 0);
     this.#onFallback = opts.onFallback;
     const local = sock.addr as Deno.NetAddr;
@@ -476,7 +480,7 @@ export class UdpBatchSender {
   }
 
   #sendDeno(data: Uint8Array, to: NetAddr): Promise<number> {
-    return this.#sock.send(data, { transport: "udp", hostname: to.hostname, port: to.port });
+    return this.#ordered.send(data, to);
   }
 
   /** A send on the async path while the kernel pushes back: counted, so the batch waits for it. */

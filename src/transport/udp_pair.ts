@@ -1,6 +1,7 @@
 import type { NetAddr } from "./byte_stream.ts";
 import { formatNetAddr } from "./byte_stream.ts";
 import { type SendErrorHandler, UdpBatchSender } from "./udp_batch_sender.ts";
+import { OrderedUdpSends } from "./ordered_udp_sends.ts";
 
 /** Which socket of the pair a datagram used. */
 export type UdpChannel = "rtp" | "rtcp";
@@ -43,6 +44,8 @@ export class UdpPair {
   readonly #rtp: Deno.DatagramConn;
   readonly #rtcp: Deno.DatagramConn;
   readonly #rtpBatch: UdpBatchSender;
+  readonly #rtpSends: OrderedUdpSends;
+  readonly #rtcpSends: OrderedUdpSends;
   readonly #handlers = new Map<string, DatagramHandler>();
   readonly #opts: UdpPairOptions;
   #closed = false;
@@ -57,7 +60,10 @@ export class UdpPair {
       throw e;
     }
     // Right after binding: the batch sender looks the new socket's descriptor up by its address.
+    this.#rtpSends = new OrderedUdpSends(this.#rtp);
+    this.#rtcpSends = new OrderedUdpSends(this.#rtcp);
     this.#rtpBatch = new UdpBatchSender(this.#rtp, {
+      ordered: this.#rtpSends,
       accelerate: opts.accelerate,
       gso: opts.gso,
       holdMs: opts.holdMs,
@@ -92,10 +98,12 @@ export class UdpPair {
     return this.#handlers.has(formatNetAddr(addr));
   }
 
-  /** Sends one datagram from the RTP or RTCP socket. Resolves when handed to the kernel. */
+  /**
+   * Sends one datagram from the RTP or RTCP socket, after those given before to the same address.
+   * Resolves when handed to the kernel.
+   */
   send(channel: UdpChannel, data: Uint8Array, to: NetAddr): Promise<number> {
-    const sock = channel === "rtp" ? this.#rtp : this.#rtcp;
-    return sock.send(data, { transport: "udp", hostname: to.hostname, port: to.port });
+    return (channel === "rtp" ? this.#rtpSends : this.#rtcpSends).send(data, to);
   }
 
   /** Whether RTP datagrams leave in batches (one sendmmsg per event-loop turn) rather than one by one. */
