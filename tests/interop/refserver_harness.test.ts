@@ -38,17 +38,27 @@ Deno.test({
   ignore,
   async fn() {
     requireClients(available, [...NEEDS]);
-    await using ref = await startRefServer(await testMedia("h264_aac"));
-    const url = ref.url("/test");
-    const readers: [string, () => Promise<FrameReport>][] = [
-      ["ffmpeg/tcp", () => ffmpegRead({ url, transport: "tcp", seconds: 5 })],
-      ["ffmpeg/udp", () => ffmpegRead({ url, transport: "udp", seconds: 5 })],
-      ["gst/tcp", () => gstRead({ url, protocols: "tcp", seconds: 5 })],
-      ["gst/udp", () => gstRead({ url, protocols: "udp", seconds: 5 })],
-    ];
-    const reports = await Promise.all(readers.map(([, read]) => read()));
-    readers.forEach(([name], i) => console.log(`refserver: reader=${name} ${formatReport(reports[i])}`));
-    readers.forEach(([name], i) => assertDecoded(name, reports[i], 80));
+    const media = await testMedia("h264_aac");
+    const names = ["ffmpeg/tcp", "ffmpeg/udp", "gst/tcp", "gst/udp"];
+    const readAll = async (): Promise<FrameReport[]> => {
+      await using ref = await startRefServer(media);
+      const url = ref.url("/test");
+      return await Promise.all([
+        ffmpegRead({ url, transport: "tcp", seconds: 5 }),
+        ffmpegRead({ url, transport: "udp", seconds: 5 }),
+        gstRead({ url, protocols: "tcp", seconds: 5 }),
+        gstRead({ url, protocols: "udp", seconds: 5 }),
+      ]);
+    };
+    let reports = await readAll();
+    if (reports.every((r) => r.frames === 0)) {
+      // GStreamer's own server, not ours: under the parallel test run it once sent every reader
+      // a stream without a picture ("missing picture in access unit"). A second server decides.
+      console.log("refserver: no reader decoded anything; trying once more with a new reference server");
+      reports = await readAll();
+    }
+    names.forEach((name, i) => console.log(`refserver: reader=${name} ${formatReport(reports[i])}`));
+    names.forEach((name, i) => assertDecoded(name, reports[i], 80));
   },
 });
 
