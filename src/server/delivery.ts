@@ -42,8 +42,11 @@ export interface Delivery {
   addMedia(m: SessionMedia, receive: InboundPacket): void;
   /** Hot path: queues one RTP packet; false when the reader's queue is full. */
   sendRtp(mediaIndex: number, packet: FanOutPacket, force: boolean): boolean;
-  /** Hot path, TCP only (bursts go to plain TCP readers alone): one turn's interleaved frames. */
-  sendBurst(frames: Uint8Array, force: boolean): boolean;
+  /**
+   * Hot path, TCP only (bursts go to plain TCP readers alone): one turn's interleaved frames, as
+   * many packets against writeQueueSize.
+   */
+  sendBurst(frames: Uint8Array, packets: number, force: boolean): boolean;
   /** Hot path, UDP: one turn's packets of a media; returns how many were queued (the rest are dropped). */
   sendRun(mediaIndex: number, packets: readonly FanOutPacket[]): number;
   /** Sends one RTCP packet of a media. */
@@ -110,8 +113,8 @@ export class TcpDelivery implements Delivery {
       this.conn.writer.enqueue(packet.framed(this.#rtpChannel[mediaIndex]), force);
   }
 
-  sendBurst(frames: Uint8Array, force: boolean): boolean {
-    return this.conn !== undefined && this.conn.writer.enqueue(frames, force);
+  sendBurst(frames: Uint8Array, packets: number, force: boolean): boolean {
+    return this.conn !== undefined && this.conn.writer.enqueue(frames, force, packets);
   }
 
   sendRun(mediaIndex: number, packets: readonly FanOutPacket[]): number {

@@ -366,7 +366,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   #writeBurst(burst: FanOutBurst, force: boolean): void {
     const p = this.#phase;
     if (p.state !== "play" && p.state !== "prePlay") return;
-    if (!p.delivery.sendBurst(burst.bytes, force)) {
+    if (!p.delivery.sendBurst(burst.bytes, burst.count, force)) {
       this.#drops.add(burst.count);
       return;
     }

@@ -11,7 +11,10 @@ export type WriterFailure = { kind: "error"; error: unknown } | { kind: "timeout
 
 /** Options of a StreamWriter. */
 export interface StreamWriterOptions {
-  /** Maximum queued chunks that `enqueue` accepts (writeQueueSize); forced chunks ignore it. */
+  /**
+   * Maximum queued items (packets: writeQueueSize) that `enqueue` accepts; a chunk counts as the
+   * items it says it holds (a burst of 20 packets is 20). Forced chunks ignore it.
+   */
   maxQueued: number;
   /** Deadline for one write to complete, in ms (writeTimeout). */
   writeTimeoutMs: number;
@@ -42,6 +45,9 @@ export class StreamWriter implements ScheduledWriter {
   #stream: ByteStream;
   #opts: StreamWriterOptions & { coalesceBytes: number };
   #queue: Uint8Array[] = [];
+  /** Items (packets) of each queued chunk, and in all. */
+  #items: number[] = [];
+  #queuedItems = 0;
   #queuedBytes = 0;
   #acceptedBytes = 0;
   #running = false;
@@ -71,14 +77,22 @@ export class StreamWriter implements ScheduledWriter {
     return this.#failed;
   }
 
+  /** Items (packets) waiting to be written. */
+  get queuedItems(): number {
+    return this.#queuedItems;
+  }
+
   /**
-   * Queues a chunk. Returns false (and drops it) when the queue already holds
-   * `maxQueued` chunks, unless `force` is set (RTSP responses are never dropped).
+   * Queues a chunk of `items` packets (one by default). Returns false (and drops it) when the
+   * queue would hold more than `maxQueued` items, unless `force` is set (RTSP responses are never
+   * dropped). A chunk larger than the whole bound is taken when the queue is empty.
    */
-  enqueue(chunk: Uint8Array, force = false): boolean {
+  enqueue(chunk: Uint8Array, force = false, items = 1): boolean {
     if (this.#failed) return false;
-    if (!force && this.#queue.length >= this.#opts.maxQueued) return false;
+    if (!force && this.#queuedItems > 0 && this.#queuedItems + items > this.#opts.maxQueued) return false;
     this.#queue.push(chunk);
+    this.#items.push(items);
+    this.#queuedItems += items;
     this.#queuedBytes += chunk.length;
     this.#acceptedBytes += chunk.length;
     if (this.#running) return true; // the write in flight is followed by one with everything queued
@@ -160,8 +174,7 @@ export class StreamWriter implements ScheduledWriter {
     let done: number;
     let written: Uint8Array;
     if (this.#queue.length === 1 || first.length >= Math.min(DIRECT_WRITE_BYTES, this.#opts.coalesceBytes)) {
-      this.#queue.shift();
-      this.#queuedBytes -= first.length;
+      this.#removeHead(1, first.length);
       written = first;
       done = sync.writeChunk(first);
     } else {
@@ -185,9 +198,7 @@ export class StreamWriter implements ScheduledWriter {
       size += this.#queue[n].length;
       n++;
     }
-    if (n === this.#queue.length) this.#queue.length = 0;
-    else this.#queue.splice(0, n);
-    this.#queuedBytes -= size;
+    this.#removeHead(n, size);
     return size;
   }
 
@@ -195,8 +206,7 @@ export class StreamWriter implements ScheduledWriter {
   #take(): Uint8Array {
     const first = this.#queue[0];
     if (this.#queue.length === 1 || first.length >= this.#opts.coalesceBytes) {
-      this.#queue.shift();
-      this.#queuedBytes -= first.length;
+      this.#removeHead(1, first.length);
       return first;
     }
     let n = 0;
@@ -211,9 +221,26 @@ export class StreamWriter implements ScheduledWriter {
       out.set(this.#queue[i], off);
       off += this.#queue[i].length;
     }
-    this.#queue.splice(0, n);
-    this.#queuedBytes -= size;
+    this.#removeHead(n, size);
     return out;
+  }
+
+  /** Drops the first `n` queued chunks (`bytes` in all), taken for a write. */
+  #removeHead(n: number, bytes: number): void {
+    let items = 0;
+    for (let i = 0; i < n; i++) items += this.#items[i];
+    if (n === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#items.length = 0;
+    } else if (n === 1) {
+      this.#queue.shift();
+      this.#items.shift();
+    } else {
+      this.#queue.splice(0, n);
+      this.#items.splice(0, n);
+    }
+    this.#queuedItems -= items;
+    this.#queuedBytes -= bytes;
   }
 
   async #writeWithDeadline(chunk: Uint8Array): Promise<void> {
@@ -234,6 +261,8 @@ export class StreamWriter implements ScheduledWriter {
     if (this.#failed) return;
     this.#failed = true;
     this.#queue = [];
+    this.#items = [];
+    this.#queuedItems = 0;
     this.#queuedBytes = 0;
     this.#opts.onFailure(failure);
   }

@@ -40,6 +40,26 @@ Deno.test("stream writer: bounded queue drops when full but forced chunks always
   assert.ok(s.writes.length < 4, "queued chunks coalesced into fewer writes");
 });
 
+Deno.test("stream writer: a chunk holding several packets counts them all against the bound (writeQueueSize)", async () => {
+  const s = new GatedStream();
+  const w = new StreamWriter(s, { maxQueued: 30, writeTimeoutMs: 5000, onFailure: () => {} });
+  assert.ok(w.enqueue(new Uint8Array([1]), false, 20)); // taken by the writer loop at once
+  assert.ok(w.enqueue(new Uint8Array([2]), false, 20), "20 of 30 queued");
+  assert.equal(w.queuedItems, 20);
+  assert.equal(
+    w.enqueue(new Uint8Array([3]), false, 20),
+    false,
+    "40 would pass the bound: a burst of 20 dropped",
+  );
+  assert.ok(w.enqueue(new Uint8Array([4]), false, 10), "30 is the bound itself");
+  assert.equal(w.enqueue(new Uint8Array([5])), false);
+  s.release();
+  await w.flushed();
+  assert.deepEqual(s.writes.flatMap((b) => [...b]), [1, 2, 4]);
+  assert.equal(w.queuedItems, 0);
+  assert.ok(w.enqueue(new Uint8Array([6]), false, 100), "an empty queue takes a chunk larger than the bound");
+});
+
 Deno.test("stream writer: a write past the deadline fails once", async () => {
   const s = new GatedStream();
   const failures: WriterFailure[] = [];
