@@ -51,6 +51,7 @@ const SYMBOLS = {
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
   bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   listen: { parameters: ["i32", "i32"], result: "i32" },
   accept4: { parameters: ["i32", "pointer", "pointer", "i32"], result: "i32" },
   setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
@@ -104,6 +105,14 @@ export function sockaddrIn(host: string, port: number): Uint8Array<ArrayBuffer> 
   }
   sa.set(parts, 4);
   return sa;
+}
+
+/** The local port of a socket (0 when unknown). */
+export function localPort(fd: number): number {
+  const sa = new Uint8Array(16);
+  const len = new Uint32Array([16]);
+  if (libc().getsockname(fd, sa, new Uint8Array(len.buffer)) !== 0) return 0;
+  return new DataView(sa.buffer).getUint16(2, false);
 }
 
 /** Throws an Error naming the call and errno when `result` is negative. */

@@ -60,7 +60,7 @@ export interface LoadReport {
   maxBinMs: number;
   latencySamples: number;
   loadCores: number;
-  /** Session ids of the slow readers (their discards are in the server log). */
+  /** Local addresses of the slow readers (the server logs them as their sessions' creators). */
   slow: string[];
   /** Readers whose setup failed. */
   failedReaders: number;

@@ -15,6 +15,7 @@ import {
   errno,
   IPPROTO_TCP,
   libc,
+  localPort,
   MSG_DONTWAIT,
   realtimeMs,
   setIntOption,
@@ -145,6 +146,11 @@ export class ReaderConn {
       ),
     );
     return conn;
+  }
+
+  /** The connection's local port (0 over TLS), which the server logs as the session's creator. */
+  get localPort(): number {
+    return this.#sendFd < 0 ? 0 : localPort(this.#sendFd);
   }
 
   /** The session id from the first SETUP answer. */

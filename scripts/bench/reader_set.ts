@@ -17,7 +17,7 @@ import { bindPairs, UdpReceiver } from "./udp_receiver.ts";
 export interface ReaderSet {
   /** One per receiver: per reader, or one for all multicast readers. */
   tallies: Tally[];
-  /** Session ids of the slow readers. */
+  /** Local addresses of the slow readers (`127.0.0.1:port`). */
   slow: string[];
   /** Readers whose setup failed, and why (first few reasons). */
   failed: number;
@@ -134,7 +134,7 @@ export async function openReaders(
     if (play.status !== 200) throw new Error(`PLAY answered ${play.status}`);
     if (isSlow) {
       conn.stopReading();
-      slow.push(conn.session);
+      slow.push(`127.0.0.1:${conn.localPort}`);
     } else if (cfg.mode !== "multicast") {
       tallies.push(tally);
     }

@@ -341,12 +341,20 @@ async function makeCert(dir: string): Promise<{ certFile: string; keyFile: strin
   return { certFile, keyFile };
 }
 
-/** Sums the slow session's discards and finds how it ended, from the server log. */
+/**
+ * Sums the slow session's discards and finds how it ended, from the server log. `slow` holds the
+ * slow readers' local addresses: the server tags a session's lines with its own id (never the
+ * secret session id) and logs "created by <address>" first.
+ */
 function slowReaderFacts(server: Child, slow: string[], logFrom: number, logTo: number) {
   let discards = 0;
   let end: string | undefined;
   let others = 0;
-  const tags = slow.map((s) => `[session ${s.slice(0, 8)}]`);
+  const tags: string[] = [];
+  for (const line of server.lines) {
+    const m = /(\[session [0-9a-f]+\]) created by (\S+)$/.exec(line);
+    if (m !== null && slow.includes(m[2])) tags.push(m[1]);
+  }
   server.lines.forEach((line, i) => {
     if (i + server.dropped >= logTo) return; // the end of the run closes every session
     const mine = tags.some((t) => line.includes(t));
