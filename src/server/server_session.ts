@@ -16,6 +16,7 @@ import type {
   ReaderSink,
 } from "./stream_port.ts";
 import type { ServerContext } from "./server_context.ts";
+import { SessionOutbound } from "./session_outbound.ts";
 import type { SessionMedia } from "./session_media.ts";
 import type { MulticastMember } from "./multicast_sender.ts";
 import type { InboundRtpErrors } from "./inbound_rtp.ts";
@@ -65,9 +66,10 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
   receiverReports = 0;
   lastActivityMs: number;
   #closed = false;
-  #byIndex: (SessionMedia | undefined)[] = [];
-  #deferred: ([number, FanOutPacket] | FanOutBurst)[] | undefined;
+  readonly #byIndex: (SessionMedia | undefined)[] = [];
   readonly #drops: ReaderDrops;
+  /** The reading side's hot path (packets, bursts, runs to the delivery). */
+  readonly #out: SessionOutbound;
   #lastReportMs = 0;
   readonly #inbound: SessionInbound;
   /** SSRC of the server's own receiver reports to a publisher. */
@@ -84,6 +86,15 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     this.log = ctx.log.with(`[session ${this.logId}]`);
     this.#inbound = new SessionInbound(this.counters, this.log, ctx.clock);
     this.#drops = new ReaderDrops(this.log, ctx.clock);
+    this.#out = new SessionOutbound({
+      playingDelivery: () => {
+        const p = this.#phase;
+        return p.state === "play" || p.state === "prePlay" ? p.delivery : undefined;
+      },
+      byIndex: this.#byIndex,
+      counters: this.counters,
+      drops: this.#drops,
+    });
     ctx.sessions.set(this.id, this);
     this.log.info(`created by ${formatNetAddr(creator.remote)}`);
   }
@@ -234,7 +245,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
       d.sender.activate();
       return { starts, ...started };
     }
-    this.#deferred = [];
+    this.#out.hold();
     // UDP readers get the copy of the stream split for udpMaxPayloadSize, TCP readers the original.
     // SRTP readers all get the copy, over TCP too: one numbering per stream key, so that no SRTP
     // index ever carries two different packets (RFC 3711 §9.1: a reused keystream leaks plaintext).
@@ -297,14 +308,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
 
   /** Sends what arrived between PLAY and its response, then goes live. */
   releasePlay(): void {
-    const held = this.#deferred ?? [];
-    this.#deferred = undefined;
-    // The held packets are the cached GOP (bounded by the cache itself): they bypass the
-    // per-reader queue bound, which a 4 Mbit/s GOP (~700 packets) would otherwise overflow.
-    for (const h of held) {
-      if (Array.isArray(h)) this.#write(h[0], h[1], true);
-      else this.#writeBurst(h, true);
-    }
+    this.#out.release();
     this.#scheduleFirstReport();
   }
 
@@ -315,70 +319,17 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
 
   /** Hot path (ReaderSink): queue one packet for this reader, or count a drop. */
   writeRtp(mediaIndex: number, packet: FanOutPacket): void {
-    if (this.#deferred !== undefined) {
-      this.#deferred.push([mediaIndex, packet]);
-      return;
-    }
-    this.#write(mediaIndex, packet, false);
-  }
-
-  #write(mediaIndex: number, packet: FanOutPacket, force: boolean): void {
-    const m = this.#byIndex[mediaIndex];
-    const p = this.#phase;
-    if (m === undefined || (p.state !== "play" && p.state !== "prePlay")) return;
-    const d = p.delivery;
-    if (d.sendRtp(mediaIndex, packet, force)) {
-      m.sentPackets++;
-      m.sentOctets += packet.byteLength - 12;
-      this.counters.outBytes += packet.byteLength;
-    } else {
-      this.#drops.add();
-    }
+    this.#out.writeRtp(mediaIndex, packet);
   }
 
   /** Hot path (ReaderSink, TCP readers of the whole stream): one turn's packets in one chunk. */
   writeBurst(burst: FanOutBurst): void {
-    if (this.#deferred !== undefined) {
-      this.#deferred.push(burst);
-      return;
-    }
-    this.#writeBurst(burst, false);
+    this.#out.writeBurst(burst);
   }
 
   /** Hot path (ReaderSink, UDP readers): one turn's packets of a media in one call. */
   writeRun(mediaIndex: number, packets: readonly FanOutPacket[]): void {
-    if (this.#deferred !== undefined) {
-      for (const packet of packets) this.#deferred.push([mediaIndex, packet]);
-      return;
-    }
-    const m = this.#byIndex[mediaIndex];
-    const p = this.#phase;
-    if (m === undefined || (p.state !== "play" && p.state !== "prePlay")) return;
-    const sent = p.delivery.sendRun(mediaIndex, packets);
-    let bytes = 0;
-    for (let i = 0; i < sent; i++) bytes += packets[i].byteLength;
-    m.sentPackets += sent;
-    m.sentOctets += bytes - 12 * sent;
-    this.counters.outBytes += bytes;
-    if (sent < packets.length) this.#drops.add(packets.length - sent);
-  }
-
-  #writeBurst(burst: FanOutBurst, force: boolean): void {
-    const p = this.#phase;
-    if (p.state !== "play" && p.state !== "prePlay") return;
-    if (!p.delivery.sendBurst(burst.bytes, burst.count, force)) {
-      this.#drops.add(burst.count);
-      return;
-    }
-    let bytes = 0;
-    for (let i = 0; i < burst.packets.length; i++) {
-      const m = this.#byIndex[i];
-      if (m === undefined) continue;
-      m.sentPackets += burst.packets[i];
-      m.sentOctets += burst.rtpBytes[i] - 12 * burst.packets[i];
-      bytes += burst.rtpBytes[i];
-    }
-    this.counters.outBytes += bytes;
+    this.#out.writeRun(mediaIndex, packets);
   }
 
   #udpError = (e: unknown) => {
@@ -431,7 +382,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     }
     const interval = this.#ctx.rtcpReportIntervalMs;
     if (now - this.#lastReportMs < interval) return;
-    if (p.state === "play" && this.#deferred === undefined) {
+    if (p.state === "play" && !this.#out.holding) {
       this.#lastReportMs = now;
       if (p.delivery.sendsSenderReports) sendSenderReports(this.counters, p.delivery, p.reader, this.medias);
     } else if (p.state === "record" && p.delivery.sendsReceiverReports) {
@@ -464,7 +415,7 @@ export class ServerSession implements ReaderSink, PublisherEvents, MulticastMemb
     if (p.state === "prePlay" || p.state === "play") p.reader.remove();
     this.delivery?.close();
     if (p.state === "preRecord" || p.state === "record") p.publisher.remove();
-    this.#deferred = undefined;
+    this.#out.discard();
     this.log.info(`destroyed: ${reason}`);
     for (const c of this.conns) {
       if (c !== except) c.close(`session ${this.logId} destroyed: ${reason}`);
