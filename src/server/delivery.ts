@@ -114,7 +114,9 @@ export class TcpDelivery implements Delivery {
   }
 
   sendBurst(frames: Uint8Array, packets: number, force: boolean): boolean {
-    return this.conn !== undefined && this.conn.writer.enqueue(frames, force, packets);
+    if (this.conn === undefined) return false;
+    const writer = this.conn.writer;
+    return force ? writer.enqueue(frames, true, packets) : writer.writeNow(frames, packets);
   }
 
   sendRun(mediaIndex: number, packets: readonly FanOutPacket[]): number {

@@ -105,6 +105,30 @@ export class StreamWriter implements ScheduledWriter {
     return true;
   }
 
+  /**
+   * Hot path for a chunk that is ready to leave now (a stream's burst, at the end of its hold):
+   * an idle writer sends it at once from its own memory, with no queueing and no scheduling;
+   * otherwise it is queued like `enqueue` (same bound, same order). Returns false when dropped.
+   */
+  writeNow(chunk: Uint8Array, items = 1): boolean {
+    const sync = this.#sync;
+    if (sync === undefined || this.#running || this.#failed || this.#queue.length > 0) {
+      return this.enqueue(chunk, false, items);
+    }
+    this.#acceptedBytes += chunk.length;
+    let done: number;
+    try {
+      done = sync.writeChunk(chunk);
+    } catch (error) {
+      this.#fail({ kind: "error", error });
+      return true; // accepted, then the connection failed: the owner closes it
+    }
+    if (done === chunk.length) return true;
+    if (done < 0) this.#sync = undefined;
+    this.#run(chunk.subarray(Math.max(done, 0))); // the rest waits for room
+    return true;
+  }
+
   /** WriteScheduler: starts writing what was queued since the writer went idle. */
   flushScheduled(): void {
     this.#scheduled = false;

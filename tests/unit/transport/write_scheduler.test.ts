@@ -172,3 +172,29 @@ Deno.test("stream writer + sync writer: unavailable falls back for good; a socke
   assert.equal(failures.length, 1);
   assert.ok(w2.failed);
 });
+
+Deno.test("stream writer + sync writer: writeNow sends an idle writer's chunk at once, else queues it in order", async () => {
+  const stream = new RecordingStream();
+  const sync = new FakeSync(1 << 20);
+  const scheduler = new WriteScheduler();
+  const w = new StreamWriter(stream, {
+    maxQueued: 16,
+    writeTimeoutMs: 1000,
+    sync,
+    scheduler,
+    onFailure: () => {},
+  });
+  assert.ok(w.writeNow(new Uint8Array([1, 2]), 2));
+  assert.deepEqual(sync.taken, [[1, 2]], "written before the scheduler's turn end");
+  assert.equal(w.queuedItems, 0);
+  w.enqueue(new Uint8Array([3])); // scheduled for the turn's end
+  assert.ok(w.writeNow(new Uint8Array([4, 5]), 2), "queued behind it");
+  assert.equal(w.queuedItems, 3);
+  await w.flushed();
+  assert.deepEqual(sync.taken.flat(), [1, 2, 3, 4, 5], "order kept");
+  sync.room = 1;
+  assert.ok(w.writeNow(new Uint8Array([6, 7, 8])));
+  await w.flushed();
+  assert.deepEqual(stream.writes, [[7, 8]], "what the kernel did not take waited for room");
+  assert.equal(w.writeNow(new Uint8Array(1), 17), true, "an empty queue takes a chunk over the bound");
+});
