@@ -73,11 +73,22 @@ for (const transport of ["udp", "tcp"] as const) {
         extra: ["profiles=GST_RTSP_PROFILE_SAVP"],
       });
       await publishingSession(server, path, { client: pub });
-      const [gu, gt, ff] = await Promise.all([
-        gstRead({ url, protocols: "udp", seconds: 6 }),
-        gstRead({ url, protocols: "tcp", seconds: 6 }),
-        ffmpegRead({ url, transport: "tcp", seconds: 5 }),
-      ]);
+      const readers = [
+        () => gstRead({ url, protocols: "udp", seconds: 6 }),
+        () => gstRead({ url, protocols: "tcp", seconds: 6 }),
+        () => ffmpegRead({ url, transport: "tcp", seconds: 5 }),
+      ];
+      const reports = await Promise.all(readers.map((read) => read()));
+      for (const [i, r] of reports.entries()) {
+        // Once in several parallel CI runs a GStreamer reader prerolled its first frame and then
+        // stalled with nothing decoded while the other two readers of the same stream decoded
+        // everything; a reader that decoded nothing gets one more try (a second failure fails).
+        if (r.frames === 0 && reports.some((o) => o.frames > 0)) {
+          console.log(`srtp: reader ${i} decoded nothing while the others did; reading once more`);
+          reports[i] = await readers[i]();
+        }
+      }
+      const [gu, gt, ff] = reports;
       check(`publisher=gst/savp/${transport} reader=gst/savp/udp`, gu, server);
       check(`publisher=gst/savp/${transport} reader=gst/savp/tcp`, gt, server);
       check(`publisher=gst/savp/${transport} reader=ffmpeg/rtsps`, ff, server);
