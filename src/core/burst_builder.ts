@@ -1,14 +1,13 @@
 import type { FanOutBurst, ReaderSink } from "../server/mod.ts";
 import type { OutboundPacket } from "./outbound_packet.ts";
-import type { Clock } from "../time/mod.ts";
-import { TurnEnd } from "./turn_end.ts";
+import type { TurnEnd } from "./turn_end.ts";
 
 /** A burst this large is handed out at once rather than at the end of the turn. */
 const MAX_BURST_BYTES = 256 * 1024;
 
 /**
  * Fan-out state of a stream for its "burst" readers (plain TCP, every media, channels 2i/2i+1):
- * the packets of one event-loop turn (or hold, see TurnEnd) are laid end to end as interleaved
+ * the packets of one event-loop turn (or hold: the stream's TurnEnd) are laid end to end as interleaved
  * frames ONCE, and then every such reader gets the whole burst in one call, which its writer
  * sends with one system call from the shared bytes. Per reader and packet there is nothing left
  * to do: the per-reader cost is per burst (a video frame and what came with it), not per packet.
@@ -23,9 +22,10 @@ export class BurstBuilder {
   #rtpBytes: number[];
   readonly #turnEnd: TurnEnd;
 
-  constructor(mediaCount: number, holdMs = 0, clock?: Clock) {
+  /** `turnEnd` is the stream's: it calls `flush` at the end of the turn or hold. */
+  constructor(mediaCount: number, turnEnd: TurnEnd) {
     this.#mediaCount = mediaCount;
-    this.#turnEnd = new TurnEnd(() => this.flush(), holdMs, clock);
+    this.#turnEnd = turnEnd;
     this.#packets = new Array(mediaCount).fill(0);
     this.#rtpBytes = new Array(mediaCount).fill(0);
   }

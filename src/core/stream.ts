@@ -62,13 +62,14 @@ export class Stream {
   readonly #gop: GopCache | undefined;
   /** Plain TCP readers of every media: one burst per turn instead of one call per packet. */
   readonly #burst: BurstBuilder;
-  readonly #runsEnd: TurnEnd;
+  /** The end of the turn (or hold), when bursts and UDP runs leave. */
+  readonly #turnEnd: TurnEnd;
   #closed = false;
 
   constructor(medias: SdpMedia[], title: string | undefined, options: StreamOptions) {
     this.medias = medias.map((m) => new StreamMedia(m, options));
-    this.#burst = new BurstBuilder(medias.length, options.holdMs, options.clock);
-    this.#runsEnd = new TurnEnd(this.#flushRuns, options.holdMs, options.clock);
+    this.#turnEnd = new TurnEnd(this.#flushTurn, options.holdMs, options.clock);
+    this.#burst = new BurstBuilder(medias.length, this.#turnEnd);
     this.title = title;
     const hasVideoKeyframes = this.medias.some((m) => m.randomAccess !== undefined);
     this.#gop = options.gopCache && hasVideoKeyframes ? new GopCache() : undefined;
@@ -132,11 +133,12 @@ export class Stream {
       run = false;
       for (const p of out) run = m.deliverCopy(mediaIndex, p);
     }
-    if (run) this.#runsEnd.arm();
+    if (run) this.#turnEnd.arm();
   }
 
-  /** End of the turn (or hold): each media's run of the UDP copy to its run readers. */
-  readonly #flushRuns = () => {
+  /** End of the turn (or hold): the TCP burst, and each media's run of the UDP copy, to their readers. */
+  readonly #flushTurn = () => {
+    this.#burst.flush();
     for (let i = 0; i < this.medias.length; i++) this.medias[i].flushRun(i);
   };
 
@@ -231,7 +233,7 @@ export class Stream {
     if (bursts) {
       // Live packets from the next burst on: the pending one holds packets the GOP replay just sent.
       this.#burst.flush();
-      if (!this.#burst.sinks.includes(sink)) this.#burst.sinks = [...this.#burst.sinks, sink];
+      this.#burst.sinks = added(this.#burst.sinks, sink);
       return starts;
     }
     const runs = options.bursts === true && udp && sink.writeRun !== undefined;
@@ -241,26 +243,24 @@ export class Stream {
       if (runs) {
         // Live packets from the next run on: the pending one holds packets the GOP replay just sent.
         m.flushRun(i);
-        if (secure && !m.secureRunSinks.includes(sink)) m.secureRunSinks = [...m.secureRunSinks, sink];
-        if (!secure && !m.runSinks.includes(sink)) m.runSinks = [...m.runSinks, sink];
-      } else if (secure) {
-        if (!m.secureSinks.includes(sink)) m.secureSinks = [...m.secureSinks, sink];
-      } else if (udp) {
-        if (!m.udpSinks.includes(sink)) m.udpSinks = [...m.udpSinks, sink];
-      } else if (!m.sinks.includes(sink)) m.sinks = [...m.sinks, sink];
+        if (secure) m.secureRunSinks = added(m.secureRunSinks, sink);
+        else m.runSinks = added(m.runSinks, sink);
+      } else if (secure) m.secureSinks = added(m.secureSinks, sink);
+      else if (udp) m.udpSinks = added(m.udpSinks, sink);
+      else m.sinks = added(m.sinks, sink);
     }
     return starts;
   }
 
   /** Stops delivering anything to `sink`. */
   detach(sink: ReaderSink): void {
-    if (this.#burst.sinks.includes(sink)) this.#burst.sinks = this.#burst.sinks.filter((s) => s !== sink);
+    this.#burst.sinks = removed(this.#burst.sinks, sink);
     for (const m of this.medias) {
-      if (m.sinks.includes(sink)) m.sinks = m.sinks.filter((s) => s !== sink);
-      if (m.udpSinks.includes(sink)) m.udpSinks = m.udpSinks.filter((s) => s !== sink);
-      if (m.secureSinks.includes(sink)) m.secureSinks = m.secureSinks.filter((s) => s !== sink);
-      if (m.runSinks.includes(sink)) m.runSinks = m.runSinks.filter((s) => s !== sink);
-      if (m.secureRunSinks.includes(sink)) m.secureRunSinks = m.secureRunSinks.filter((s) => s !== sink);
+      m.sinks = removed(m.sinks, sink);
+      m.udpSinks = removed(m.udpSinks, sink);
+      m.secureSinks = removed(m.secureSinks, sink);
+      m.runSinks = removed(m.runSinks, sink);
+      m.secureRunSinks = removed(m.secureRunSinks, sink);
     }
   }
 
@@ -279,4 +279,17 @@ export class Stream {
     this.#burst.clear();
     this.#gop?.clear();
   }
+}
+
+/**
+ * `list` with `sink` added. Sink lists are replaced, never mutated, so a hot loop that is
+ * iterating the old array when a reader joins or leaves is not disturbed.
+ */
+function added(list: ReaderSink[], sink: ReaderSink): ReaderSink[] {
+  return list.includes(sink) ? list : [...list, sink];
+}
+
+/** `list` without `sink` (the same array when it was not there). */
+function removed(list: ReaderSink[], sink: ReaderSink): ReaderSink[] {
+  return list.includes(sink) ? list.filter((s) => s !== sink) : list;
 }

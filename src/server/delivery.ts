@@ -119,10 +119,8 @@ export class TcpDelivery implements Delivery {
     return force ? writer.enqueue(frames, true, packets) : writer.writeNow(frames, packets);
   }
 
-  sendRun(mediaIndex: number, packets: readonly FanOutPacket[]): number {
-    let n = 0;
-    for (const p of packets) if (this.sendRtp(mediaIndex, p, false)) n++;
-    return n;
+  sendRun(): number {
+    return 0; // runs go to UDP readers only
   }
 
   /** Whether every set-up media uses channels 2i/2i+1, the numbering of the stream's bursts. */

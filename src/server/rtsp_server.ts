@@ -150,7 +150,6 @@ export class RtspServer implements ServerContext {
           rtpPort: o.udp.rtpPort,
           rtcpPort: o.udp.rtcpPort,
           gso: o.udp.gso,
-          holdMs: o.udp.holdMs,
           threads: o.udp.threads,
           onFallback: (reason) => this.log.warn(`UDP fan-out: ${reason}`),
           onError: (e) => this.log.error(`UDP socket error: ${(e as Error).message}`),

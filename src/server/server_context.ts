@@ -19,15 +19,14 @@ export interface RtspServerOptions {
   port: number;
   /** Shared UDP pair (rtpAddress/rtcpAddress); omitted when UDP is not offered. */
   /**
-   * `gso` (default true), `holdMs` (default 0) and `threads` (default 1) tune the UDP fan-out
-   * (see UdpBatchSender).
+   * `gso` (default true) and `threads` (default 1) tune the UDP fan-out (see UdpBatchSender);
+   * how long packets are held to leave together is the streams' (rtspFanOutHold).
    */
   udp?: {
     hostname: string;
     rtpPort: number;
     rtcpPort: number;
     gso?: boolean;
-    holdMs?: number;
     threads?: number;
   };
   transports: readonly ServerTransport[];

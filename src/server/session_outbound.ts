@@ -79,9 +79,7 @@ export class SessionOutbound {
     const sent = d.sendRun(mediaIndex, packets);
     let bytes = 0;
     for (let i = 0; i < sent; i++) bytes += packets[i].byteLength;
-    m.sentPackets += sent;
-    m.sentOctets += bytes - 12 * sent;
-    o.counters.outBytes += bytes;
+    this.#sent(m, sent, bytes);
     if (sent < packets.length) o.drops.add(packets.length - sent);
   }
 
@@ -90,13 +88,8 @@ export class SessionOutbound {
     const m = o.byIndex[mediaIndex];
     const d = o.playingDelivery();
     if (m === undefined || d === undefined) return;
-    if (d.sendRtp(mediaIndex, packet, force)) {
-      m.sentPackets++;
-      m.sentOctets += packet.byteLength - 12;
-      o.counters.outBytes += packet.byteLength;
-    } else {
-      o.drops.add();
-    }
+    if (d.sendRtp(mediaIndex, packet, force)) this.#sent(m, 1, packet.byteLength);
+    else o.drops.add();
   }
 
   #writeBurst(burst: FanOutBurst, force: boolean): void {
@@ -107,14 +100,16 @@ export class SessionOutbound {
       o.drops.add(burst.count);
       return;
     }
-    let bytes = 0;
     for (let i = 0; i < burst.packets.length; i++) {
       const m = o.byIndex[i];
-      if (m === undefined) continue;
-      m.sentPackets += burst.packets[i];
-      m.sentOctets += burst.rtpBytes[i] - 12 * burst.packets[i];
-      bytes += burst.rtpBytes[i];
+      if (m !== undefined) this.#sent(m, burst.packets[i], burst.rtpBytes[i]);
     }
-    o.counters.outBytes += bytes;
+  }
+
+  /** Counts `packets` RTP packets of `bytes` (headers included) sent on media `m`: RTCP SR and API. */
+  #sent(m: SessionMedia, packets: number, bytes: number): void {
+    m.sentPackets += packets;
+    m.sentOctets += bytes - 12 * packets;
+    this.#owner.counters.outBytes += bytes;
   }
 }

@@ -48,7 +48,6 @@ export class StreamWriter implements ScheduledWriter {
   /** Items (packets) of each queued chunk, and in all. */
   #items: number[] = [];
   #queuedItems = 0;
-  #queuedBytes = 0;
   #acceptedBytes = 0;
   #running = false;
   #failed = false;
@@ -93,7 +92,6 @@ export class StreamWriter implements ScheduledWriter {
     this.#queue.push(chunk);
     this.#items.push(items);
     this.#queuedItems += items;
-    this.#queuedBytes += chunk.length;
     this.#acceptedBytes += chunk.length;
     if (this.#running) return true; // the write in flight is followed by one with everything queued
     const scheduler = this.#opts.scheduler;
@@ -116,16 +114,14 @@ export class StreamWriter implements ScheduledWriter {
       return this.enqueue(chunk, false, items);
     }
     this.#acceptedBytes += chunk.length;
-    let done: number;
+    let rest: Uint8Array | undefined;
     try {
-      done = sync.writeChunk(chunk);
+      rest = this.#writeDirect(sync, chunk);
     } catch (error) {
       this.#fail({ kind: "error", error });
       return true; // accepted, then the connection failed: the owner closes it
     }
-    if (done === chunk.length) return true;
-    if (done < 0) this.#sync = undefined;
-    this.#run(chunk.subarray(Math.max(done, 0))); // the rest waits for room
+    if (rest !== undefined) this.#run(rest); // the rest waits for room
     return true;
   }
 
@@ -195,21 +191,23 @@ export class StreamWriter implements ScheduledWriter {
    */
   #writeHeadSync(sync: SyncWriter): Uint8Array | undefined {
     const first = this.#queue[0];
-    let done: number;
-    let written: Uint8Array;
     if (this.#queue.length === 1 || first.length >= Math.min(DIRECT_WRITE_BYTES, this.#opts.coalesceBytes)) {
-      this.#removeHead(1, first.length);
-      written = first;
-      done = sync.writeChunk(first);
-    } else {
-      const n = this.#takeInto(sync.buffer);
-      written = sync.buffer.subarray(0, n);
-      done = sync.write(n);
-      if (done !== n) written = written.slice(); // the scratch buffer is shared by every writer
+      this.#removeHead(1);
+      return this.#writeDirect(sync, first);
     }
-    if (done === written.length) return undefined;
+    const n = this.#takeInto(sync.buffer);
+    const done = sync.write(n);
+    if (done === n) return undefined;
     if (done < 0) this.#sync = undefined; // this path is unavailable: the stream's own writes from now on
-    return written.subarray(Math.max(done, 0));
+    return sync.buffer.slice(Math.max(done, 0), n); // out of the scratch buffer, shared by every writer
+  }
+
+  /** Sends `chunk` from its own memory; returns a view of what the kernel did not take, if any. */
+  #writeDirect(sync: SyncWriter, chunk: Uint8Array): Uint8Array | undefined {
+    const done = sync.writeChunk(chunk);
+    if (done === chunk.length) return undefined;
+    if (done < 0) this.#sync = undefined; // this path is unavailable: the stream's own writes from now on
+    return chunk.subarray(Math.max(done, 0));
   }
 
   /** Moves queued chunks, up to coalesceBytes, into `buf`; returns their size (0: the first does not fit). */
@@ -222,7 +220,7 @@ export class StreamWriter implements ScheduledWriter {
       size += this.#queue[n].length;
       n++;
     }
-    this.#removeHead(n, size);
+    this.#removeHead(n);
     return size;
   }
 
@@ -230,7 +228,7 @@ export class StreamWriter implements ScheduledWriter {
   #take(): Uint8Array {
     const first = this.#queue[0];
     if (this.#queue.length === 1 || first.length >= this.#opts.coalesceBytes) {
-      this.#removeHead(1, first.length);
+      this.#removeHead(1);
       return first;
     }
     let n = 0;
@@ -245,12 +243,12 @@ export class StreamWriter implements ScheduledWriter {
       out.set(this.#queue[i], off);
       off += this.#queue[i].length;
     }
-    this.#removeHead(n, size);
+    this.#removeHead(n);
     return out;
   }
 
-  /** Drops the first `n` queued chunks (`bytes` in all), taken for a write. */
-  #removeHead(n: number, bytes: number): void {
+  /** Drops the first `n` queued chunks, taken for a write. */
+  #removeHead(n: number): void {
     let items = 0;
     for (let i = 0; i < n; i++) items += this.#items[i];
     if (n === this.#queue.length) {
@@ -264,7 +262,6 @@ export class StreamWriter implements ScheduledWriter {
       this.#items.splice(0, n);
     }
     this.#queuedItems -= items;
-    this.#queuedBytes -= bytes;
   }
 
   async #writeWithDeadline(chunk: Uint8Array): Promise<void> {
@@ -287,7 +284,6 @@ export class StreamWriter implements ScheduledWriter {
     this.#queue = [];
     this.#items = [];
     this.#queuedItems = 0;
-    this.#queuedBytes = 0;
     this.#opts.onFailure(failure);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Batched UDP sends with segmentation offload. The datagrams queued during one turn of the event
- * loop (or during a short hold, `holdMs`) leave at its end in as few `sendmmsg` system calls as
- * possible, instead of one Deno `send()` (an async op, a promise and a syscall) per datagram.
+ * loop leave at its end in as few `sendmmsg` system calls as possible (the stream's own hold,
+ * rtspFanOutHold, decides how much one turn carries), instead of one Deno `send()` (an async op, a promise and a syscall) per datagram.
  *
  * Each packet's bytes are copied once into a native arena. At the flush, each destination's
  * datagrams are grouped: consecutive datagrams of equal size (the last of a group may be shorter,
@@ -75,11 +75,6 @@ export interface UdpBatchSenderOptions {
   /** Group equal-size datagrams per destination with UDP_SEGMENT when the kernel has it (default true). */
   gso?: boolean;
   /**
-   * Hold a batch this many milliseconds after its first datagram before sending it (default 0:
-   * at the end of the event-loop turn), so packets that arrive in separate turns are grouped.
-   */
-  holdMs?: number;
-  /**
    * Threads sending a large chunk's messages (default 1: the main thread only). With more, the
    * parts but the first go to Deno Workers (needs FFI and read access to udp_send_worker.ts).
    */
@@ -98,7 +93,6 @@ export class UdpBatchSender {
   readonly #ordered: OrderedUdpSends;
   readonly #lib: Libc | undefined;
   readonly #fd: number;
-  readonly #holdMs: number;
   readonly #onFallback: ((reason: string) => void) | undefined;
   #gso = false;
   readonly #threads: UdpSendThreads | undefined;
@@ -137,7 +131,6 @@ export class UdpBatchSender {
 
   constructor(sock: Deno.DatagramConn, opts: UdpBatchSenderOptions = {}) {
     this.#ordered = opts.ordered ?? new OrderedUdpSends(sock);
-    this.#holdMs = Math.max(0, opts.holdMs ?? 0);
     this.#onFallback = opts.onFallback;
     const local = sock.addr as Deno.NetAddr;
     const lib = opts.accelerate === false ? undefined : openLibc();
@@ -224,12 +217,11 @@ export class UdpBatchSender {
     return d;
   }
 
-  /** Arms the flush at the end of this turn (or of the hold). */
+  /** Arms the flush at the end of this turn. */
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    if (this.#holdMs > 0) setTimeout(this.#scheduledFlush, this.#holdMs);
-    else queueMicrotask(this.#scheduledFlush);
+    queueMicrotask(this.#scheduledFlush);
   }
 
   /**

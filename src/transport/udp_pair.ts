@@ -25,8 +25,6 @@ export interface UdpPairOptions {
   accelerate?: boolean;
   /** Group each reader's equal-size RTP datagrams with UDP_SEGMENT when the kernel allows (default true). */
   gso?: boolean;
-  /** Hold an RTP batch this long (ms) before sending it (default 0: the end of the event-loop turn). */
-  holdMs?: number;
   /** Threads sending large RTP batches (default 1; more start Deno Workers, see UdpBatchSender). */
   threads?: number;
   /** Told once when the kernel refuses segmentation offload, or the send workers cannot run (the pair falls back). */
@@ -66,7 +64,6 @@ export class UdpPair {
       ordered: this.#rtpSends,
       accelerate: opts.accelerate,
       gso: opts.gso,
-      holdMs: opts.holdMs,
       threads: opts.threads,
       onFallback: opts.onFallback,
     });

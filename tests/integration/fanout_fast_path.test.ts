@@ -22,20 +22,30 @@ async function publisher(url: string): Promise<RtspClient> {
   return pub;
 }
 
-/** A reader of media 0 that records the sequence numbers it gets. */
+/** What a reader got, per media: sequence numbers, and [sequence number, size] pairs. */
+interface Reader {
+  client: RtspClient;
+  seqs: number[][];
+  got: [number, number][][];
+}
+
+/** A reader of `medias` (media 0 unless told; "all": every media) that records what it gets. */
 async function reader(
   url: string,
   transport: "udp" | "tcp",
-): Promise<{ client: RtspClient; seqs: number[] }> {
+  medias: number[] | "all" = [0],
+): Promise<Reader> {
   const client = await RtspClient.connect(url, { transport });
-  const seqs: number[] = [];
+  const seqs: number[][] = [[], []];
+  const got: [number, number][][] = [[], []];
   client.onRtp = (media, p) => {
-    if (media === 0) seqs.push((p[2] << 8) | p[3]);
+    seqs[media]?.push((p[2] << 8) | p[3]);
+    got[media]?.push([(p[2] << 8) | p[3], p.length]);
   };
   await client.describe();
-  await client.setupAll([0]);
+  await client.setupAll(medias === "all" ? undefined : medias);
   await client.play();
-  return { client, seqs };
+  return { client, seqs, got };
 }
 
 /** Publishes PACKETS video packets in bursts of 10 (a frame's worth, written at once), 1200 bytes each. */
@@ -62,29 +72,19 @@ Deno.test("GSO: raw UDP readers of a segmented stream get every datagram, in ord
   const server = srv.app.servers[0] as RtspServer;
   assert.equal(server.udp?.segmented, true, "Linux >= 4.18: equal-size runs leave with UDP_SEGMENT");
   await using pub = await publisher(srv.url("gso"));
-  const readers: { client: RtspClient; got: [number, number][] }[] = [];
+  const readers: Reader[] = [];
   try {
-    for (let i = 0; i < 10; i++) {
-      const client = await RtspClient.connect(srv.url("gso"), { transport: "udp" });
-      const got: [number, number][] = [];
-      client.onRtp = (media, p) => {
-        if (media === 0) got.push([(p[2] << 8) | p[3], p.length]);
-      };
-      await client.describe();
-      await client.setupAll([0]);
-      await client.play();
-      readers.push({ client, got });
-    }
+    for (let i = 0; i < 10; i++) readers.push(await reader(srv.url("gso"), "udp"));
     for (let i = 0; i < PACKETS; i++) {
       pub.writeRtp(0, rtpPacket(i, Math.floor(i / 10) * 3600, new Uint8Array(sizeOf(i) - 12).fill(i & 0xff)));
       if (i % 10 === 9) await new Promise((r) => setTimeout(r, 5)); // a frame's burst, then a gap
     }
-    await waitFor(() => readers.every((r) => r.got.length >= PACKETS), {
+    await waitFor(() => readers.every((r) => r.got[0].length >= PACKETS), {
       timeoutMs: 10000,
-      message: `readers got ${readers.map((r) => r.got.length).join(",")} of ${PACKETS} packets`,
+      message: `readers got ${readers.map((r) => r.got[0].length).join(",")} of ${PACKETS} packets`,
     });
     const expected = Array.from({ length: PACKETS }, (_, i) => [i, sizeOf(i)]);
-    for (const r of readers) assert.deepEqual(r.got, expected);
+    for (const r of readers) assert.deepEqual(r.got[0], expected);
     const stats = server.udp!.batchStats;
     assert.ok(stats.messages < stats.datagrams / 2, `runs were grouped: ${JSON.stringify(stats)}`);
   } finally {
@@ -100,31 +100,21 @@ Deno.test("send threads: with rtspUDPSendThreads 2, 140 raw UDP readers get ever
     message: "the send worker is ready",
   });
   await using pub = await publisher(srv.url("threads"));
-  const readers: { client: RtspClient; got: [number, number][] }[] = [];
+  const readers: Reader[] = [];
   try {
     // More readers than minParallelMessages (128): each turn's batch is split over the two threads.
-    for (let i = 0; i < 140; i++) {
-      const client = await RtspClient.connect(srv.url("threads"), { transport: "udp" });
-      const got: [number, number][] = [];
-      client.onRtp = (media, p) => {
-        if (media === 0) got.push([(p[2] << 8) | p[3], p.length]);
-      };
-      await client.describe();
-      await client.setupAll([0]);
-      await client.play();
-      readers.push({ client, got });
-    }
+    for (let i = 0; i < 140; i++) readers.push(await reader(srv.url("threads"), "udp"));
     const packets = 100;
     for (let i = 0; i < packets; i++) {
       pub.writeRtp(0, rtpPacket(i, Math.floor(i / 10) * 3600, new Uint8Array(sizeOf(i) - 12).fill(i & 0xff)));
       if (i % 10 === 9) await new Promise((r) => setTimeout(r, 5)); // a frame's burst, then a gap
     }
-    await waitFor(() => readers.every((r) => r.got.length >= packets), {
+    await waitFor(() => readers.every((r) => r.got[0].length >= packets), {
       timeoutMs: 10000,
-      message: `readers got ${readers.map((r) => r.got.length).join(",")} of ${packets} packets`,
+      message: `readers got ${readers.map((r) => r.got[0].length).join(",")} of ${packets} packets`,
     });
     const expected = Array.from({ length: packets }, (_, i) => [i, sizeOf(i)]);
-    for (const r of readers) assert.deepEqual(r.got, expected);
+    for (const r of readers) assert.deepEqual(r.got[0], expected);
     const stats = server.udp!.batchStats;
     assert.ok(stats.workerMessages > 0, `the worker sent part of the messages: ${JSON.stringify(stats)}`);
   } finally {
@@ -163,17 +153,17 @@ Deno.test("fast paths: 20 UDP and 20 TCP readers get every packet, in order, bat
   const server = srv.app.servers[0] as RtspServer;
   assert.equal(server.udp?.batched, true, "tests run with -A: UDP goes through sendmmsg");
   await using pub = await publisher(srv.url("fast"));
-  const readers: { client: RtspClient; seqs: number[] }[] = [];
+  const readers: Reader[] = [];
   try {
     for (let i = 0; i < 20; i++) readers.push(await reader(srv.url("fast"), "udp"));
     for (let i = 0; i < 20; i++) readers.push(await reader(srv.url("fast"), "tcp"));
     await publishBursts(pub);
-    await waitFor(() => readers.every((r) => r.seqs.length >= PACKETS), {
+    await waitFor(() => readers.every((r) => r.seqs[0].length >= PACKETS), {
       timeoutMs: 10000,
-      message: `readers got ${readers.map((r) => r.seqs.length).join(",")} of ${PACKETS} packets`,
+      message: `readers got ${readers.map((r) => r.seqs[0].length).join(",")} of ${PACKETS} packets`,
     });
     const expected = Array.from({ length: PACKETS }, (_, i) => i);
-    for (const r of readers) assert.deepEqual(r.seqs, expected);
+    for (const r of readers) assert.deepEqual(r.seqs[0], expected);
   } finally {
     for (const r of readers) await r.client.close();
   }
@@ -196,15 +186,15 @@ for (const ffi of [false, true]) {
     const tcp = await reader(srv.url("scoped"), "tcp");
     try {
       await publishBursts(pub);
-      await waitFor(() => udp.seqs.length >= PACKETS && tcp.seqs.length >= PACKETS, {
+      await waitFor(() => udp.seqs[0].length >= PACKETS && tcp.seqs[0].length >= PACKETS, {
         timeoutMs: 10000,
-        message: `got ${udp.seqs.length} (UDP) and ${tcp.seqs.length} (TCP) of ${PACKETS}`,
+        message: `got ${udp.seqs[0].length} (UDP) and ${tcp.seqs[0].length} (TCP) of ${PACKETS}`,
       });
       // In order too: without FFI every datagram is a Deno send, and Deno's sends in flight
       // together leave in reverse order unless each reader's wait for the previous one.
       const expected = Array.from({ length: PACKETS }, (_, i) => i);
-      assert.deepEqual(udp.seqs, expected);
-      assert.deepEqual(tcp.seqs, expected);
+      assert.deepEqual(udp.seqs[0], expected);
+      assert.deepEqual(tcp.seqs[0], expected);
       assert.deepEqual(srv.logs.filter((l) => /sending on one thread|NotCapable/.test(l)), []);
     } finally {
       await udp.client.close();
@@ -217,17 +207,9 @@ Deno.test("fast paths: TCP readers of every media get each turn as one burst: ev
   await using srv = await startTestServer("", { quiet: true });
   const server = srv.app.servers[0] as RtspServer;
   await using pub = await publisher(srv.url("bursts"));
-  const readers: { client: RtspClient; seqs: number[][] }[] = [];
+  const readers: Reader[] = [];
   try {
-    for (let i = 0; i < 10; i++) {
-      const client = await RtspClient.connect(srv.url("bursts"), { transport: "tcp" });
-      const seqs: number[][] = [[], []];
-      client.onRtp = (media, p) => seqs[media].push((p[2] << 8) | p[3]);
-      await client.describe();
-      await client.setupAll();
-      await client.play();
-      readers.push({ client, seqs });
-    }
+    for (let i = 0; i < 10; i++) readers.push(await reader(srv.url("bursts"), "tcp", "all"));
     // A frame of video and an audio packet per turn, like a publisher's read.
     for (let i = 0; i < PACKETS; i++) {
       await pub.writeRtp(0, rtpPacket(i, Math.floor(i / 10) * 3600, new Uint8Array(1188).fill(i & 0xff)));
