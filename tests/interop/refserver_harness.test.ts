@@ -50,11 +50,13 @@ Deno.test({
         gstRead({ url, protocols: "udp", seconds: 5 }),
       ]);
     };
+    const decoded = (r: FrameReport) => r.frames >= 80 && r.ratio >= 0.9;
     let reports = await readAll();
-    if (reports.every((r) => r.frames === 0)) {
-      // GStreamer's own server, not ours: under the parallel test run it once sent every reader
-      // a stream without a picture ("missing picture in access unit"). A second server decides.
-      console.log("refserver: no reader decoded anything; trying once more with a new reference server");
+    if (!reports.every(decoded)) {
+      // GStreamer's own server, not ours: its live x264 encoder starves when the parallel test run
+      // takes both cores, and twice sent readers a stream without pictures ("missing picture in
+      // access unit"). A second server, a little later, decides; a second failure fails the test.
+      console.log("refserver: a reader decoded too little; trying once more with a new reference server");
       reports = await readAll();
     }
     names.forEach((name, i) => console.log(`refserver: reader=${name} ${formatReport(reports[i])}`));
